@@ -1,0 +1,59 @@
+# Cohort: two commands. `make run` serves the demo; `make test` runs the whole suite.
+# Everything installs into .venv from pyproject.toml; nothing is needed beyond Python 3.11.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install lint format migrate seed worker beat backup restore clean help
+
+help:
+	@echo "make run    - set up and serve the demo on http://127.0.0.1:$(PORT) (SQLite, eager Celery, email to var/mail/)"
+	@echo "make test   - set up and run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
+	@echo "make lint   - ruff check"
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=python3)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	@echo ""
+	@echo "Cohort is served at http://127.0.0.1:$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
+	@echo "Email is written to var/mail/ as .eml files. Stop with Ctrl-C."
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+worker: install
+	$(BIN)/celery -A gpl_cohort worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A gpl_cohort beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

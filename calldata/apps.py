@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CalldataConfig(AppConfig):
+    name = "calldata"
+    verbose_name = "911 call data"

@@ -1,0 +1,43 @@
+"""Load the demo program once: safe to run again, it updates rather than duplicates."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from gpl_cohort.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+# Order matters: later seeders use what earlier ones made.
+SEEDERS = (
+    "jurisdictions.demo",
+    "gpl_cohort.accounts.demo",
+    "applications.demo",
+    "community.demo",
+    "coaching.demo",
+    "calldata.demo",
+)
+
+
+class Command(BaseCommand):
+    help = "Load the demo data: the inaugural cohort, 60+ community governments, demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
+
+    def handle(self, *args: object, **options: object) -> None:
+        for module_name in SEEDERS:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as error:
+                if error.name != module_name:
+                    raise
+                continue
+            with transaction.atomic():
+                module.seed(lambda line: self.stdout.write(f"  {line}"))
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
+        if not options["quiet_logins"]:
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+            for email, _, role in DEMO_LOGINS:
+                self.stdout.write(f"  {email:32} {role}")

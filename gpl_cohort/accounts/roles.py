@@ -1,0 +1,48 @@
+"""Which roles a person holds. One place that answers "who is this?" for nav, home and rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Roles:
+    is_authenticated: bool = False
+    is_staff: bool = False
+    is_contact: bool = False
+    is_practitioner: bool = False
+    jurisdiction_id: int | None = None
+
+    @property
+    def names(self) -> list[str]:
+        names = []
+        if self.is_staff:
+            names.append("Program staff")
+        if self.is_contact:
+            names.append("Jurisdiction contact")
+        if self.is_practitioner:
+            names.append("Practitioner")
+        return names
+
+
+ANONYMOUS = Roles()
+
+
+def roles_of(user: Any) -> Roles:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_cohort_roles", None)
+    if cached is not None:
+        return cached
+    from community.selectors import is_practitioner
+
+    roles = Roles(
+        is_authenticated=True,
+        is_staff=bool(user.is_staff),
+        is_contact=user.contact_jurisdiction_id is not None,
+        is_practitioner=is_practitioner(user),
+        jurisdiction_id=user.contact_jurisdiction_id,
+    )
+    user._cohort_roles = roles
+    return roles

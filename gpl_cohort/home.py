@@ -1,0 +1,38 @@
+"""The home page after log-in is made of panels that each app contributes.
+
+An app that has something to show on someone's home page defines `home.py` with
+`panels(request, roles) -> list[Panel]`; the home view collects them in `order`. Apps stay
+independent: none of them edits the home view to appear there.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+from gpl_cohort.accounts.roles import Roles
+
+PANEL_APPS = ("applications", "jurisdictions", "coaching", "community", "calldata")
+
+
+@dataclass
+class Panel:
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+def panels_for(request: HttpRequest, roles: Roles) -> list[Panel]:
+    collected: list[Panel] = []
+    for app in PANEL_APPS:
+        try:
+            module = importlib.import_module(f"{app}.home")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.home":
+                raise
+            continue
+        collected.extend(module.panels(request, roles))
+    return sorted(collected, key=lambda p: p.order)

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from gpl_cohort.accounts.roles import Roles
+from gpl_cohort.home import Panel
+from jurisdictions.selectors import jurisdictions_visible_to, memberships_visible_to
+
+
+def panels(request: HttpRequest, roles: Roles) -> list[Panel]:
+    if not roles.is_contact:
+        return []
+    jurisdiction = (
+        jurisdictions_visible_to(request.user)
+        .prefetch_related("response_teams")
+        .filter(pk=roles.jurisdiction_id)
+        .first()
+    )
+    if jurisdiction is None:
+        return []
+    return [
+        Panel(
+            template="jurisdictions/_home_contact.html",
+            context={
+                "jurisdiction": jurisdiction,
+                "memberships": memberships_visible_to(request.user),
+            },
+            order=10,
+        )
+    ]

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from gpl_cohort.accounts.models import validate_time_zone
+
+US_STATES = [
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"),
+    ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"),
+    ("DC", "District of Columbia"), ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"),
+    ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"),
+    ("KY", "Kentucky"), ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"),
+    ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"), ("MS", "Mississippi"),
+    ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"),
+    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
+    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"),
+    ("OR", "Oregon"), ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"),
+    ("SD", "South Dakota"), ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"),
+    ("VT", "Vermont"), ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"),
+    ("WI", "Wisconsin"), ("WY", "Wyoming"), ("AS", "American Samoa"), ("GU", "Guam"),
+    ("MP", "Northern Mariana Islands"), ("PR", "Puerto Rico"), ("VI", "U.S. Virgin Islands"),
+]  # fmt: skip
+
+
+class Jurisdiction(models.Model):
+    """A city, county or other government that applies to, or takes part in, the program."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", "City"
+        COUNTY = "county", "County"
+        CITY_COUNTY = "city_county", "City-county"
+        COUNCIL_OF_GOVERNMENTS = "cog", "Council of governments"
+        TRIBAL_NATION = "tribal", "Tribal nation"
+        STATE = "state", "State"
+
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    state = models.CharField("state", max_length=2, choices=US_STATES)
+    population = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_time_zone]
+    )
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "state"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "state", "kind", name="jurisdictions_unique_name_state_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.state}"
+
+
+class CohortMembership(models.Model):
+    """A jurisdiction's seat in a cohort, from selection until the year ends.
+
+    The seat becomes *enrolled* only when its MoU is signed, the leadership support letters are
+    in, and a project point of contact is designated (the applications issue drives that).
+    """
+
+    class Status(models.TextChoices):
+        SELECTED = "selected", "Selected, paperwork outstanding"
+        ENROLLED = "enrolled", "Enrolled"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        COMPLETED = "completed", "Completed the cohort year"
+
+    cohort = models.ForeignKey(
+        "applications.Cohort", on_delete=models.PROTECT, related_name="memberships"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="cohort_memberships"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SELECTED)
+    point_of_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="point_of_contact_for",
+        help_text="The designated project point of contact, consistent for the whole year.",
+    )
+    selected_at = models.DateTimeField(null=True, blank=True)
+    enrolled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cohort", "jurisdiction__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "jurisdiction"], name="jurisdictions_one_seat_per_cohort"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction} in {self.cohort}"
+
+
+class ResponseTeam(models.Model):
+    """The jurisdiction's alternative response team: unarmed responders dispatched to 911 calls."""
+
+    class Status(models.TextChoices):
+        PLANNING = "planning", "Planning"
+        PILOTING = "piloting", "Piloting"
+        LAUNCHED = "launched", "Launched"
+
+    class DispatchedFrom(models.TextChoices):
+        CALL_CENTER_911 = "911", "911 call center"
+        OTHER = "other", "Other (988, a non-emergency line, self-dispatch)"
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.CASCADE, related_name="response_teams"
+    )
+    name = models.CharField(max_length=150)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNING)
+    dispatched_from = models.CharField(
+        max_length=10, choices=DispatchedFrom.choices, default=DispatchedFrom.CALL_CENTER_911
+    )
+    launched_on = models.DateField(null=True, blank=True)
+    make_up = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Who is on the team: peers, social workers, EMTs, paramedics, ...",
+    )
+    call_types = models.TextField(blank=True, help_text="The call types the team takes.")
+
+    class Meta:
+        ordering = ["jurisdiction__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="launched") | models.Q(launched_on__isnull=False),
+                name="jurisdictions_launched_team_has_launch_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.jurisdiction})"
+
+    @property
+    def launched_from_911(self) -> bool:
+        return (
+            self.status == self.Status.LAUNCHED
+            and self.dispatched_from == self.DispatchedFrom.CALL_CENTER_911
+        )

@@ -1,0 +1,136 @@
+"""Shared fixtures: the small cast every test uses, and the run's database/Celery mode.
+
+The cast: a staff member, a reviewer (also staff), a contact of jurisdiction A, a contact of
+jurisdiction B, a practitioner, and an anonymous visitor (the plain `client`).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.accounts.factories import PASSWORD, StaffFactory, UserFactory
+from tests.community.factories import MembershipFactory
+from tests.jurisdictions.factories import JurisdictionFactory
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    database = settings.DATABASES["default"]
+    if settings.DATABASE_IS_POSTGRES:
+        db_line = (
+            f"PostgreSQL ({database['HOST']}:{database.get('PORT') or 5432}/{database['NAME']})"
+        )
+    else:
+        db_line = "SQLite (embedded default)"
+    if settings.REDIS_URL:
+        celery_line = f"Redis-backed worker ({settings.REDIS_URL}) for @pytest.mark.worker tests"
+    else:
+        celery_line = "eager (no REDIS_URL: worker tests skipped)"
+    return [f"cohort: database={db_line}; celery={celery_line}"]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_worker(request: pytest.FixtureRequest) -> None:
+    """Tasks run in the test's process, except in tests that start a real worker."""
+    from gpl_cohort.celery import app
+
+    eager = request.node.get_closest_marker("worker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager or previous
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail_in_tmp(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+
+
+@pytest.fixture
+def jurisdiction_a(db):
+    return JurisdictionFactory(name="Durham", state="NC")
+
+
+@pytest.fixture
+def jurisdiction_b(db):
+    return JurisdictionFactory(name="Phoenix", state="AZ", time_zone="America/Phoenix")
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffFactory(email="staff@program.example", full_name="Sam Staff")
+
+
+@pytest.fixture
+def reviewer_user(db):
+    return StaffFactory(email="reviewer@program.example", full_name="Ravi Reviewer")
+
+
+@pytest.fixture
+def contact_a(jurisdiction_a):
+    return UserFactory(
+        email="contact@durhamnc.gov", full_name="Dana Durham", contact_jurisdiction=jurisdiction_a
+    )
+
+
+@pytest.fixture
+def contact_b(jurisdiction_b):
+    return UserFactory(
+        email="contact@phoenix.gov",
+        full_name="Pat Phoenix",
+        contact_jurisdiction=jurisdiction_b,
+        time_zone="America/Phoenix",
+    )
+
+
+@pytest.fixture
+def practitioner(db):
+    membership = MembershipFactory(user__email="practitioner@tucsonaz.gov")
+    return membership.user
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(staff_user) -> Client:
+    return _client_for(staff_user)
+
+
+@pytest.fixture
+def reviewer_client(reviewer_user) -> Client:
+    return _client_for(reviewer_user)
+
+
+@pytest.fixture
+def contact_a_client(contact_a) -> Client:
+    return _client_for(contact_a)
+
+
+@pytest.fixture
+def contact_b_client(contact_b) -> Client:
+    return _client_for(contact_b)
+
+
+@pytest.fixture
+def practitioner_client(practitioner) -> Client:
+    return _client_for(practitioner)
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD

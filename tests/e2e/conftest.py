@@ -1,0 +1,95 @@
+"""Browser journeys: Playwright for Python driving Debian's chromium against a live server.
+
+Without /usr/bin/chromium the journeys are skipped with a visible notice, except under CI=true,
+where a missing browser is a failure. Screenshots go to tests/e2e/screenshots/ for a person to
+look at (the folder is ignored by git).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in a
+# thread with a running loop unless told it is safe, which it is here (one thread, tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if os.path.exists(CHROMIUM):
+        return f"cohort e2e: browser journeys run in {CHROMIUM}"
+    return f"cohort e2e: NOTICE: {CHROMIUM} is missing, browser journeys will be SKIPPED"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is not installed (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and {message}: browser journeys must run in CI")
+        pytest.skip(f"NOTICE: {message}; browser journeys skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-US"
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def screenshot(request):  # noqa: ANN001, ANN201
+    """Save a full-page screenshot named after the test and a label."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, label: str) -> Path:  # noqa: ANN001
+        name = re.sub(r"[^a-z0-9]+", "-", f"{request.node.name}-{label}".lower()).strip("-")
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def log_in(page):  # noqa: ANN001, ANN201
+    def do(email: str, password: str) -> None:
+        page.goto("/accounts/login/")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url("**/home/")
+
+    return do
