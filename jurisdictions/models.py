@@ -150,3 +150,91 @@ class ResponseTeam(models.Model):
             self.status == self.Status.LAUNCHED
             and self.dispatched_from == self.DispatchedFrom.CALL_CENTER_911
         )
+
+
+def _mou_path(instance: MoU, filename: str) -> str:
+    from gpl_cohort.uploads import Kind, storage_name
+
+    return storage_name("mous", Kind.PDF)
+
+
+def _support_letter_path(instance: SupportLetter, filename: str) -> str:
+    from gpl_cohort.uploads import Kind, storage_name
+
+    return storage_name("support-letters", Kind.PDF)
+
+
+class MoU(models.Model):
+    """The memorandum of understanding a selected jurisdiction signs with the program.
+
+    Lifecycle: drafted → sent → signed by the jurisdiction → countersigned.
+    """
+
+    class Status(models.TextChoices):
+        DRAFTED = "drafted", "Drafted"
+        SENT = "sent", "Sent to the jurisdiction"
+        SIGNED = "signed", "Signed by the jurisdiction"
+        COUNTERSIGNED = "countersigned", "Countersigned"
+
+    membership = models.OneToOneField(
+        CohortMembership, on_delete=models.CASCADE, related_name="mou"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFTED)
+    jurisdiction_signatory = models.CharField(max_length=150, blank=True)
+    jurisdiction_signatory_title = models.CharField(max_length=150, blank=True)
+    program_signatory = models.CharField(max_length=150, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    signed_file = models.FileField(upload_to=_mou_path, blank=True)
+    signed_file_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "MoU"
+        verbose_name_plural = "MoUs"
+
+    def __str__(self) -> str:
+        return f"MoU of {self.membership}"
+
+
+class SupportLetter(models.Model):
+    """A letter of support from jurisdiction leadership.
+
+    Requested in round 2 of the application (then `application` is set) and required for
+    enrolment (then `membership` is set; selection links the application's letters to the seat).
+    """
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.CASCADE, related_name="support_letters"
+    )
+    application = models.ForeignKey(
+        "applications.Application",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="support_letters",
+    )
+    membership = models.ForeignKey(
+        CohortMembership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="support_letters",
+    )
+    signer_name = models.CharField(max_length=150)
+    signer_title = models.CharField(max_length=150)
+    office = models.CharField(max_length=150, help_text="e.g. Office of the Mayor")
+    dated = models.DateField()
+    file = models.FileField(upload_to=_support_letter_path)
+    file_name = models.CharField(max_length=150, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-dated"]
+
+    def __str__(self) -> str:
+        return f"Letter from {self.signer_name}, {self.signer_title} ({self.jurisdiction})"

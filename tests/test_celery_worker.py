@@ -21,7 +21,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def celery_worker_on_redis(transactional_db):  # noqa: ANN001, ANN201
+def celery_worker_on_redis(transactional_db):
     if not (settings.REDIS_URL and settings.DATABASE_IS_POSTGRES):
         pytest.fail("CI=true needs REDIS_URL and a PostgreSQL DATABASE_URL: .ci/run exports them")
     from celery.contrib.testing.worker import start_worker

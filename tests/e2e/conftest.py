@@ -56,7 +56,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001
+def page(browser, live_server) -> Iterator[object]:
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-US"
     )
@@ -70,11 +70,11 @@ def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001
 
 
 @pytest.fixture
-def screenshot(request):  # noqa: ANN001, ANN201
+def screenshot(request):
     """Save a full-page screenshot named after the test and a label."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, label: str) -> Path:  # noqa: ANN001
+    def take(page, label: str) -> Path:
         name = re.sub(r"[^a-z0-9]+", "-", f"{request.node.name}-{label}".lower()).strip("-")
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
@@ -84,7 +84,7 @@ def screenshot(request):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def log_in(page):  # noqa: ANN001, ANN201
+def log_in(page):
     def do(email: str, password: str) -> None:
         page.goto("/accounts/login/")
         page.get_by_label("Email address").fill(email)

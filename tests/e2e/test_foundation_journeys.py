@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo(transactional_db):  # noqa: ANN001, ANN201
+def demo(transactional_db):
     call_command("seed_demo", "--quiet-logins", verbosity=0)
 
 

@@ -1,0 +1,206 @@
+"""Upload rules shared by every app: content sniffing, size caps, safe names, private serving.
+
+A file's type is decided by its bytes, never by its name or the browser's Content-Type; it is
+stored under a random name inside MEDIA_ROOT (which no URL serves) and handed back only through
+a view that has checked permission first (`private_file_response`).
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import re
+import unicodedata
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
+from django.utils import timezone
+
+MB = 1024 * 1024
+
+
+class Kind:
+    PDF = "pdf"
+    DOCX = "docx"
+    XLSX = "xlsx"
+    ZIP = "zip"
+    CSV = "csv"
+    PNG = "png"
+    JPEG = "jpeg"
+
+
+LABELS = {
+    Kind.PDF: "PDF",
+    Kind.DOCX: "Word document (.docx)",
+    Kind.XLSX: "Excel workbook (.xlsx)",
+    Kind.ZIP: "ZIP archive",
+    Kind.CSV: "CSV or text file",
+    Kind.PNG: "PNG image",
+    Kind.JPEG: "JPEG image",
+}
+EXTENSIONS = {
+    Kind.PDF: ".pdf",
+    Kind.DOCX: ".docx",
+    Kind.XLSX: ".xlsx",
+    Kind.ZIP: ".zip",
+    Kind.CSV: ".csv",
+    Kind.PNG: ".png",
+    Kind.JPEG: ".jpg",
+}
+
+
+def _head(file: IO[bytes], size: int = 8192) -> bytes:
+    position = file.tell()
+    file.seek(0)
+    head = file.read(size)
+    file.seek(position)
+    return head
+
+
+def sniff_kind(file: IO[bytes]) -> str | None:
+    """The kind of a file judged from its content; None when it is none we know."""
+    head = _head(file)
+    if not head:
+        return None
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return Kind.PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Kind.PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return Kind.JPEG
+    if head.startswith(b"PK\x03\x04"):
+        position = file.tell()
+        try:
+            file.seek(0)
+            with zipfile.ZipFile(file) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        finally:
+            file.seek(position)
+        if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
+            return Kind.DOCX
+        if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+            return Kind.XLSX
+        return Kind.ZIP
+    if _looks_like_text(head):
+        return Kind.CSV
+    return None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head.lstrip(b"\xff\xfe\xef\xbb\xbf")[:4096] and not head.startswith(
+        (b"\xff\xfe", b"\xfe\xff")
+    ):
+        return False
+    for encoding in ("utf-8-sig", "cp1252", "utf-16"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            # The head may cut a multi-byte character in two; retry without its last bytes.
+            try:
+                text = head[:-3].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+        return printable / max(len(text), 1) > 0.95
+    return False
+
+
+def safe_filename(name: str, *, fallback: str = "file") -> str:
+    """A name fit to show and to send in Content-Disposition: no path, no control characters."""
+    name = PurePath(name.replace("\\", "/")).name
+    name = unicodedata.normalize("NFKC", name)
+    name = re.sub(r"[^\w.\- ()]+", "_", name).strip(" ._")
+    return (name or fallback)[:150]
+
+
+def storage_name(prefix: str, kind: str) -> str:
+    """A random storage path: the user's file name never reaches the file system."""
+    return f"{prefix}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{EXTENSIONS.get(kind, '.bin')}"
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    kind: str
+    size: int
+    original_name: str
+    pages: int | None = None
+
+
+def check_upload(
+    upload: UploadedFile,
+    *,
+    allowed: tuple[str, ...],
+    max_bytes: int,
+    count_pages: bool = False,
+) -> CheckedUpload:
+    """Validate an upload by its content; raise ValidationError with a message a person reads."""
+    name = safe_filename(upload.name or "")
+    if upload.size == 0:
+        raise ValidationError(f"“{name}” is empty (0 bytes). Choose the file again.")
+    if upload.size > max_bytes:
+        raise ValidationError(
+            f"“{name}” is {upload.size / MB:.1f} MB; the limit is {max_bytes / MB:.0f} MB."
+        )
+    kind = sniff_kind(upload)
+    if kind not in allowed:
+        accepted = ", ".join(LABELS[k] for k in allowed)
+        found = LABELS.get(kind, "a type we cannot read") if kind else "a type we cannot read"
+        raise ValidationError(f"“{name}” is {found}. Accepted: {accepted}.")
+    pages = None
+    if count_pages and kind == Kind.PDF:
+        pages = pdf_page_count(upload, name=name)
+    upload.seek(0)
+    return CheckedUpload(kind=kind, size=upload.size, original_name=name, pages=pages)
+
+
+def pdf_page_count(file: IO[bytes], *, name: str = "the PDF") -> int:
+    """Pages of a PDF, counted with pypdf. Encrypted, corrupt and empty PDFs are refused."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    file.seek(0)
+    try:
+        reader = PdfReader(file, strict=False)
+        if reader.is_encrypted:
+            raise ValidationError(
+                f"“{name}” is password-protected. Upload a copy without a password."
+            )
+        pages = len(reader.pages)
+    except ValidationError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
+        raise ValidationError(f"“{name}” is damaged and cannot be read as a PDF.") from error
+    finally:
+        file.seek(0)
+    if pages == 0:
+        raise ValidationError(f"“{name}” has no pages.")
+    return pages
+
+
+def private_file_response(field_file: Any, *, filename: str) -> FileResponse:
+    """Serve a stored file as a download after the caller has checked permission."""
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = FileResponse(
+        field_file.open("rb"),
+        as_attachment=True,
+        filename=safe_filename(filename),
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def bytes_upload(content: bytes, name: str) -> IO[bytes]:
+    """A file-like object for content made in memory (tests, imports), with a name."""
+    buffer = io.BytesIO(content)
+    buffer.name = name  # type: ignore[attr-defined]
+    return buffer
