@@ -17,6 +17,7 @@ from tests.community.factories import MembershipFactory
 from tests.jurisdictions.factories import JurisdictionFactory
 
 
+@pytest.hookimpl(trylast=True)  # header hooks print last-called first: this line leads
 def pytest_report_header(config: pytest.Config) -> list[str]:
     database = settings.DATABASES["default"]
     if settings.DATABASE_IS_POSTGRES:
