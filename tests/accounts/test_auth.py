@@ -75,3 +75,24 @@ def test_a_short_password_is_refused(client, contact_a):
 
     with pytest.raises(ValidationError):
         validate_password("short", contact_a)
+
+
+def test_log_in_is_locked_after_five_failures_even_with_the_right_password(
+    client, contact_a, password
+):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": contact_a.email, "password": "wrong"})
+    response = client.post(reverse("login"), {"username": contact_a.email, "password": password})
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_api_token_endpoint_is_throttled_the_same_way(client, contact_a, password):
+    for _ in range(5):
+        client.post("/api/v1/auth/token/", {"username": contact_a.email, "password": "wrong"})
+    response = client.post(
+        "/api/v1/auth/token/", {"username": contact_a.email, "password": password}
+    )
+    assert response.status_code == 400
+    assert "token" not in response.json()
