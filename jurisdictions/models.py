@@ -89,6 +89,9 @@ class CohortMembership(models.Model):
         help_text="The designated project point of contact, consistent for the whole year.",
     )
     selected_at = models.DateTimeField(null=True, blank=True)
+    paperwork_received_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the signed MoU and the support letters were in."
+    )
     enrolled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -187,6 +190,7 @@ class MoU(models.Model):
     signed_at = models.DateTimeField(null=True, blank=True)
     countersigned_at = models.DateTimeField(null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
     signed_file = models.FileField(upload_to=_mou_path, blank=True)
     signed_file_name = models.CharField(max_length=150, blank=True)
 
@@ -238,3 +242,192 @@ class SupportLetter(models.Model):
 
     def __str__(self) -> str:
         return f"Letter from {self.signer_name}, {self.signer_title} ({self.jurisdiction})"
+
+
+class Agency(models.Model):
+    """A department of the jurisdiction that takes part in the alternative response work."""
+
+    class Kind(models.TextChoices):
+        DISPATCH = "dispatch", "911 dispatch / emergency communications"
+        PUBLIC_HEALTH = "public_health", "Public health"
+        POLICE = "police", "Police"
+        FIRE_EMS = "fire_ems", "Fire / EMS"
+        COMMUNITY_SAFETY = "community_safety", "Community safety"
+        BEHAVIORAL_HEALTH = "behavioral_health", "Behavioral health"
+        EXECUTIVE = "executive", "Mayor's / manager's office"
+        OTHER = "other", "Other"
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.CASCADE, related_name="agencies"
+    )
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+
+    class Meta:
+        ordering = ["jurisdiction__name", "name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(
+                "jurisdiction", Lower("name"), name="jurisdictions_unique_agency_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.jurisdiction})"
+
+
+class Contact(models.Model):
+    """A person at the jurisdiction, with their agency and title (may or may not log in)."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="people")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jurisdiction_contact_cards",
+        help_text="The person's log-in, if they have one.",
+    )
+    full_name = models.CharField(max_length=150)
+    title = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["jurisdiction__name", "full_name"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}, {self.title}" if self.title else self.full_name
+
+
+class PointOfContactChange(models.Model):
+    """One designation or change of a seat's project point of contact (shown to staff)."""
+
+    membership = models.ForeignKey(
+        CohortMembership, on_delete=models.CASCADE, related_name="point_of_contact_changes"
+    )
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    new = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.previous or '—'} → {self.new} ({self.membership})"
+
+
+class MoUTransition(models.Model):
+    """One step of an MoU's lifecycle: who moved it, from where to where, and when."""
+
+    mou = models.ForeignKey(MoU, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=MoU.Status.choices)
+    to_status = models.CharField(max_length=20, choices=MoU.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mou}: {self.from_status} → {self.to_status}"
+
+
+class PaperworkSettings(models.Model):
+    """Staff-configured enrolment paperwork rules (one row; edit it in the admin)."""
+
+    mou_reminder_after_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text="Remind the point of contact when an MoU has waited this many days in “sent”.",
+    )
+    mou_reminder_every_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text="Then remind again every this many days until it is signed.",
+    )
+
+    class Meta:
+        verbose_name = "paperwork settings"
+        verbose_name_plural = "paperwork settings"
+
+    def __str__(self) -> str:
+        return "Paperwork settings"
+
+    @classmethod
+    def load(cls) -> PaperworkSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+def _resource_path(instance: Resource, filename: str) -> str:
+    from gpl_cohort.uploads import storage_name
+
+    return storage_name("resources", instance.file_kind or "bin")
+
+
+class ResourceTag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Resource(models.Model):
+    """An implementation template or peer example in the resource library."""
+
+    class Category(models.TextChoices):
+        CALL_ANALYSIS = "call_analysis", "911 call-for-service analysis"
+        DECISION_TREE = "decision_tree", "Call decision trees"
+        COMMUNITY_BRIEFING = "community_briefing", "Community briefing materials"
+        EVALUATION = "evaluation", "Program evaluation plans"
+        RFP = "rfp", "Service-provider RFPs"
+        HIRING = "hiring", "Job descriptions and interview guides"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=30, choices=Category.choices, default=Category.OTHER)
+    tags = models.ManyToManyField(ResourceTag, blank=True, related_name="resources")
+    source_jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For peer examples: the government it comes from.",
+    )
+    file = models.FileField(upload_to=_resource_path)
+    file_name = models.CharField(max_length=150)
+    file_kind = models.CharField(max_length=10)
+    file_size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -2,10 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from gpl_cohort.accounts.roles import roles_of
-from jurisdictions.models import CohortMembership, Jurisdiction, ResponseTeam
+from jurisdictions.models import (
+    CohortMembership,
+    Jurisdiction,
+    MoU,
+    MoUTransition,
+    PointOfContactChange,
+    Resource,
+    ResourceTag,
+    ResponseTeam,
+    SupportLetter,
+)
 
 
 def jurisdictions_visible_to(user: Any) -> QuerySet[Jurisdiction]:
@@ -42,3 +52,104 @@ def teams_launched_from_911(*, cohort_id: int) -> dict[str, int]:
         ),
     )
     return {"launched": totals["launched"], "members": totals["members"]}
+
+
+def cohort_member_jurisdiction(user: Any) -> bool:
+    """Is this person a contact of a jurisdiction that holds (or held) a cohort seat?"""
+    roles = roles_of(user)
+    if not roles.is_contact:
+        return False
+    return (
+        CohortMembership.objects.filter(jurisdiction_id=roles.jurisdiction_id)
+        .exclude(status=CohortMembership.Status.WITHDRAWN)
+        .exists()
+    )
+
+
+def can_read_resource_library(user: Any) -> bool:
+    roles = roles_of(user)
+    return roles.is_staff or roles.is_practitioner or cohort_member_jurisdiction(user)
+
+
+def resources_visible_to(
+    user: Any, *, q: str = "", tag: str = "", category: str = ""
+) -> QuerySet[Resource]:
+    if not can_read_resource_library(user):
+        return Resource.objects.none()
+    qs = Resource.objects.select_related("source_jurisdiction").prefetch_related("tags")
+    for word in q.split()[:8]:
+        qs = qs.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(tags__name__icontains=word)
+            | Q(source_jurisdiction__name__icontains=word)
+        )
+    if tag:
+        qs = qs.filter(tags__name__iexact=tag)
+    if category:
+        qs = qs.filter(category=category)
+    return qs.distinct()
+
+
+def resource_tags_in_use() -> QuerySet[ResourceTag]:
+    return ResourceTag.objects.annotate(n=Count("resources")).filter(n__gt=0).order_by("name")
+
+
+def mous_visible_to(user: Any) -> QuerySet[MoU]:
+    roles = roles_of(user)
+    qs = MoU.objects.select_related("membership__jurisdiction", "membership__cohort")
+    if roles.is_staff:
+        return qs
+    if roles.is_contact:
+        return qs.filter(membership__jurisdiction_id=roles.jurisdiction_id)
+    return qs.none()
+
+
+def support_letters_visible_to(user: Any) -> QuerySet[SupportLetter]:
+    roles = roles_of(user)
+    qs = SupportLetter.objects.select_related("jurisdiction", "membership")
+    if roles.is_staff:
+        return qs
+    if roles.is_contact:
+        return qs.filter(jurisdiction_id=roles.jurisdiction_id)
+    return qs.none()
+
+
+def membership_detail(membership_id: int, user: Any) -> CohortMembership | None:
+    """One seat with everything its paperwork page shows (MoU and its steps, letters, POC)."""
+    return (
+        memberships_visible_to(user)
+        .select_related("mou")
+        .prefetch_related(
+            Prefetch("mou__transitions", queryset=MoUTransition.objects.select_related("by")),
+            Prefetch(
+                "point_of_contact_changes",
+                queryset=PointOfContactChange.objects.select_related(
+                    "previous", "new", "changed_by"
+                ),
+            ),
+            "support_letters",
+        )
+        .filter(pk=membership_id)
+        .first()
+    )
+
+
+def cohort_paperwork(*, cohort_id: int) -> QuerySet[CohortMembership]:
+    """A cohort's seats with what their enrolment paperwork lacks, counted in the database."""
+    return (
+        CohortMembership.objects.filter(cohort_id=cohort_id)
+        .select_related("jurisdiction", "point_of_contact", "mou")
+        .annotate(
+            letters=Count("support_letters", distinct=True),
+            poc_changes=Count("point_of_contact_changes", distinct=True),
+        )
+        .order_by("jurisdiction__name")
+    )
+
+
+def cohort_current() -> Any:
+    """The cohort staff look at by default: the latest one that has seats."""
+    from applications.models import Cohort
+
+    return Cohort.objects.filter(memberships__isnull=False).order_by("-starts_on").first()

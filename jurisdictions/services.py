@@ -1,0 +1,380 @@
+"""Writes of the jurisdictions app: enrolment paperwork, the point of contact, the library.
+
+Every MoU status change passes through `mou_transition` (the allowed steps are data, below) and
+every write that may complete a seat's paperwork ends in `membership_enrol_if_complete`, the one
+place that enrols a seat and sends the paperwork signals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from gpl_cohort.accounts.roles import roles_of
+from gpl_cohort.outbox.services import email_queue, email_render
+from gpl_cohort.uploads import MB, Kind, check_upload
+from jurisdictions import signals
+from jurisdictions.models import (
+    CohortMembership,
+    MoU,
+    MoUTransition,
+    PaperworkSettings,
+    PointOfContactChange,
+    Resource,
+    ResourceTag,
+    SupportLetter,
+)
+
+PAPERWORK_MAX_BYTES = 10 * MB
+RESOURCE_MAX_BYTES = 25 * MB
+RESOURCE_KINDS = (Kind.PDF, Kind.DOCX, Kind.XLSX, Kind.CSV, Kind.PNG, Kind.JPEG, Kind.ZIP)
+
+S = MoU.Status
+STAFF = "staff"
+CONTACT = "contact"
+
+
+@dataclass(frozen=True)
+class MoUStep:
+    label: str
+    who: frozenset[str]
+    stamp: str | None = None  # the MoU field that records when the step happened
+    needs_signed_file: bool = False
+
+
+# The MoU lifecycle, declared once: (from, to) -> who may take the step and what it records.
+MOU_TRANSITIONS: dict[tuple[str, str], MoUStep] = {
+    (S.DRAFTED, S.SENT): MoUStep("Send to the jurisdiction", frozenset({STAFF}), "sent_at"),
+    (S.SENT, S.DRAFTED): MoUStep("Take back for changes", frozenset({STAFF})),
+    (S.SENT, S.SIGNED): MoUStep(
+        "Record the jurisdiction's signature",
+        frozenset({STAFF, CONTACT}),
+        "signed_at",
+        needs_signed_file=True,
+    ),
+    (S.SIGNED, S.COUNTERSIGNED): MoUStep("Countersign", frozenset({STAFF}), "countersigned_at"),
+}
+SIGNED_STATES = frozenset({S.SIGNED, S.COUNTERSIGNED})
+
+
+def _sides_of(user: Any, membership: CohortMembership) -> set[str]:
+    roles = roles_of(user)
+    sides = set()
+    if roles.is_staff:
+        sides.add(STAFF)
+    if roles.is_contact and roles.jurisdiction_id == membership.jurisdiction_id:
+        sides.add(CONTACT)
+    return sides
+
+
+def mou_allowed_steps(*, mou: MoU, user: Any) -> list[tuple[str, MoUStep]]:
+    """The steps this person may take on this MoU now, as (to_status, step)."""
+    sides = _sides_of(user, mou.membership)
+    return [
+        (to, step)
+        for (frm, to), step in MOU_TRANSITIONS.items()
+        if frm == mou.status and step.who & sides
+    ]
+
+
+def mou_create(*, membership: CohortMembership, by: Any = None) -> MoU:
+    mou, _ = MoU.objects.get_or_create(membership=membership)
+    return mou
+
+
+def _check_pdf(upload: UploadedFile) -> str:
+    try:
+        checked = check_upload(
+            upload, allowed=(Kind.PDF,), max_bytes=PAPERWORK_MAX_BYTES, count_pages=True
+        )
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    return checked.original_name
+
+
+def mou_transition(
+    *,
+    mou: MoU,
+    to_status: str,
+    by: Any,
+    note: str = "",
+    signed_file: UploadedFile | None = None,
+    jurisdiction_signatory: str = "",
+    jurisdiction_signatory_title: str = "",
+    program_signatory: str = "",
+) -> MoU:
+    """Move an MoU one step along its lifecycle, record the step, and check enrolment."""
+    with transaction.atomic():
+        mou = MoU.objects.select_for_update().select_related("membership").get(pk=mou.pk)
+        step = MOU_TRANSITIONS.get((mou.status, to_status))
+        if step is None:
+            raise ValidationError(
+                f"An MoU that is “{mou.get_status_display()}” cannot become "
+                f"“{S(to_status).label if to_status in S.values else to_status}”."
+            )
+        if not step.who & _sides_of(by, mou.membership):
+            raise PermissionDenied("You may not take this step on this MoU.")
+        if step.needs_signed_file:
+            if signed_file is None and not mou.signed_file:
+                raise ValidationError({"file": ["Attach the signed MoU as a PDF."]})
+            if not (jurisdiction_signatory or mou.jurisdiction_signatory):
+                raise ValidationError(
+                    {"jurisdiction_signatory": ["Name the person who signed for the jurisdiction."]}
+                )
+        if signed_file is not None:
+            mou.signed_file_name = _check_pdf(signed_file)
+            mou.signed_file.save(mou.signed_file_name, signed_file, save=False)
+        if jurisdiction_signatory:
+            mou.jurisdiction_signatory = jurisdiction_signatory
+        if jurisdiction_signatory_title:
+            mou.jurisdiction_signatory_title = jurisdiction_signatory_title
+        if program_signatory:
+            mou.program_signatory = program_signatory
+        from_status = mou.status
+        mou.status = to_status
+        if step.stamp:
+            setattr(mou, step.stamp, timezone.now())
+        if to_status == S.DRAFTED:
+            mou.sent_at = None
+            mou.last_reminded_at = None
+        mou.save()
+        MoUTransition.objects.create(
+            mou=mou, from_status=from_status, to_status=to_status, by=by, note=note
+        )
+        membership_enrol_if_complete(membership=mou.membership, by=by)
+    return mou
+
+
+def support_letter_create(
+    *,
+    jurisdiction_id: int,
+    signer_name: str,
+    signer_title: str,
+    office: str,
+    dated: dt.date,
+    upload: UploadedFile,
+    by: Any,
+    membership: CohortMembership | None = None,
+) -> SupportLetter:
+    """Store a leadership support letter (PDF) and, for a seat, check enrolment."""
+    if membership is not None and membership.jurisdiction_id != jurisdiction_id:
+        raise ValidationError("The letter and the cohort seat belong to different jurisdictions.")
+    if dated > timezone.localdate() + dt.timedelta(days=1):
+        raise ValidationError({"dated": ["A letter cannot be dated in the future."]})
+    file_name = _check_pdf(upload)
+    with transaction.atomic():
+        letter = SupportLetter(
+            jurisdiction_id=jurisdiction_id,
+            membership=membership,
+            signer_name=signer_name,
+            signer_title=signer_title,
+            office=office,
+            dated=dated,
+            file_name=file_name,
+            uploaded_by=by,
+        )
+        letter.file.save(file_name, upload, save=False)
+        letter.save()
+        if membership is not None:
+            membership_enrol_if_complete(membership=membership, by=by)
+    return letter
+
+
+def point_of_contact_change(
+    *, membership: CohortMembership, new: Any, reason: str, by: Any
+) -> PointOfContactChange:
+    """Designate or change a seat's project point of contact; every change keeps its reason."""
+    reason = (reason or "").strip()
+    if new.contact_jurisdiction_id != membership.jurisdiction_id:
+        raise ValidationError(
+            {"new": [f"{new} is not a contact of {membership.jurisdiction.name}."]}
+        )
+    with transaction.atomic():
+        membership = CohortMembership.objects.select_for_update().get(pk=membership.pk)
+        previous = membership.point_of_contact
+        if previous is not None and previous.pk == new.pk:
+            raise ValidationError({"new": [f"{new} is already the point of contact."]})
+        if previous is not None and not reason:
+            raise ValidationError(
+                {"reason": ["Say why the point of contact changes: it is meant to stay all year."]}
+            )
+        membership.point_of_contact = new
+        membership.save(update_fields=["point_of_contact"])
+        change = PointOfContactChange.objects.create(
+            membership=membership,
+            previous=previous,
+            new=new,
+            reason=reason or "First designation",
+            changed_by=by,
+        )
+        membership_enrol_if_complete(membership=membership, by=by)
+    return change
+
+
+@dataclass(frozen=True)
+class Paperwork:
+    mou_signed: bool
+    letters: int
+    point_of_contact: bool
+
+    @property
+    def received(self) -> bool:
+        return self.mou_signed and self.letters > 0
+
+    @property
+    def complete(self) -> bool:
+        return self.received and self.point_of_contact
+
+    @property
+    def outstanding(self) -> list[str]:
+        missing = []
+        if not self.mou_signed:
+            missing.append("signed MoU")
+        if not self.letters:
+            missing.append("leadership support letter")
+        if not self.point_of_contact:
+            missing.append("point of contact")
+        return missing
+
+
+def membership_paperwork(membership: CohortMembership) -> Paperwork:
+    mou = MoU.objects.filter(membership=membership).only("status").first()
+    return Paperwork(
+        mou_signed=bool(mou and mou.status in SIGNED_STATES),
+        letters=SupportLetter.objects.filter(membership=membership).count(),
+        point_of_contact=membership.point_of_contact_id is not None,
+    )
+
+
+def membership_enrol_if_complete(*, membership: CohortMembership, by: Any = None) -> bool:
+    """Enrol a selected seat whose paperwork is complete; send each paperwork signal once.
+
+    `paperwork_received` goes out when the signed MoU and a support letter are in; then
+    `membership_enrolled` when the point of contact is designated too. The signals are sent
+    inside the transaction so a listener's failure undoes the step that completed the seat.
+    """
+    with transaction.atomic():
+        membership = CohortMembership.objects.select_for_update().get(pk=membership.pk)
+        if membership.status != CohortMembership.Status.SELECTED:
+            return False
+        paperwork = membership_paperwork(membership)
+        if paperwork.received and membership.paperwork_received_at is None:
+            membership.paperwork_received_at = timezone.now()
+            membership.save(update_fields=["paperwork_received_at"])
+            signals.paperwork_received.send(sender=CohortMembership, membership=membership, by=by)
+        if not paperwork.complete:
+            return False
+        membership.status = CohortMembership.Status.ENROLLED
+        membership.enrolled_at = timezone.now()
+        membership.save(update_fields=["status", "enrolled_at"])
+        signals.membership_enrolled.send(sender=CohortMembership, membership=membership, by=by)
+    return True
+
+
+def _reminder_recipients(membership: CohortMembership) -> list[str]:
+    if membership.point_of_contact_id:
+        return [membership.point_of_contact.email]
+    return list(
+        membership.jurisdiction.contacts.filter(is_active=True).values_list("email", flat=True)
+    )
+
+
+def mou_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Email a reminder for each MoU waiting in “sent” longer than staff configured.
+
+    The message key names the MoU and the reminder window, so running this any number of times
+    in a window sends one reminder; the next window (every `mou_reminder_every_days`) sends again.
+    """
+    now = now or timezone.now()
+    config = PaperworkSettings.load()
+    after = dt.timedelta(days=config.mou_reminder_after_days)
+    waiting = MoU.objects.filter(status=S.SENT, sent_at__lte=now - after).select_related(
+        "membership__jurisdiction", "membership__cohort", "membership__point_of_contact"
+    )
+    queued = 0
+    for mou in waiting:
+        assert mou.sent_at is not None  # noqa: S101 - filtered above
+        window = (now - mou.sent_at - after).days // config.mou_reminder_every_days
+        recipients = _reminder_recipients(mou.membership)
+        if not recipients:
+            continue
+        email = email_render(
+            template="jurisdictions/email/mou_reminder",
+            context={
+                "mou": mou,
+                "membership": mou.membership,
+                "days_waiting": (now - mou.sent_at).days,
+            },
+        )
+        created = email_queue(
+            message_key=f"mou-reminder:{mou.pk}:{window}",
+            recipients=recipients,
+            subject=email.subject,
+            text=email.text,
+            html=email.html,
+        )
+        if created:
+            MoU.objects.filter(pk=mou.pk).update(last_reminded_at=now)
+            queued += len(created)
+    return queued
+
+
+def _tags_from(names: Iterable[str]) -> list[ResourceTag]:
+    tags = []
+    for raw in names:
+        name = " ".join(raw.split()).lower()[:60]
+        if name:
+            tag = ResourceTag.objects.filter(name__iexact=name).first()
+            tags.append(tag or ResourceTag.objects.create(name=name))
+    return tags
+
+
+def resource_create(
+    *,
+    title: str,
+    description: str,
+    category: str,
+    tags: Iterable[str],
+    upload: UploadedFile,
+    by: Any,
+    source_jurisdiction_id: int | None = None,
+) -> Resource:
+    """Add a template or peer example to the library (staff only)."""
+    if not roles_of(by).is_staff:
+        raise PermissionDenied("Only program staff add to the resource library.")
+    try:
+        checked = check_upload(upload, allowed=RESOURCE_KINDS, max_bytes=RESOURCE_MAX_BYTES)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    with transaction.atomic():
+        resource = Resource(
+            title=title.strip(),
+            description=description.strip(),
+            category=category,
+            source_jurisdiction_id=source_jurisdiction_id,
+            file_name=checked.original_name,
+            file_kind=checked.kind,
+            file_size=checked.size,
+            uploaded_by=by,
+        )
+        resource.file.save(checked.original_name, upload, save=False)
+        resource.save()
+        resource.tags.set(_tags_from(tags))
+    return resource
+
+
+def resource_delete(*, resource: Resource, by: Any) -> None:
+    if not roles_of(by).is_staff:
+        raise PermissionDenied("Only program staff remove resources.")
+    with transaction.atomic():
+        stored = resource.file.name
+        storage = resource.file.storage
+        resource.delete()
+        transaction.on_commit(lambda: storage.delete(stored))
