@@ -55,5 +55,14 @@ worker: install
 beat: install
 	$(BIN)/celery -A gpl_cohort beat --loglevel=info
 
+# Backup and restore: the database (pg_dump, or a SQLite copy) and MEDIA_ROOT, into one folder.
+# make backup [BACKUP=var/backups/mine]; make restore BACKUP=var/backups/mine (empty database).
+backup: install
+	$(BIN)/python manage.py backup $(if $(BACKUP),--to $(BACKUP),)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=<backup folder>"; exit 2; }
+	$(BIN)/python manage.py restore $(BACKUP)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     # ours
     "gpl_cohort.accounts",
     "gpl_cohort.outbox",
+    "gpl_cohort.ops",
     "jurisdictions",
     "applications",
     "coaching",
