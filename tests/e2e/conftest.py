@@ -93,3 +93,39 @@ def log_in(page):
         page.wait_for_url("**/home/")
 
     return do
+
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core (npm, installed by `make test`) on a page: no serious or critical WCAG 2.1
+    AA violation may remain. Evaluated through the DevTools protocol, so the page's CSP (which
+    forbids inline scripts) stays on."""
+    if not AXE.exists():
+        message = f"{AXE} is missing (make test installs it with npm)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and {message}")
+        pytest.skip(f"NOTICE: {message}; accessibility checks skipped")
+    source = AXE.read_text()
+
+    def check(page, label: str = "") -> list[dict]:
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(source)
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, "
+            "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            AXE_TAGS,
+        )
+        serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        details = [
+            f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + "; ".join(node["target"][0] for node in v["nodes"][:5])
+            for v in serious
+        ]
+        assert not serious, f"axe on {label or page.url}:\n" + "\n".join(details)
+        return result["violations"]
+
+    return check
