@@ -36,10 +36,19 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-seed: migrate
-	$(BIN)/python manage.py seed_demo
+# The demo is loaded once per database (seed_demo is idempotent, so `make seed` may run again).
+DEMO_STAMP := var/.demo-loaded
+$(DEMO_STAMP):
+	$(BIN)/python manage.py seed_demo --quiet-logins
+	@mkdir -p var && touch $(DEMO_STAMP)
 
-run: seed
+seed: migrate
+	$(BIN)/python manage.py seed_demo --quiet-logins
+	@mkdir -p var && touch $(DEMO_STAMP)
+
+run: migrate $(DEMO_STAMP)
+	@echo ""
+	@$(BIN)/python manage.py seed_demo --logins-only
 	@echo ""
 	@echo "Cohort is served at http://127.0.0.1:$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
 	@echo "Email is written to var/mail/ as .eml files. Stop with Ctrl-C."

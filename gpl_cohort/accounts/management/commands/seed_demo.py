@@ -25,8 +25,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
+        parser.add_argument(
+            "--logins-only", action="store_true", help="Only print the demo logins; load nothing."
+        )
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["logins_only"]:
+            self._print_logins()
+            return
         for module_name in SEEDERS:
             try:
                 module = importlib.import_module(module_name)
@@ -38,6 +44,9 @@ class Command(BaseCommand):
                 module.seed(lambda line: self.stdout.write(f"  {line}"))
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
         if not options["quiet_logins"]:
-            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-            for email, _, role in DEMO_LOGINS:
-                self.stdout.write(f"  {email:32} {role}")
+            self._print_logins()
+
+    def _print_logins(self) -> None:
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for email, _, role in DEMO_LOGINS:
+            self.stdout.write(f"  {email:32} {role}")
