@@ -1,6 +1,19 @@
 from django.contrib import admin
 
-from jurisdictions.models import CohortMembership, Jurisdiction, ResponseTeam
+from jurisdictions.models import (
+    Agency,
+    CohortMembership,
+    Contact,
+    Jurisdiction,
+    MoU,
+    MoUTransition,
+    PaperworkSettings,
+    PointOfContactChange,
+    Resource,
+    ResourceTag,
+    ResponseTeam,
+    SupportLetter,
+)
 
 
 class ResponseTeamInline(admin.TabularInline):
@@ -32,3 +45,66 @@ class ResponseTeamAdmin(admin.ModelAdmin):
     search_fields = ["name", "jurisdiction__name"]
     list_select_related = ["jurisdiction"]
     autocomplete_fields = ["jurisdiction"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "jurisdiction"]
+    list_filter = ["kind"]
+    search_fields = ["name", "jurisdiction__name"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "title", "agency", "jurisdiction", "email"]
+    search_fields = ["full_name", "email", "jurisdiction__name"]
+    list_select_related = ["agency", "jurisdiction"]
+
+
+class MoUTransitionInline(admin.TabularInline):
+    model = MoUTransition
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "by", "at", "note"]
+    can_delete = False
+
+
+@admin.register(MoU)
+class MoUAdmin(admin.ModelAdmin):
+    list_display = ["membership", "status", "sent_at", "signed_at", "countersigned_at"]
+    list_filter = ["status"]
+    # Status changes go through the MoU pages (jurisdictions.services.mou_transition).
+    readonly_fields = ["status", "sent_at", "signed_at", "countersigned_at", "last_reminded_at"]
+    inlines = [MoUTransitionInline]
+
+
+@admin.register(SupportLetter)
+class SupportLetterAdmin(admin.ModelAdmin):
+    list_display = ["signer_name", "signer_title", "jurisdiction", "dated", "membership"]
+    search_fields = ["signer_name", "jurisdiction__name"]
+
+
+@admin.register(PointOfContactChange)
+class PointOfContactChangeAdmin(admin.ModelAdmin):
+    list_display = ["membership", "previous", "new", "changed_by", "changed_at"]
+    readonly_fields = ["membership", "previous", "new", "reason", "changed_by", "changed_at"]
+
+
+@admin.register(PaperworkSettings)
+class PaperworkSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "mou_reminder_after_days", "mou_reminder_every_days"]
+
+    def has_add_permission(self, request) -> bool:
+        return not PaperworkSettings.objects.exists()
+
+
+@admin.register(ResourceTag)
+class ResourceTagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "category", "file_name", "created_at"]
+    list_filter = ["category", "tags"]
+    search_fields = ["title", "description"]
+    readonly_fields = ["file_name", "file_kind", "file_size", "uploaded_by"]

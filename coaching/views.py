@@ -1,0 +1,490 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from coaching import selectors, services
+from coaching.forms import CoachingLogForm, DeliverableForm, DocumentForm, ExportForm, WeekFormSet
+from coaching.models import CoachingLog, DeliverableDocument, week_start_of
+from gpl_cohort.accounts.roles import roles_of
+from gpl_cohort.uploads import private_file_response
+from jurisdictions.models import Jurisdiction
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _jurisdiction_or_404(request: HttpRequest) -> Jurisdiction:
+    jurisdiction = selectors.coaching_jurisdiction_for(
+        request.user, request.GET.get("jurisdiction") or request.POST.get("jurisdiction")
+    )
+    if jurisdiction is None:
+        if roles_of(request.user).is_staff:
+            raise Http400("Choose a jurisdiction.")
+        raise PermissionDenied
+    return jurisdiction
+
+
+class Http400(Exception):
+    pass
+
+
+def _parse_day(value: str | None, default: dt.date) -> dt.date:
+    if not value:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise Http400(f"“{value}” is not a date (use YYYY-MM-DD).") from error
+
+
+def handles_bad_input(view: Any) -> Any:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Http400 as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@login_required
+@handles_bad_input
+def overview(request: HttpRequest) -> HttpResponse:
+    """A jurisdiction's coaching: commitments, the year's chart, months, recent entries."""
+    roles = roles_of(request.user)
+    if roles.is_staff and not request.GET.get("jurisdiction"):
+        return redirect("coaching:staff_dashboard")
+    jurisdiction = _jurisdiction_or_404(request)
+    today = services.local_today(jurisdiction)
+    period = selectors.cohort_year_of(jurisdiction, today=today)
+    recent = selectors.logs_visible_to(request.user).filter(jurisdiction=jurisdiction)[:15]
+    return render(
+        request,
+        "coaching/overview.html",
+        {
+            "jurisdiction": jurisdiction,
+            "today": today,
+            "commitments": selectors.commitments_for(jurisdiction=jurisdiction, day=today),
+            "months": selectors.month_totals(jurisdiction=jurisdiction, period=period),
+            "chart": selectors.weekly_chart(jurisdiction_ids=[jurisdiction.pk], period=period),
+            "recent": [
+                (log, services.log_is_editable(log=log, user=request.user)) for log in recent
+            ],
+            "deliverables": selectors.deliverables_visible_to(request.user).filter(
+                jurisdiction=jurisdiction
+            ),
+            "export_form": ExportForm(initial={"start": period.start, "end": today}),
+            "query": _jurisdiction_query(request, jurisdiction),
+        },
+    )
+
+
+def _jurisdiction_query(request: HttpRequest, jurisdiction: Jurisdiction) -> str:
+    return f"jurisdiction={jurisdiction.pk}" if roles_of(request.user).is_staff else ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@handles_bad_input
+def week(request: HttpRequest) -> HttpResponse:
+    """The week grid: one row per day, quick keyboard entry of a week of work."""
+    if not request.user.has_perm("coaching.add_coachinglog"):
+        raise PermissionDenied
+    jurisdiction = _jurisdiction_or_404(request)
+    today = services.local_today(jurisdiction)
+    monday = week_start_of(_parse_day(request.GET.get("week"), today))
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    initial = [{"date": day} for day in days]
+    if request.method == "POST":
+        formset = WeekFormSet(request.POST, initial=initial)
+        if formset.is_valid() and _save_week(request, jurisdiction, formset, days):
+            commitments = selectors.commitments_for(jurisdiction=jurisdiction, day=monday)
+            for message in commitments.messages:
+                messages.warning(request, message)
+            return redirect(_week_url(request, jurisdiction, monday))
+    else:
+        formset = WeekFormSet(initial=initial)
+    logs = (
+        selectors.logs_visible_to(request.user)
+        .filter(jurisdiction=jurisdiction, date__gte=days[0], date__lte=days[-1])
+        .order_by("date", "created_at")
+    )
+    by_day: dict[dt.date, list[tuple[CoachingLog, bool]]] = {day: [] for day in days}
+    for log in logs:
+        by_day[log.date].append((log, services.log_is_editable(log=log, user=request.user)))
+    return render(
+        request,
+        "coaching/week.html",
+        {
+            "jurisdiction": jurisdiction,
+            "formset": formset,
+            "rows": [
+                (day, form, by_day[day], day > today)
+                for day, form in zip(days, formset.forms, strict=True)
+            ],
+            "monday": monday,
+            "previous": monday - dt.timedelta(weeks=1),
+            "next": monday + dt.timedelta(weeks=1),
+            "today": today,
+            "commitments": selectors.commitments_for(jurisdiction=jurisdiction, day=monday),
+            "query": _jurisdiction_query(request, jurisdiction),
+        },
+    )
+
+
+def _week_url(request: HttpRequest, jurisdiction: Jurisdiction, monday: dt.date) -> str:
+    query = _jurisdiction_query(request, jurisdiction)
+    return f"{reverse('coaching:week')}?week={monday.isoformat()}" + (f"&{query}" if query else "")
+
+
+def _save_week(
+    request: HttpRequest, jurisdiction: Jurisdiction, formset: Any, days: list[dt.date]
+) -> bool:
+    """Create one entry per filled row; all or nothing, so a bad row keeps every answer."""
+    from django.db import transaction
+
+    filled = [
+        (form, day) for form, day in zip(formset.forms, days, strict=True) if not form.is_blank
+    ]
+    if not filled:
+        formset.forms[0].add_error(None, "Nothing to save: fill in the hours of at least one day.")
+        return False
+    try:
+        with transaction.atomic():
+            for form, day in filled:
+                data = form.cleaned_data
+                try:
+                    services.coaching_log_create(
+                        jurisdiction=jurisdiction,
+                        author=request.user,
+                        date=day,
+                        duration_minutes=data["duration"],
+                        kind=data["kind"],
+                        workstream=data["workstream"],
+                        staff_member=data.get("staff_member"),
+                        notes=data.get("notes", ""),
+                        next_steps=data.get("next_steps", ""),
+                    )
+                except ValidationError as error:
+                    _apply_errors(form, error)
+                    raise
+    except ValidationError:
+        return False
+    total = sum(form.cleaned_data["duration"] for form, _ in filled)
+    messages.success(
+        request,
+        f"Saved {len(filled)} entr{'y' if len(filled) == 1 else 'ies'} ({total / 60:g} hours).",
+    )
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    log = get_object_or_404(selectors.logs_visible_to(request.user), pk=pk)
+    if not request.user.has_perm("coaching.change_coachinglog", log):
+        return render(request, "coaching/locked.html", {"log": log}, status=403)
+    form = CoachingLogForm(
+        request.POST or None,
+        initial={
+            "date": log.date,
+            "duration": f"{log.hours:g}",
+            "kind": log.kind,
+            "workstream": log.workstream,
+            "staff_member": log.staff_member_id,
+            "notes": log.notes,
+            "next_steps": log.next_steps,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.coaching_log_update(
+                log=log,
+                by=request.user,
+                date=data["date"],
+                duration_minutes=data["duration"],
+                kind=data["kind"],
+                workstream=data["workstream"],
+                staff_member=data["staff_member"],
+                notes=data["notes"],
+                next_steps=data["next_steps"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Entry updated.")
+            for message in selectors.commitments_for(
+                jurisdiction=log.jurisdiction, day=log.date
+            ).messages:
+                messages.warning(request, message)
+            return redirect(_week_url(request, log.jurisdiction, week_start_of(log.date)))
+    return render(request, "coaching/log_form.html", {"form": form, "log": log})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    log = get_object_or_404(selectors.logs_visible_to(request.user), pk=pk)
+    if not request.user.has_perm("coaching.delete_coachinglog", log):
+        return render(request, "coaching/locked.html", {"log": log}, status=403)
+    if request.method == "POST":
+        url = _week_url(request, log.jurisdiction, week_start_of(log.date))
+        services.coaching_log_delete(log=log, by=request.user)
+        messages.success(request, "Entry deleted.")
+        return redirect(url)
+    return render(request, "coaching/log_delete.html", {"log": log})
+
+
+@login_required
+@handles_bad_input
+def logs(request: HttpRequest) -> HttpResponse:
+    """Entries in a date range (staff: every jurisdiction, or one; a contact: their own)."""
+    if not request.user.has_perm("coaching.export_coachinglog"):
+        raise PermissionDenied
+    qs, form = _logs_in_range(request)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coaching/logs.html",
+        {"form": form, "page": page, "jurisdictions": _staff_jurisdiction_choices(request)},
+    )
+
+
+def _staff_jurisdiction_choices(request: HttpRequest) -> Any:
+    if not roles_of(request.user).is_staff:
+        return None
+    return Jurisdiction.objects.filter(coaching_logs__isnull=False).distinct().order_by("name")
+
+
+def _logs_in_range(request: HttpRequest) -> tuple[Any, ExportForm]:
+    form = ExportForm(request.GET or None)
+    qs = selectors.logs_visible_to(request.user).order_by("date", "jurisdiction__name", "pk")
+    if request.GET:
+        if not form.is_valid():
+            raise Http400(" ".join(f"{e}" for errors in form.errors.values() for e in errors))
+        qs = qs.filter(date__gte=form.cleaned_data["start"], date__lte=form.cleaned_data["end"])
+    jurisdiction = request.GET.get("jurisdiction")
+    if jurisdiction and roles_of(request.user).is_staff:
+        if not jurisdiction.isdigit():
+            raise Http400("Choose a jurisdiction from the list.")
+        qs = qs.filter(jurisdiction_id=int(jurisdiction))
+    return qs, form
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+EXPORT_HEADER = [
+    "id", "jurisdiction", "date", "week_start", "hours", "kind", "workstream", "side", "author",
+    "program_staff_member", "notes", "next_steps", "paired_with_entry", "counted_in_totals",
+]  # fmt: skip
+
+
+@login_required
+@handles_bad_input
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    if not request.user.has_perm("coaching.export_coachinglog"):
+        raise PermissionDenied
+    if not request.GET.get("start") or not request.GET.get("end"):
+        raise Http400("Give a date range: ?start=YYYY-MM-DD&end=YYYY-MM-DD")
+    qs, form = _logs_in_range(request)
+    writer = csv.writer(_Echo())
+
+    def rows() -> Any:
+        yield "\ufeff" + writer.writerow(EXPORT_HEADER)
+        for log in qs.iterator(chunk_size=2000):
+            yield writer.writerow([
+                log.pk, str(log.jurisdiction), log.date.isoformat(), log.week_start.isoformat(),
+                f"{log.hours:g}", log.get_kind_display(), log.get_workstream_display(),
+                log.get_side_display(), log.author.full_name or log.author.email,
+                (log.staff_member.full_name if log.staff_member else ""),
+                _csv_safe(log.notes), _csv_safe(log.next_steps), log.pairs_with_id or "",
+                "no" if log.pairs_with_id else "yes",
+            ])  # fmt: skip
+
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="coaching-logs-{start}-{end}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    # A cell that starts with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@handles_bad_input
+def staff_dashboard(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("coaching.view_staff_dashboard"):
+        raise PermissionDenied
+    from applications.models import Cohort
+
+    cohorts = list(
+        Cohort.objects.filter(memberships__isnull=False).distinct().order_by("-starts_on")
+    )
+    slug = request.GET.get("cohort")
+    cohort = (
+        next((c for c in cohorts if c.slug == slug), None)
+        if slug
+        else (cohorts[0] if cohorts else None)
+    )
+    if slug and cohort is None:
+        raise Http400(f"There is no cohort “{slug}” with seats.")
+    context: dict[str, Any] = {"cohorts": cohorts, "cohort": cohort}
+    if cohort is not None:
+        context.update(selectors.staff_dashboard(cohort=cohort))
+    return render(request, "coaching/staff_dashboard.html", context)
+
+
+@login_required
+def deliverables(request: HttpRequest) -> HttpResponse:
+    roles = roles_of(request.user)
+    if not (roles.is_staff or roles.is_contact):
+        raise PermissionDenied
+    qs = selectors.deliverables_visible_to(request.user).prefetch_related("documents")
+    jurisdiction = None
+    if roles.is_staff and request.GET.get("jurisdiction", "").isdigit():
+        jurisdiction = get_object_or_404(Jurisdiction, pk=int(request.GET["jurisdiction"]))
+        qs = qs.filter(jurisdiction=jurisdiction)
+    elif roles.is_contact and not roles.is_staff:
+        jurisdiction = Jurisdiction.objects.get(pk=roles.jurisdiction_id)
+    overdue_ids = {d.pk for d in selectors.overdue_deliverables(request.user)}
+    return render(
+        request,
+        "coaching/deliverables.html",
+        {
+            "deliverables": qs.order_by("jurisdiction__name", "due_on"),
+            "jurisdiction": jurisdiction,
+            "overdue_ids": overdue_ids,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deliverable_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("coaching.add_deliverable"):
+        raise PermissionDenied
+    jurisdiction = selectors.coaching_jurisdiction_for(
+        request.user, request.GET.get("jurisdiction")
+    )
+    if jurisdiction is None:
+        return HttpResponseBadRequest("Choose a jurisdiction (?jurisdiction=ID).")
+    form = DeliverableForm(request.POST or None, jurisdiction_id=jurisdiction.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deliverable = services.deliverable_create(
+                jurisdiction=jurisdiction,
+                by=request.user,
+                **{
+                    k: form.cleaned_data[k]
+                    for k in ("workstream", "title", "description", "due_on", "owner")
+                },
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Added “{deliverable.title}”.")
+            return redirect("coaching:deliverable", pk=deliverable.pk)
+    return render(
+        request, "coaching/deliverable_form.html", {"form": form, "jurisdiction": jurisdiction}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = get_object_or_404(
+        selectors.deliverables_visible_to(request.user).prefetch_related("documents__uploaded_by"),
+        pk=pk,
+    )
+    can_change = request.user.has_perm("coaching.change_deliverable", deliverable)
+    form = DeliverableForm(instance=deliverable, jurisdiction_id=deliverable.jurisdiction_id)
+    document_form = DocumentForm()
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if "file" in request.FILES or request.POST.get("action") == "attach":
+            document_form = DocumentForm(request.POST, request.FILES)
+            if document_form.is_valid():
+                try:
+                    services.deliverable_document_add(
+                        deliverable=deliverable,
+                        upload=document_form.cleaned_data["file"],
+                        by=request.user,
+                    )
+                except ValidationError as error:
+                    _apply_errors(document_form, error)
+                else:
+                    messages.success(request, "Document attached.")
+                    return redirect("coaching:deliverable", pk=pk)
+        else:
+            form = DeliverableForm(
+                request.POST,
+                instance=_scratch_copy(deliverable),
+                jurisdiction_id=deliverable.jurisdiction_id,
+            )
+            if form.is_valid():
+                try:
+                    services.deliverable_update(
+                        deliverable=deliverable,
+                        by=request.user,
+                        **{f: form.cleaned_data[f] for f in form.Meta.fields},
+                    )
+                except ValidationError as error:
+                    _apply_errors(form, error)
+                else:
+                    messages.success(request, "Deliverable updated.")
+                    return redirect("coaching:deliverable", pk=pk)
+    return render(
+        request,
+        "coaching/deliverable_detail.html",
+        {
+            "deliverable": deliverable,
+            "form": form,
+            "document_form": document_form,
+            "can_change": can_change,
+        },
+    )
+
+
+def _scratch_copy(deliverable: Any) -> Any:
+    """A throwaway copy for the ModelForm to write into; the service does the real update."""
+    from copy import copy
+
+    return copy(deliverable)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(
+        DeliverableDocument.objects.select_related("deliverable"),
+        pk=pk,
+        deliverable__in=selectors.deliverables_visible_to(request.user),
+    )
+    if not request.user.has_perm("coaching.view_deliverabledocument", document):
+        raise PermissionDenied
+    return private_file_response(document.file, filename=document.file_name)
