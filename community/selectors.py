@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from community.models import Membership, Session
+from community.models import Membership, NewsletterIssue, Registration, Session, Subscriber
+from gpl_cohort.outbox.models import EmailDelivery
 
 
 def is_practitioner(user: Any) -> bool:
@@ -15,4 +16,130 @@ def is_practitioner(user: Any) -> bool:
 
 
 def sessions_upcoming(*, limit: int = 5) -> QuerySet[Session]:
-    return Session.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at")[:limit]
+    return Session.objects.filter(
+        kind=Session.Kind.COMMUNITY, starts_at__gte=timezone.now()
+    ).order_by("starts_at")[:limit]
+
+
+def _with_counts(queryset: QuerySet[Session]) -> QuerySet[Session]:
+    return queryset.select_related("staff_topic").annotate(
+        registered_count=Count(
+            "registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)
+        ),
+        waitlisted_count=Count(
+            "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
+        ),
+    )
+
+
+def sessions_for_members(*, past: bool = False) -> QuerySet[Session]:
+    """Community sessions to list for members: upcoming (soonest first) or past (latest first)."""
+    now = timezone.now()
+    sessions = _with_counts(Session.objects.filter(kind=Session.Kind.COMMUNITY))
+    if past:
+        return sessions.filter(starts_at__lt=now).order_by("-starts_at")
+    return sessions.filter(starts_at__gte=now - timezone.timedelta(hours=3)).order_by("starts_at")
+
+
+def sessions_all_for_staff() -> QuerySet[Session]:
+    return _with_counts(Session.objects.all()).order_by("-starts_at")
+
+
+def session_detail(*, pk: int) -> Session:
+    return _with_counts(Session.objects.prefetch_related("presenters__jurisdiction")).get(pk=pk)
+
+
+def webinar_public(*, pk: int) -> Session:
+    return Session.objects.prefetch_related("presenters").get(pk=pk, kind=Session.Kind.WEBINAR)
+
+
+def registrations_of(*, user: Any, session_ids: list[int] | None = None) -> dict[int, Registration]:
+    """The user's registration per session id (cancelled ones included)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    registrations = Registration.objects.filter(email=user.email.lower())
+    if session_ids is not None:
+        registrations = registrations.filter(session_id__in=session_ids)
+    return {r.session_id: r for r in registrations}
+
+
+def registration_of(*, user: Any, session: Session) -> Registration | None:
+    return registrations_of(user=user, session_ids=[session.pk]).get(session.pk)
+
+
+def session_registrations(*, session: Session) -> QuerySet[Registration]:
+    return session.registrations.select_related("user").order_by("status", "status_changed_at")
+
+
+def membership_by_feed_token(*, token: str) -> Membership | None:
+    return (
+        Membership.objects.select_related("user")
+        .filter(feed_token=token, status=Membership.Status.APPROVED)
+        .first()
+    )
+
+
+def participation_by_jurisdiction() -> list[dict[str, Any]]:
+    """Per jurisdiction: members, registrations, attendances, sessions attended (DB aggregates)."""
+    registered = Q(
+        user__session_registrations__status=Registration.Status.REGISTERED,
+        user__session_registrations__session__kind=Session.Kind.COMMUNITY,
+    )
+    rows = (
+        Membership.objects.filter(status=Membership.Status.APPROVED)
+        .values("jurisdiction_id", "jurisdiction__name", "jurisdiction__state")
+        .annotate(
+            members=Count("pk", distinct=True),
+            registrations=Count("user__session_registrations", filter=registered),
+            attended=Count(
+                "user__session_registrations",
+                filter=registered & Q(user__session_registrations__attended=True),
+            ),
+        )
+        .order_by("-attended", "-registrations", "jurisdiction__name")
+    )
+    return list(rows)
+
+
+def subscribers_for_staff(*, status: str = "") -> QuerySet[Subscriber]:
+    subscribers = Subscriber.objects.order_by("email")
+    if status:
+        subscribers = subscribers.filter(status=status)
+    return subscribers
+
+
+def subscriber_counts() -> dict[str, int]:
+    counts = dict(
+        Subscriber.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in Subscriber.Status.values}
+
+
+def issue_progress(*, issue: NewsletterIssue) -> dict[str, Any]:
+    counts = dict(
+        EmailDelivery.objects.filter(message_key=issue.message_key)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    sent = counts.get(EmailDelivery.Status.SENT, 0)
+    failed = counts.get(EmailDelivery.Status.FAILED, 0)
+    suppressed = counts.get(EmailDelivery.Status.SUPPRESSED, 0)
+    queued = counts.get(EmailDelivery.Status.QUEUED, 0)
+    total = max(
+        issue.recipient_count,
+        sent + failed + suppressed + queued,
+        Subscriber.objects.filter(status=Subscriber.Status.SUBSCRIBED).count()
+        if issue.fanned_out_at is None and issue.status == NewsletterIssue.Status.SENDING
+        else 0,
+    )
+    return {
+        "status": issue.status,
+        "status_label": issue.get_status_display(),
+        "total": total,
+        "sent": sent,
+        "failed": failed,
+        "suppressed": suppressed,
+        "remaining": max(total - sent - failed - suppressed, 0),
+        "done": issue.status == NewsletterIssue.Status.SENT,
+    }

@@ -231,6 +231,22 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cohort"),
+# Community and outbox: reminders, scheduled newsletters, and the outbox sweeper that re-queues
+# deliveries left queued by a worker that died (all safe to run twice).
+CELERY_BEAT_SCHEDULE["community-reminders"] = {
+    "task": "community.tasks.community_reminders_task",
+    "schedule": 60 * 5,
+}
+CELERY_BEAT_SCHEDULE["community-newsletter-scheduler"] = {
+    "task": "community.tasks.newsletter_scheduler_task",
+    "schedule": 60,
+}
+CELERY_BEAT_SCHEDULE["outbox-requeue-stuck"] = {
+    "task": "gpl_cohort.outbox.tasks.email_requeue_stuck_task",
+    "schedule": 60 * 5,
+}
+# Shared secret the mail provider sends in X-Cohort-Webhook-Secret to /outbox/events/.
+OUTBOX_WEBHOOK_SECRET = env.str("OUTBOX_WEBHOOK_SECRET", default="")
         }
     }
 else:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("jurisdictions/", include("jurisdictions.urls")),
     path("coaching/", include("coaching.urls")),
     path("community/", include("community.urls")),
+    path("outbox/", include("gpl_cohort.outbox.urls")),
     path("calldata/", include("calldata.urls")),
     path("api/v1/", include(api_urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

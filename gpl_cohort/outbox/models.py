@@ -59,3 +59,23 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient} ({self.get_status_display()})"
+
+
+class Suppression(models.Model):
+    """An address that bounced permanently or complained: no more bulk email to it."""
+
+    class Reason(models.TextChoices):
+        BOUNCE = "bounce", "Permanent bounce"
+        COMPLAINT = "complaint", "Spam complaint"
+        MANUAL = "manual", "Suppressed by staff"
+
+    email = models.EmailField(unique=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_reason_display()})"

@@ -9,13 +9,14 @@ again does nothing, which is what makes "send the invitation" safe to run twice.
 from __future__ import annotations
 
 import base64
+import contextlib
 import smtplib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -134,49 +135,218 @@ def _message_for(delivery: EmailDelivery) -> EmailMultiAlternatives:
     return message
 
 
-def email_deliver(*, delivery_id: int) -> EmailDelivery.Status | None:
-    """Send one queued delivery at most once. Raises TemporaryEmailError to ask for a retry."""
+def _deliver_locked(delivery_id: int, connection: Any) -> tuple[str | None, str]:
+    """Send one row under its lock. Returns (status, temporary error or "")."""
+    from gpl_cohort.outbox.models import Suppression
+
     temporary_error = ""
     with transaction.atomic():
         delivery = EmailDelivery.objects.select_for_update().filter(pk=delivery_id).first()
         if delivery is None or delivery.status != EmailDelivery.Status.QUEUED:
-            return delivery.status if delivery else None
+            return (delivery.status if delivery else None), ""
+        if (
+            delivery.category == EmailDelivery.Category.BULK
+            and Suppression.objects.filter(email__iexact=delivery.recipient).exists()
+        ):
+            delivery.status = EmailDelivery.Status.SUPPRESSED
+            delivery.save(update_fields=["status"])
+            return delivery.status, ""
         delivery.attempts += 1
+        # Written before the SMTP DATA is sent and committed as soon as the server answers 250:
+        # the only moment a killed worker can leave a sent message looking unsent is the time
+        # between that answer and the COMMIT (well under a millisecond), not the whole exchange.
+        delivery.status = EmailDelivery.Status.SENT
+        delivery.sent_at = timezone.now()
+        delivery.last_error = ""
+        delivery.save(update_fields=["attempts", "last_error", "status", "sent_at"])
         try:
-            _message_for(delivery).send(fail_silently=False)
+            sent = connection.send_messages([_message_for(delivery)])
+            if not sent:
+                raise smtplib.SMTPException("the mail backend reported 0 messages sent")
         except Exception as error:
             delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
+            delivery.sent_at = None
             if _is_temporary(error):
                 # The row stays queued: the retry (or the sweeper) sends it later.
+                delivery.status = EmailDelivery.Status.QUEUED
                 temporary_error = delivery.last_error
             else:
                 delivery.status = EmailDelivery.Status.FAILED
-            delivery.save(update_fields=["attempts", "last_error", "status"])
-        else:
-            delivery.status = EmailDelivery.Status.SENT
-            delivery.sent_at = timezone.now()
-            delivery.last_error = ""
-            delivery.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+            delivery.save(update_fields=["last_error", "status", "sent_at"])
+            # A broken connection is reopened by the next send.
+            with contextlib.suppress(Exception):
+                connection.close()
+    return delivery.status, temporary_error
+
+
+def email_deliver(*, delivery_id: int) -> EmailDelivery.Status | None:
+    """Send one queued delivery at most once. Raises TemporaryEmailError to ask for a retry.
+
+    Bulk email to a suppressed address (bounced or complained) is marked suppressed instead.
+    """
+    connection = get_connection(fail_silently=False)
+    try:
+        status, temporary_error = _deliver_locked(delivery_id, connection)
+    finally:
+        connection.close()
     if temporary_error:
         raise TemporaryEmailError(temporary_error)
-    return delivery.status
+    return status
 
 
-def email_requeue_stuck(*, older_than_seconds: int = 600) -> int:
+def email_deliver_many(*, delivery_ids: Sequence[int]) -> dict[str, Any]:
+    """Send a batch of deliveries over one SMTP connection, each row under its own lock.
+
+    Returns counts by status and the ids that hit a temporary error (the caller retries them).
+    """
+    connection = get_connection(fail_silently=False)
+    counts: dict[str, int] = {}
+    retry: list[int] = []
+    try:
+        for delivery_id in delivery_ids:
+            status, temporary_error = _deliver_locked(delivery_id, connection)
+            counts[str(status)] = counts.get(str(status), 0) + 1
+            if temporary_error:
+                retry.append(delivery_id)
+    finally:
+        connection.close()
+    return {"counts": counts, "retry": retry}
+
+
+def deliveries_enqueue(ids: Sequence[int], batch_size: int) -> None:
+    from gpl_cohort.outbox.tasks import email_deliver_batch_task, email_deliver_task
+
+    ids = list(ids)
+    if len(ids) == 1:
+        email_deliver_task.delay(ids[0])
+        return
+    for start in range(0, len(ids), batch_size):
+        email_deliver_batch_task.delay(ids[start : start + batch_size])
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One recipient's own copy of a bulk message (its own unsubscribe link, for instance)."""
+
+    recipient: str
+    subject: str
+    text: str
+    html: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def email_queue_bulk(
+    *,
+    message_key: str,
+    messages: Sequence[OutgoingMessage],
+    category: str = EmailDelivery.Category.BULK,
+    batch_size: int = 50,
+) -> int:
+    """Queue one personalised delivery per message in one INSERT; hand them to Celery in batches.
+
+    Safe to run twice: rows that already exist for (message_key, recipient) are left alone
+    (`ignore_conflicts`), and enqueueing a row twice is harmless because sending re-checks the
+    status under lock. Returns how many rows of this chunk are queued and were handed over.
+    """
+    rows = [
+        EmailDelivery(
+            message_key=message_key,
+            recipient=m.recipient.strip().lower(),
+            subject=m.subject[:300],
+            body_text=m.text,
+            body_html=m.html,
+            headers=m.headers,
+            category=category,
+        )
+        for m in messages
+        if m.recipient and m.recipient.strip()
+    ]
+    with transaction.atomic():
+        EmailDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        ids = list(
+            EmailDelivery.objects.filter(
+                message_key=message_key,
+                recipient__in=[row.recipient for row in rows],
+                status=EmailDelivery.Status.QUEUED,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: deliveries_enqueue(ids, batch_size))
+    return len(ids)
+
+
+def email_requeue_stuck(*, older_than_seconds: int = 600, limit: int = 5000) -> int:
     """Hand again to Celery every delivery still queued long after it was queued.
 
     A worker killed mid-send leaves its row queued (its transaction rolled back); this is what
     finds it. Sending stays at-most-once because `email_deliver` re-checks the status under lock.
     """
-    from gpl_cohort.outbox.tasks import email_deliver_task
-
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
     stuck = list(
-        EmailDelivery.objects.filter(
-            status=EmailDelivery.Status.QUEUED, queued_at__lt=cutoff
-        ).values_list("pk", flat=True)[:5000]
+        EmailDelivery.objects.filter(status=EmailDelivery.Status.QUEUED, queued_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
     )
     EmailDelivery.objects.filter(pk__in=stuck).update(queued_at=timezone.now())
-    for pk in stuck:
-        email_deliver_task.delay(pk)
+    if stuck:
+        deliveries_enqueue(stuck, batch_size=50)
     return len(stuck)
+
+
+def suppression_add(*, email: str, reason: str, detail: str = "") -> bool:
+    """Stop bulk email to an address. Returns True when the address was not suppressed before."""
+    from gpl_cohort.outbox.models import Suppression
+
+    _, created = Suppression.objects.get_or_create(
+        email=email.strip().lower(), defaults={"reason": reason, "detail": detail[:2000]}
+    )
+    return created
+
+
+class EmailEventError(ValueError):
+    pass
+
+
+def email_events_apply(*, events: Any) -> dict[str, int]:
+    """Apply bounce/complaint events from the mail provider's webhook (shape: see the view).
+
+    A permanent bounce or a complaint suppresses the address for bulk email; a temporary (soft)
+    bounce is only counted. Idempotent: the same event twice changes nothing more.
+    """
+    from gpl_cohort.outbox.models import Suppression
+
+    if isinstance(events, dict):
+        events = [events]
+    if not isinstance(events, list) or not events:
+        raise EmailEventError("Send a JSON object or a non-empty list of objects.")
+    parsed: list[tuple[str, str, str]] = []
+    for index, event in enumerate(events):
+        if not isinstance(event, dict):
+            raise EmailEventError(f"Event {index}: not a JSON object.")
+        kind = event.get("type")
+        email = str(event.get("email") or "").strip().lower()
+        if kind not in ("bounce", "complaint"):
+            raise EmailEventError(f"Event {index}: 'type' must be 'bounce' or 'complaint'.")
+        if "@" not in email:
+            raise EmailEventError(f"Event {index}: 'email' must be an email address.")
+        bounce_type = str(event.get("bounce_type") or "permanent")
+        if kind == "bounce" and bounce_type not in ("permanent", "temporary"):
+            raise EmailEventError(
+                f"Event {index}: 'bounce_type' must be 'permanent' or 'temporary'."
+            )
+        if kind == "bounce" and bounce_type == "temporary":
+            parsed.append(("ignored", email, ""))
+            continue
+        reason = Suppression.Reason.COMPLAINT if kind == "complaint" else Suppression.Reason.BOUNCE
+        parsed.append((reason, email, str(event.get("detail") or "")))
+    result = {"suppressed": 0, "already_suppressed": 0, "ignored": 0}
+    with transaction.atomic():
+        for reason, email, detail in parsed:
+            if reason == "ignored":
+                result["ignored"] += 1
+            elif suppression_add(email=email, reason=reason, detail=detail):
+                result["suppressed"] += 1
+            else:
+                result["already_suppressed"] += 1
+    return result

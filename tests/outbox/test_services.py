@@ -15,6 +15,8 @@ from gpl_cohort.outbox.services import (
 
 pytestmark = pytest.mark.django_db
 
+LOCMEM_SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
+
 
 def _queue(**overrides):
     arguments = {
@@ -64,7 +66,7 @@ def test_a_temporary_smtp_error_keeps_the_delivery_queued_for_a_retry():
     (delivery,) = _queue(recipients=["later@city.gov"])
     error = smtplib.SMTPResponseException(451, b"try later")
     with (
-        mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=error),
+        mock.patch(LOCMEM_SEND, side_effect=error),
         pytest.raises(TemporaryEmailError),
     ):
         email_deliver(delivery_id=delivery.pk)
@@ -77,7 +79,7 @@ def test_a_temporary_smtp_error_keeps_the_delivery_queued_for_a_retry():
 def test_a_permanent_smtp_error_marks_the_delivery_failed():
     (delivery,) = _queue(recipients=["gone@city.gov"])
     error = smtplib.SMTPRecipientsRefused({"gone@city.gov": (550, b"no such user")})
-    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=error):
+    with mock.patch(LOCMEM_SEND, side_effect=error):
         assert email_deliver(delivery_id=delivery.pk) == EmailDelivery.Status.FAILED
 
 
