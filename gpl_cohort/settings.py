@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gpl_cohort.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -199,6 +200,13 @@ STORAGES = {
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body a page accepts, refused with 413 before it is read; the call-data
+# import takes CAD exports of hundreds of MB.
+REQUEST_SIZE_DEFAULT_LIMIT = env.int("REQUEST_SIZE_DEFAULT_LIMIT", default=60 * 1024 * 1024)
+REQUEST_SIZE_LIMITS = {
+    "/calldata/": env.int("REQUEST_SIZE_CALLDATA_LIMIT", default=1024 * 1024 * 1024),
+    "/api/v1/calldata/": env.int("REQUEST_SIZE_CALLDATA_LIMIT", default=1024 * 1024 * 1024),
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- celery ---------------------------------------------------------------------------------
@@ -223,14 +231,6 @@ CELERY_BEAT_SCHEDULE["jurisdictions-mou-reminders"] = {
     "task": "jurisdictions.tasks.mou_reminders_task",
     "schedule": 60 * 60 * 6,
 }
-
-# --- cache ----------------------------------------------------------------------------------
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cohort"),
 # Community and outbox: reminders, scheduled newsletters, and the outbox sweeper that re-queues
 # deliveries left queued by a worker that died (all safe to run twice).
 CELERY_BEAT_SCHEDULE["community-reminders"] = {
@@ -247,6 +247,14 @@ CELERY_BEAT_SCHEDULE["outbox-requeue-stuck"] = {
 }
 # Shared secret the mail provider sends in X-Cohort-Webhook-Secret to /outbox/events/.
 OUTBOX_WEBHOOK_SECRET = env.str("OUTBOX_WEBHOOK_SECRET", default="")
+
+# --- cache ----------------------------------------------------------------------------------
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cohort"),
         }
     }
 else:

@@ -182,7 +182,35 @@ def pdf_page_count(file: IO[bytes], *, name: str = "the PDF") -> int:
         file.seek(0)
     if pages == 0:
         raise ValidationError(f"“{name}” has no pages.")
+    if _pdf_has_active_content(file):
+        raise ValidationError(
+            f"“{name}” contains JavaScript or an embedded launch action. Print it to a plain PDF "
+            "and upload that copy."
+        )
     return pages
+
+
+# Name tokens of PDF features that run code when a viewer opens the file.
+_ACTIVE_PDF_TOKENS = re.compile(rb"/(JavaScript|JS|Launch|RichMedia)(?![A-Za-z])")
+
+
+def _pdf_has_active_content(file: IO[bytes], *, chunk_size: int = 1024 * 1024) -> bool:
+    """Whether the raw PDF names JavaScript, a launch action or rich media anywhere.
+
+    Read in chunks (with an overlap so a token cut in two is still found), never whole, so a
+    huge file costs time in proportion to its size and no more memory than one chunk.
+    """
+    position = file.tell()
+    file.seek(0)
+    tail = b""
+    try:
+        while chunk := file.read(chunk_size):
+            if _ACTIVE_PDF_TOKENS.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    finally:
+        file.seek(position)
+    return False
 
 
 def private_file_response(field_file: Any, *, filename: str) -> FileResponse:
