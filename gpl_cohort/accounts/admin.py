@@ -1,8 +1,12 @@
-from django.contrib import admin
+import json
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.http import HttpRequest, HttpResponse
 
 from gpl_cohort.accounts.models import User
+from gpl_cohort.accounts.privacy import person_data_export, person_erase
 
 
 class CohortUserCreationForm(UserCreationForm):
@@ -44,6 +48,26 @@ class UserAdmin(DjangoUserAdmin):
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
+    actions = ["export_personal_data", "erase_personal_data"]
+
+    @admin.action(description="Export personal data (JSON, on the person's request)")
+    def export_personal_data(self, request: HttpRequest, queryset) -> HttpResponse:
+        data = [person_data_export(user=user) for user in queryset]
+        response = HttpResponse(
+            json.dumps(data, indent=2, default=str), content_type="application/json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+        return response
+
+    @admin.action(description="Erase personal data (cannot be undone)")
+    def erase_personal_data(self, request: HttpRequest, queryset) -> None:
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(request, "You cannot erase your own account.", messages.ERROR)
+            return
+        for user in queryset:
+            person_erase(user=user)
+        self.message_user(request, f"Erased the personal data of {queryset.count()} people.")
+
     add_fieldsets = (
         (
             None,
