@@ -9,7 +9,7 @@ from coaching.models import CoachingLog, Workstream
 from tests.accounts.factories import UserFactory
 from tests.applications.factories import CohortFactory
 from tests.coaching.factories import CoachingLogFactory, DeliverableFactory
-from tests.jurisdictions.factories import CohortMembershipFactory, JurisdictionFactory
+from tests.jurisdictions.factories import CohortMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
