@@ -19,6 +19,7 @@ STAFF_MANAGED_APPS = (
     "community",
     "calldata",
     "authtoken",
+    "auditlog",
 )
 
 
