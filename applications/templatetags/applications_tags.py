@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from applications.selectors import applicant_state as _applicant_state
+from applications.words import WORD_LIMIT
+
+register = template.Library()
+
+
+@register.simple_tag
+def applicant_state(application: Any) -> dict[str, Any]:
+    return _applicant_state(application)
+
+
+@register.simple_tag
+def word_limit() -> int:
+    return WORD_LIMIT
