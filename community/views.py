@@ -52,7 +52,7 @@ def join(request: HttpRequest) -> HttpResponse:
         except services.MembershipError as error:
             form.add_error("email", str(error))
         else:
-            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, membership.user, backend="gpl_cohort.accounts.backends.EmailBackend")
             if membership.status == membership.Status.APPROVED:
                 messages.success(request, "Welcome to the community of practice.")
                 return redirect("community:sessions")
