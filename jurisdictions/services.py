@@ -22,13 +22,16 @@ from gpl_cohort.outbox.services import email_queue, email_render
 from gpl_cohort.uploads import MB, Kind, check_upload
 from jurisdictions import signals
 from jurisdictions.models import (
+    Agency,
     CohortMembership,
+    Contact,
     MoU,
     MoUTransition,
     PaperworkSettings,
     PointOfContactChange,
     Resource,
     ResourceTag,
+    ResponseTeam,
     SupportLetter,
 )
 
@@ -378,3 +381,45 @@ def resource_delete(*, resource: Resource, by: Any) -> None:
         storage = resource.file.storage
         resource.delete()
         transaction.on_commit(lambda: storage.delete(stored))
+
+
+def _require_editor(user: Any, jurisdiction_id: int) -> None:
+    roles = roles_of(user)
+    if not (roles.is_staff or (roles.is_contact and roles.jurisdiction_id == jurisdiction_id)):
+        raise PermissionDenied("You may change only your own jurisdiction.")
+
+
+def agency_create(*, jurisdiction_id: int, name: str, kind: str, by: Any) -> Agency:
+    _require_editor(by, jurisdiction_id)
+    name = " ".join(name.split())
+    if Agency.objects.filter(jurisdiction_id=jurisdiction_id, name__iexact=name).exists():
+        raise ValidationError({"name": [f"“{name}” is already listed."]})
+    return Agency.objects.create(jurisdiction_id=jurisdiction_id, name=name, kind=kind)
+
+
+def contact_create(*, jurisdiction_id: int, by: Any, **fields: Any) -> Contact:
+    _require_editor(by, jurisdiction_id)
+    agency = fields.get("agency")
+    if agency is not None and agency.jurisdiction_id != jurisdiction_id:
+        raise ValidationError({"agency": ["Choose one of this jurisdiction's agencies."]})
+    return Contact.objects.create(jurisdiction_id=jurisdiction_id, **fields)
+
+
+TEAM_FIELDS = ("name", "status", "launched_on", "dispatched_from", "call_types", "make_up")
+
+
+def response_team_save(
+    *, jurisdiction_id: int, by: Any, team: ResponseTeam | None = None, **fields: Any
+) -> ResponseTeam:
+    """Create or update the alternative response team (make-up, dispatch, status, call types)."""
+    _require_editor(by, jurisdiction_id)
+    team = team or ResponseTeam(jurisdiction_id=jurisdiction_id)
+    if team.jurisdiction_id != jurisdiction_id:
+        raise PermissionDenied("That team belongs to another jurisdiction.")
+    for field in TEAM_FIELDS:
+        if field in fields:
+            setattr(team, field, fields[field])
+    if team.status == ResponseTeam.Status.LAUNCHED and team.launched_on is None:
+        raise ValidationError({"launched_on": ["A launched team needs its launch date."]})
+    team.save()
+    return team
