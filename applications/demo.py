@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from applications.models import Application, Cohort
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from applications.models import (
+    Application,
+    ApplicationContact,
+    ApplicationTransition,
+    Cohort,
+    Interview,
+    ReferenceCheck,
+    Review,
+    ReviewScore,
+    ShortAnswerQuestion,
+)
+from applications.services import criteria_seed
+from gpl_cohort.accounts.demo import DEMO_PASSWORD
+from gpl_cohort.accounts.models import User
 from jurisdictions.demo import INAUGURAL_COHORT
 from jurisdictions.models import CohortMembership, Jurisdiction
 
@@ -25,7 +42,7 @@ def seed(log: Callable[[str], None]) -> None:
             "seats": 5,
         },
     )
-    Cohort.objects.update_or_create(
+    second, _ = Cohort.objects.update_or_create(
         slug="2022-2023",
         defaults={
             "name": "2022–2023 Implementation Cohort",
@@ -57,4 +74,159 @@ def seed(log: Callable[[str], None]) -> None:
                 "enrolled_at": dt.datetime(2021, 9, 1, 9, tzinfo=ET),
             },
         )
-    log("applications: 2 cohorts, the inaugural five enrolled")
+    applications = _seed_2022(second)
+    open_cohort = _seed_open_cohort()
+    log(
+        f"applications: 3 cohorts, the inaugural five enrolled, {applications} applications to "
+        f"{second.name}, {open_cohort.name} open (applicant@albuquerque.example)"
+    )
+
+
+QUESTIONS = [
+    "What would success look like for your team after its first year?",
+    "What is the biggest obstacle to launching, and how will you address it?",
+]
+
+S = Application.Status
+# (jurisdiction name, state, status, stage, launch, office)
+APPLICANTS_2022 = [
+    ("Albuquerque", "NM", S.DECLINED, "exploring", dt.date(2023, 9, 1), "executive"),
+    ("Austin", "TX", S.SELECTED, "piloting", dt.date(2023, 3, 1), "public_health"),
+    ("Baltimore", "MD", S.NOT_SELECTED, "planning", dt.date(2023, 4, 1), "community_safety"),
+    ("Boston", "MA", S.REFERENCES_CHECKED, "planning", dt.date(2023, 5, 1), "dispatch"),
+    ("Boulder", "CO", S.INTERVIEW_SCHEDULED, "planning", dt.date(2023, 6, 1), "law_enforcement"),
+    ("Burlington", "VT", S.INVITED_ROUND2, "exploring", dt.date(2023, 4, 1), "cog"),
+    ("Cambridge", "MA", S.ROUND1_REVIEW, "planning", dt.date(2023, 2, 1), "community_safety"),
+    ("Chicago", "IL", S.ROUND1_REVIEW, "piloting", dt.date(2022, 12, 1), "public_health"),
+    ("Cincinnati", "OH", S.SUBMITTED, "exploring", dt.date(2024, 1, 1), "executive"),
+]
+PATH = [
+    S.DRAFT, S.SUBMITTED, S.ROUND1_REVIEW, S.INVITED_ROUND2, S.INTERVIEW_SCHEDULED,
+    S.INTERVIEWED, S.REFERENCES_CHECKED, S.SELECTED,
+]  # fmt: skip
+
+
+def _timeline(status: str) -> list[str]:
+    if status == S.DECLINED:
+        return [*PATH[:3], S.DECLINED]
+    if status == S.NOT_SELECTED:
+        return [*PATH[:7], S.NOT_SELECTED]
+    return PATH[: PATH.index(status) + 1]
+
+
+def _applicant(name: str, jurisdiction: Jurisdiction, password: str) -> User:
+    email = f"applicant@{name.lower().replace(' ', '')}.example"
+    user, _ = User.objects.get_or_create(
+        email=email,
+        defaults={
+            "full_name": f"{name} Applicant",
+            "password": password,
+            "time_zone": jurisdiction.time_zone,
+        },
+    )
+    return user
+
+
+def _seed_2022(cohort: Cohort) -> int:
+    """Applications to the 2022–2023 cohort in every state of the pipeline, with reviews.
+
+    Statuses and timelines are written directly (no emails, no community invitations): demo
+    data describes the past, it does not replay it.
+    """
+    questions = [
+        ShortAnswerQuestion.objects.get_or_create(cohort=cohort, prompt=p, defaults={"order": i})[0]
+        for i, p in enumerate(QUESTIONS)
+    ]
+    criteria = criteria_seed(cohort=cohort)
+    reviewers = list(
+        User.objects.filter(email__in=["staff@cohort.example", "reviewer@cohort.example"])
+    )
+    password = make_password(DEMO_PASSWORD)  # hashed once: the demo stays fast
+    submitted = dt.datetime(2022, 5, 20, 12, tzinfo=ET)
+    for index, (name, state, status, stage, launch, office) in enumerate(APPLICANTS_2022):
+        jurisdiction = Jurisdiction.objects.filter(name=name, state=state).first()
+        if jurisdiction is None:
+            continue
+        application, created = Application.objects.get_or_create(
+            cohort=cohort,
+            jurisdiction=jurisdiction,
+            defaults={
+                "status": status, "submitted_at": submitted, "stage": stage,
+                "anticipated_launch_on": launch, "applying_office": office,
+                "partners": f"{name} 911 center, public health department, a community coalition",
+                "team_make_up": ["peers", "social_workers", "emts"],
+                "call_types": "Welfare checks, mental-health crises, homelessness, intoxication",
+                "collaboration": "A monthly working group of agencies and community partners.",
+                "equity_goals": "Fewer police contacts for Black and Latino residents in crisis.",
+                "short_answers": {str(q.pk): "Answered in the demo." for q in questions},
+            },
+        )  # fmt: skip
+        if not created:
+            continue
+        user = _applicant(name, jurisdiction, password)
+        ApplicationContact.objects.get_or_create(application=application, user=user)
+        steps = _timeline(status)
+        ApplicationTransition.objects.bulk_create(
+            ApplicationTransition(
+                application=application, from_status=a, to_status=b, actor="staff",
+                by=reviewers[0] if reviewers else None,
+                created_at=submitted + dt.timedelta(days=7 * i),
+            )
+            for i, (a, b) in enumerate(itertools.pairwise(steps))
+        )  # fmt: skip
+        for r, reviewer in enumerate(reviewers):
+            review = Review.objects.create(
+                application=application, reviewer=reviewer, submitted_at=submitted,
+                comment="Strong collaboration." if (index + r) % 2 else "Launch date is late.",
+            )  # fmt: skip
+            ReviewScore.objects.bulk_create(
+                ReviewScore(review=review, criterion=c, score=1 + (index + r + c.order) % 5)
+                for c in criteria
+            )
+        if status in (S.INTERVIEW_SCHEDULED, S.REFERENCES_CHECKED, S.SELECTED):
+            Interview.objects.create(
+                application=application, starts_at=dt.datetime(2022, 7, 12, 14, tzinfo=ET),
+                time_zone=jurisdiction.time_zone, meeting_url="https://zoom.example/j/2022",
+                attendees="City Manager\nDirector of Emergency Communications",
+            )  # fmt: skip
+        if status in (S.REFERENCES_CHECKED, S.SELECTED):
+            ReferenceCheck.objects.create(
+                application=application, name="Jordan Rivers", organisation=f"{name} Coalition",
+                called_on=dt.date(2022, 7, 20), notes="Enthusiastic, long partnership.",
+            )  # fmt: skip
+        if status == S.SELECTED:
+            CohortMembership.objects.get_or_create(
+                cohort=cohort, jurisdiction=jurisdiction,
+                defaults={"status": CohortMembership.Status.SELECTED, "selected_at": submitted},
+            )  # fmt: skip
+    return Application.objects.filter(cohort=cohort).count()
+
+
+def _seed_open_cohort() -> Cohort:
+    """A cohort whose window is open when the demo is loaded, so applying can be tried."""
+    now = timezone.now()
+    year = now.year + 1
+    cohort, created = Cohort.objects.get_or_create(
+        slug="open-demo",
+        defaults={
+            "name": f"{year}–{year + 1} Implementation Cohort",
+            "opens_at": now - dt.timedelta(days=7),
+            "closes_at": now + dt.timedelta(days=60),
+            "starts_on": (now + dt.timedelta(days=120)).date(),
+            "length_months": 12,
+            "seats": 5,
+            "description": "Twelve months of technical assistance for cities and counties "
+            "launching alternative 911 emergency response teams.",
+        },
+    )
+    for i, prompt in enumerate(QUESTIONS):
+        ShortAnswerQuestion.objects.get_or_create(
+            cohort=cohort, prompt=prompt, defaults={"order": i}
+        )
+    criteria_seed(cohort=cohort)
+    albuquerque = Jurisdiction.objects.filter(name="Albuquerque", state="NM").first()
+    if created and albuquerque is not None:
+        draft = Application.objects.create(cohort=cohort, jurisdiction=albuquerque)
+        user = _applicant("Albuquerque", albuquerque, make_password(DEMO_PASSWORD))
+        ApplicationContact.objects.get_or_create(application=draft, user=user)
+    return cohort
