@@ -305,7 +305,11 @@ def staff_dashboard(*, cohort: Any, now: dt.datetime | None = None) -> dict[str,
         row.year = year.get(jid, {"one_on_one": 0, "group": 0, "independent": 0})
         row.last_logged_on = last.get(jid)
         row.overdue = overdue.get(jid, 0)
-        row.quiet = row.last_logged_on is None or row.last_logged_on <= today - quiet_after
+        # Only a running cohort year can go quiet; a finished year is history.
+        running = period.start <= today < period.end
+        row.quiet = running and (
+            row.last_logged_on is None or row.last_logged_on <= today - quiet_after
+        )
         row.over_ceiling = row.week_one_on_one > ceiling
         rows.append(row)
     return {

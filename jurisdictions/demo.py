@@ -5,7 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from jurisdictions.models import Jurisdiction, ResponseTeam
+from jurisdictions.models import (
+    Agency,
+    CohortMembership,
+    Contact,
+    Jurisdiction,
+    MoU,
+    MoUTransition,
+    PaperworkSettings,
+    PointOfContactChange,
+    Resource,
+    ResourceTag,
+    ResponseTeam,
+    SupportLetter,
+)
 
 K = Jurisdiction.Kind
 
@@ -128,4 +141,158 @@ def seed(log: Callable[[str], None]) -> None:
     log(
         f"jurisdictions: {len(INAUGURAL_COHORT)} cohort + "
         f"{len(COMMUNITY_OF_PRACTICE)} community of practice"
+    )
+
+
+# Agencies and people of the two jurisdictions that have demo logins.
+PEOPLE = {
+    "Durham": [
+        ("Community Safety Department", Agency.Kind.COMMUNITY_SAFETY, "Ryan Smith", "Director"),
+        ("Emergency Communications", Agency.Kind.DISPATCH, "Randy Beeman", "911 Director"),
+        ("Durham Police Department", Agency.Kind.POLICE, "Avery Lane", "Deputy Chief"),
+    ],
+    "Phoenix": [
+        ("Office of Community Safety and Crisis Response", Agency.Kind.COMMUNITY_SAFETY,
+         "Jordan Reyes", "Director"),
+        ("Phoenix Fire Department", Agency.Kind.FIRE_EMS, "Casey Morgan", "Deputy Chief, EMS"),
+        ("Police Communications", Agency.Kind.DISPATCH, "Sam Ortiz", "Communications Manager"),
+    ],
+}  # fmt: skip
+
+LETTER_SIGNERS = {
+    "Durham": ("Elaine O'Neal", "Mayor", "Office of the Mayor"),
+    "Harris County": ("Lina Hidalgo", "County Judge", "Office of the County Judge"),
+    "Long Beach": ("Robert Garcia", "Mayor", "Office of the Mayor"),
+    "Philadelphia": ("Jim Kenney", "Mayor", "Office of the Mayor"),
+    "Phoenix": ("Kate Gallego", "Mayor", "Office of the Mayor"),
+}
+
+RESOURCES = [
+    ("Analyzing 911 calls for service: a step-by-step guide", Resource.Category.CALL_ANALYSIS,
+     ["911 data", "template"], "Pull CAD data, group call types, estimate eligible calls."),
+    ("Call decision tree: behavioral health calls", Resource.Category.DECISION_TREE,
+     ["dispatch", "peer example"], "A peer example of how dispatchers route calls."),
+    ("Community briefing slide deck", Resource.Category.COMMUNITY_BRIEFING,
+     ["outreach", "template"], "Slides to brief neighborhood groups on the new team."),
+    ("Program evaluation plan template", Resource.Category.EVALUATION,
+     ["outcome metrics", "template"], "Outcome and process measures with data sources."),
+    ("Service-provider RFP: crisis response team", Resource.Category.RFP,
+     ["procurement", "peer example"], "A request for proposals for a contracted provider."),
+    ("Job description: crisis response clinician", Resource.Category.HIRING,
+     ["job description", "clinicians"], "Duties, qualifications and pay range."),
+    ("Interview guide: peer support specialists", Resource.Category.HIRING,
+     ["interview guide", "peers"], "Questions and scoring for peer support interviews."),
+]  # fmt: skip
+
+
+def demo_pdf(title: str) -> bytes:
+    """A one-page PDF for demo files (no real document is shipped)."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    writer.add_metadata({NameObject("/Title"): TextStringObject(title)})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def seed_paperwork(log: Callable[[str], None]) -> None:
+    """MoUs, support letters, points of contact, people and the library for the demo.
+
+    Runs after the cohorts and logins exist (called by coaching.demo, which the seeder runs
+    after applications.demo), because seats and contacts are made there.
+    """
+    from django.core.files.base import ContentFile
+
+    from applications.models import Cohort
+    from gpl_cohort.accounts.models import User
+
+    cohort = Cohort.objects.filter(slug="2021-2022").first()
+    staff = User.objects.filter(email="staff@cohort.example").first()
+    if cohort is None or staff is None:
+        return
+    for name, *_ in INAUGURAL_COHORT:
+        membership = CohortMembership.objects.filter(cohort=cohort, jurisdiction__name=name).first()
+        if membership is None:
+            continue
+        mou, created = MoU.objects.get_or_create(
+            membership=membership,
+            defaults={
+                "status": MoU.Status.COUNTERSIGNED,
+                "jurisdiction_signatory": LETTER_SIGNERS[name][0],
+                "jurisdiction_signatory_title": LETTER_SIGNERS[name][1],
+                "program_signatory": staff.full_name,
+                "sent_at": dt.datetime(2021, 8, 3, 15, tzinfo=dt.UTC),
+                "signed_at": dt.datetime(2021, 8, 20, 15, tzinfo=dt.UTC),
+                "countersigned_at": dt.datetime(2021, 8, 24, 15, tzinfo=dt.UTC),
+            },
+        )
+        if created:
+            for frm, to in [("drafted", "sent"), ("sent", "signed"), ("signed", "countersigned")]:
+                MoUTransition.objects.create(mou=mou, from_status=frm, to_status=to, by=staff)
+        if not membership.support_letters.exists():
+            signer, title, office = LETTER_SIGNERS[name]
+            letter = SupportLetter(
+                jurisdiction=membership.jurisdiction,
+                membership=membership,
+                signer_name=signer,
+                signer_title=title,
+                office=office,
+                dated=dt.date(2021, 8, 12),
+                file_name="support-letter.pdf",
+            )
+            letter.file.save(
+                "support-letter.pdf", ContentFile(demo_pdf(f"Letter, {name}")), save=False
+            )
+            letter.save()
+        if membership.point_of_contact_id and not membership.point_of_contact_changes.exists():
+            PointOfContactChange.objects.create(
+                membership=membership,
+                new=membership.point_of_contact,
+                reason="First designation",
+                changed_by=staff,
+            )
+    for name, people in PEOPLE.items():
+        jurisdiction = Jurisdiction.objects.filter(name=name, kind=K.CITY).first()
+        if jurisdiction is None:
+            continue
+        for agency_name, kind, person, title in people:
+            agency = Agency.objects.filter(
+                jurisdiction=jurisdiction, name__iexact=agency_name
+            ).first()
+            if agency is None:
+                agency = Agency.objects.create(
+                    jurisdiction=jurisdiction, name=agency_name, kind=kind
+                )
+            Contact.objects.get_or_create(
+                jurisdiction=jurisdiction,
+                full_name=person,
+                defaults={"title": title, "agency": agency},
+            )
+    for title, category, tags, description in RESOURCES:
+        if Resource.objects.filter(title=title).exists():
+            continue
+        resource = Resource(
+            title=title,
+            category=category,
+            description=description,
+            file_name=f"{category}.pdf",
+            file_kind="pdf",
+            uploaded_by=staff,
+        )
+        content = demo_pdf(title)
+        resource.file_size = len(content)
+        resource.file.save(resource.file_name, ContentFile(content), save=False)
+        resource.save()
+        for tag in tags:
+            resource.tags.add(ResourceTag.objects.get_or_create(name=tag)[0])
+    PaperworkSettings.load()
+    log(
+        f"jurisdictions: paperwork for {cohort}, "
+        f"{Contact.objects.count()} people, "
+        f"{Resource.objects.count()} library resources"
     )
