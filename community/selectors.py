@@ -133,13 +133,16 @@ def issue_progress(*, issue: NewsletterIssue) -> dict[str, Any]:
         if issue.fanned_out_at is None and issue.status == NewsletterIssue.Status.SENDING
         else 0,
     )
+    done = issue.status == NewsletterIssue.Status.SENT or (
+        issue.fanned_out_at is not None and queued == 0
+    )
     return {
-        "status": issue.status,
-        "status_label": issue.get_status_display(),
+        "status": NewsletterIssue.Status.SENT if done else issue.status,
+        "status_label": NewsletterIssue.Status.SENT.label if done else issue.get_status_display(),
         "total": total,
         "sent": sent,
         "failed": failed,
         "suppressed": suppressed,
         "remaining": max(total - sent - failed - suppressed, 0),
-        "done": issue.status == NewsletterIssue.Status.SENT,
+        "done": done,
     }

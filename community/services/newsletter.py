@@ -223,6 +223,9 @@ def issue_fan_out(*, issue_id: int, chunk: int = FAN_OUT_CHUNK) -> int:
     NewsletterIssue.objects.filter(pk=issue.pk).update(
         fanned_out_at=timezone.now(), updated_at=timezone.now()
     )
+    # Without a worker (eager Celery) everything is sent by now; with one, the scheduler's
+    # next run closes the issue.
+    transaction.on_commit(issues_mark_finished)
     return total
 
 
