@@ -1,1 +1,238 @@
+"""911 call data: uploaded CAD exports, their mappings, the taxonomy, scenarios, decision trees,
+and the alternative team's outcomes. The calls themselves live in Parquet files (see
+services.dataset_import); the database keeps the summary the pages read."""
 
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from calldata.engine.fields import CATEGORIES
+from calldata.engine.tree import OUTCOMES
+
+CATEGORY_CHOICES = list(CATEGORIES.items())
+
+
+class Dataset(models.Model):
+    class Status(models.TextChoices):
+        MAPPING = "mapping", "Waiting for the column mapping"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="call_datasets"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(max_length=255)
+    original_name = models.CharField(max_length=200)
+    size = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.MAPPING)
+    phase = models.CharField(max_length=40, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    rows_read = models.BigIntegerField(default=0)
+    estimated_rows = models.BigIntegerField(default=0)
+    rows_kept = models.BigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=list, blank=True)
+    source = models.JSONField(default=dict, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    mapping_reused = models.BooleanField(default=False)
+    report = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    first_day = models.DateField(null=True, blank=True)
+    last_day = models.DateField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.jurisdiction})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def parquet_dir(self) -> str:
+        return f"calldata/{self.pk}"
+
+
+class ColumnMapping(models.Model):
+    """The last confirmed column mapping of a jurisdiction, proposed again on its next upload."""
+
+    jurisdiction = models.OneToOneField(
+        "jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="call_column_mapping"
+    )
+    mapping = models.JSONField(default=dict)
+    headers = models.JSONField(default=list)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Column mapping of {self.jurisdiction}"
+
+
+class CallTypeMapping(models.Model):
+    """A raw call type of one jurisdiction and its category; confirmed ones are kept as they are."""
+
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="call_type_mappings"
+    )
+    call_type = models.CharField(max_length=200)
+    category = models.CharField(max_length=30, choices=CATEGORY_CHOICES)
+    suggested_category = models.CharField(max_length=30, choices=CATEGORY_CHOICES)
+    reason = models.CharField(max_length=200, blank=True)
+    confirmed = models.BooleanField(default=False)
+    calls = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-calls", "call_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "call_type"],
+                name="calldata_unique_call_type_per_jurisdiction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_type} → {self.get_category_display()}"
+
+
+class DictionaryEntry(models.Model):
+    """A staff extension of the built-in call-type dictionary (program-wide if no jurisdiction)."""
+
+    class Kind(models.TextChoices):
+        KEYWORD = "keyword", "Keyword (regular expression searched in the call type)"
+        CODE = "code", "Exact code"
+
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    category = models.CharField(max_length=30, choices=CATEGORY_CHOICES)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.KEYWORD)
+    pattern = models.CharField(max_length=200)
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["jurisdiction_id", "pk"]
+        verbose_name_plural = "dictionary entries"
+
+    def __str__(self) -> str:
+        return f"{self.pattern} → {self.category}"
+
+
+class Scenario(models.Model):
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="call_scenarios"
+    )
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.SET_NULL, null=True, blank=True, related_name="scenarios"
+    )
+    name = models.CharField(max_length=150)
+    preset = models.CharField(max_length=40, blank=True)
+    criteria = models.JSONField(default=dict)
+    results = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DecisionTree(models.Model):
+    """One version of a dispatcher's triage tree; saving a change makes the next version."""
+
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="call_decision_trees"
+    )
+    name = models.CharField(max_length=150)
+    version = models.PositiveIntegerField(default=1)
+    nodes = models.JSONField(default=dict)
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "name", "version"], name="calldata_unique_tree_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class OutcomeRecord(models.Model):
+    """One call the alternative team answered after launch."""
+
+    class Outcome(models.TextChoices):
+        RESOLVED = "resolved", "Resolved on scene"
+        TRANSPORTED = "transported", "Transported to services"
+        REFERRED = "referred", "Referred"
+        POLICE_REQUESTED = "police_requested", "Police requested"
+        OTHER = "other", "Other"
+
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="call_outcomes"
+    )
+    occurred_on = models.DateField()
+    call_type = models.CharField(max_length=200)
+    response_min = models.FloatField(null=True, blank=True)
+    on_scene_min = models.FloatField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    race_ethnicity = models.CharField(max_length=80, blank=True)
+    neighbourhood = models.CharField(max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(response_min__gte=0) | models.Q(response_min__isnull=True),
+                name="calldata_outcome_response_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.call_type}"
+
+
+LEAF_CHOICES = list(OUTCOMES.items())

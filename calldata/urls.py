@@ -1,5 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from calldata import views
 
 app_name = "calldata"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("datasets/<int:pk>/", views.dataset_detail, name="dataset"),
+    path("datasets/<int:pk>/mapping/", views.mapping, name="mapping"),
+    path("datasets/<int:pk>/progress.json", views.dataset_progress, name="progress"),
+    path("datasets/<int:pk>/cancel/", views.dataset_cancel, name="cancel"),
+    path("datasets/<int:pk>/file/", views.dataset_file, name="file"),
+    path("datasets/<int:pk>/volume/", views.volume, name="volume"),
+    path("j/<int:jurisdiction_id>/taxonomy/", views.taxonomy, name="taxonomy"),
+    path("j/<int:jurisdiction_id>/scenarios/", views.scenarios, name="scenarios"),
+    path("j/<int:jurisdiction_id>/scenarios/new/", views.scenario_new, name="scenario_new"),
+    path(
+        "j/<int:jurisdiction_id>/scenarios/preview.json",
+        views.scenario_preview,
+        name="scenario_preview",
+    ),
+    path("j/<int:jurisdiction_id>/scenarios.csv", views.scenarios_csv, name="scenarios_csv"),
+    path("scenarios/<int:pk>/", views.scenario_detail, name="scenario"),
+    path("scenarios/<int:pk>/brief/", views.scenario_brief, name="scenario_brief"),
+    path("j/<int:jurisdiction_id>/trees/", views.trees, name="trees"),
+    path("trees/<int:pk>/", views.tree_detail, name="tree"),
+    path("j/<int:jurisdiction_id>/outcomes/", views.outcomes, name="outcomes"),
+]

@@ -1,5 +1,9 @@
 from rest_framework.routers import SimpleRouter
 
+from calldata.api import views
+
 router = SimpleRouter()
+router.register("datasets", views.DatasetViewSet, basename="calldata-dataset")
+router.register("scenarios", views.ScenarioViewSet, basename="calldata-scenario")
 
 urlpatterns = router.urls

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from calldata import selectors, services
+from calldata.api.serializers import (
+    DatasetDetailSerializer,
+    DatasetSerializer,
+    DatasetUploadSerializer,
+    MappingSerializer,
+    ScenarioResultsSerializer,
+    ScenarioSerializer,
+)
+from calldata.models import Dataset, Scenario
+from gpl_cohort.api.permissions import RulesPermission
+
+
+class DatasetViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Uploaded CAD exports: staff see all; a contact only their jurisdiction's."""
+
+    permission_classes = [RulesPermission]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filterset_fields = ["jurisdiction"]
+
+    def get_queryset(self) -> QuerySet[Dataset]:
+        if self.action == "retrieve":
+            return Dataset.objects.filter(
+                pk__in=selectors.datasets_visible_to(self.request.user).values("pk")
+            )
+        return selectors.datasets_visible_to(self.request.user)
+
+    def get_serializer_class(self) -> type:
+        if self.action == "create":
+            return DatasetUploadSerializer
+        if self.action == "retrieve":
+            return DatasetDetailSerializer
+        if self.action == "mapping":
+            return MappingSerializer
+        return DatasetSerializer
+
+    @extend_schema(
+        request={"multipart/form-data": DatasetUploadSerializer}, responses={201: DatasetSerializer}
+    )
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        serializer = DatasetUploadSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        try:
+            dataset = services.dataset_upload(user=request.user, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+        return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MappingSerializer, responses={202: DatasetSerializer})
+    @action(detail=True, methods=["post"], url_path="mapping")
+    def mapping(self, request: Request, pk: str | None = None) -> Response:
+        """Confirm the column mapping and start the import."""
+        dataset = self.get_object()
+        if not request.user.has_perm("calldata.change_dataset", dataset):
+            return Response(status=status.HTTP_403_FORBIDDEN)
+        serializer = MappingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        mapping = {
+            "fields": serializer.validated_data["fields"],
+            "flags": serializer.validated_data.get("flags", {}),
+        }
+        try:
+            services.dataset_set_mapping(dataset=dataset, mapping=mapping, user=request.user)
+        except DjangoValidationError as error:
+            raise ValidationError({"mapping": error.messages}) from error
+        dataset.refresh_from_db()
+        return Response(DatasetSerializer(dataset).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ScenarioViewSet(viewsets.ModelViewSet):
+    """Eligibility scenarios of a jurisdiction; results are computed on its latest dataset."""
+
+    serializer_class = ScenarioSerializer
+    permission_classes = [RulesPermission]
+    filterset_fields = ["jurisdiction"]
+
+    def get_queryset(self) -> QuerySet[Scenario]:
+        return selectors.scenarios_visible_to(self.request.user)
+
+    def _save(self, serializer: ScenarioSerializer) -> None:
+        data = serializer.validated_data
+        instance = serializer.instance
+        jurisdiction = data.get("jurisdiction") or instance.jurisdiction
+        try:
+            serializer.instance = services.scenario_save(
+                jurisdiction=jurisdiction,
+                user=self.request.user,
+                name=data.get("name", instance.name if instance else ""),
+                criteria=data.get("criteria", instance.criteria if instance else {}),
+                preset=data.get("preset", instance.preset if instance else ""),
+                scenario=instance,
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.messages) from error
+
+    def perform_create(self, serializer: ScenarioSerializer) -> None:
+        self._save(serializer)
+
+    def perform_update(self, serializer: ScenarioSerializer) -> None:
+        self._save(serializer)
+
+    @extend_schema(responses={200: ScenarioResultsSerializer})
+    @action(detail=True, methods=["get"])
+    def results(self, request: Request, pk: str | None = None) -> Response:
+        """Eligible calls, share, unit-hours, hour-of-week profile, staffing, top call types."""
+        scenario = self.get_object()
+        results = services.scenario_results(scenario=scenario)
+        if not results:
+            return Response(
+                {"detail": "No imported call data for this jurisdiction yet."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(results)

@@ -1,0 +1,68 @@
+"""Key performance and equity measures of the alternative team, month by month."""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.db.models import QuerySet
+
+
+def monthly_kpis(records: QuerySet) -> dict:
+    rows = list(
+        records.values(
+            "occurred_on",
+            "response_min",
+            "on_scene_min",
+            "outcome",
+            "race_ethnicity",
+            "neighbourhood",
+        )
+    )
+    if not rows:
+        return {"months": [], "equity": [], "neighbourhoods": []}
+    df = pd.DataFrame(rows)
+    df["month"] = pd.to_datetime(df["occurred_on"]).dt.strftime("%Y-%m")
+    grouped = df.groupby("month")
+    table = pd.DataFrame(
+        {
+            "calls": grouped.size(),
+            "median_response_min": grouped["response_min"].median(),
+            "median_on_scene_min": grouped["on_scene_min"].median(),
+            "resolved_share": grouped["outcome"].apply(lambda s: (s == "resolved").mean()),
+            "transported_share": grouped["outcome"].apply(lambda s: (s == "transported").mean()),
+            "referred_share": grouped["outcome"].apply(lambda s: (s == "referred").mean()),
+            "police_requested_share": grouped["outcome"].apply(
+                lambda s: (s == "police_requested").mean()
+            ),
+        }
+    ).reset_index()
+    months = [
+        {
+            k: (None if pd.isna(v) else (round(float(v), 3) if isinstance(v, float) else v))
+            for k, v in row.items()
+        }
+        for row in table.to_dict("records")
+    ]
+    df["race_ethnicity"] = df["race_ethnicity"].replace("", "Not collected")
+    equity = (
+        df.groupby("race_ethnicity")
+        .agg(
+            calls=("outcome", "size"),
+            police_requested_share=(
+                "outcome",
+                lambda s: round(float((s == "police_requested").mean()), 3),
+            ),
+            median_response_min=("response_min", "median"),
+        )
+        .reset_index()
+        .sort_values("calls", ascending=False)
+    )
+    df["neighbourhood"] = df["neighbourhood"].replace("", "Not collected")
+    hoods = df.groupby("neighbourhood").size().sort_values(ascending=False).head(15)
+    return {
+        "months": months,
+        "equity": [
+            {k: (None if pd.isna(v) else v) for k, v in r.items()}
+            for r in equity.to_dict("records")
+        ],
+        "neighbourhoods": [[k, int(v)] for k, v in hoods.items()],
+    }

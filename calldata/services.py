@@ -1,0 +1,443 @@
+"""Writes for call data: uploads, mappings, the import, the taxonomy, scenarios, trees and
+outcomes. Views, the API, the Celery task and the demo all call these functions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import OperationalError, transaction
+from django.utils import timezone
+
+from calldata import selectors
+from calldata.engine import scenario as scenario_engine
+from calldata.engine import tree as tree_engine
+from calldata.engine.fields import CATEGORIES
+from calldata.engine.mapping import mapping_problems, propose_mapping
+from calldata.engine.pipeline import ImportCancelled, run_import
+from calldata.engine.presets import presets
+from calldata.engine.reading import ReadError, open_source, preview
+from calldata.models import (
+    CallTypeMapping,
+    ColumnMapping,
+    Dataset,
+    DecisionTree,
+    OutcomeRecord,
+    Scenario,
+)
+from gpl_cohort.uploads import MB, safe_filename, sniff_kind, storage_name
+from jurisdictions.models import Jurisdiction
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 2048 * MB
+PHASE_PROGRESS = {"reading": (2, 80), "checking": 85, "writing": 92, "summarising": 97}
+
+
+def _work_dir(dataset: Dataset) -> Path:
+    return Path(settings.MEDIA_ROOT) / "calldata" / "work" / f"{dataset.pk}-{uuid.uuid4().hex}"
+
+
+def dataset_upload(*, user: Any, jurisdiction: Jurisdiction, upload: UploadedFile) -> Dataset:
+    """Keep the file (whatever it holds), look at it, and propose a column mapping.
+
+    A file we cannot read is still kept, and the dataset says why it failed.
+    """
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"The file is {upload.size / MB:.0f} MB; the limit is {MAX_UPLOAD_BYTES / MB:.0f} MB."
+            " Compress it as .zip and upload that."
+        )
+    kind = sniff_kind(upload) or "bin"
+    upload.seek(0)
+    name = default_storage.save(storage_name("calldata/uploads", kind), upload)
+    dataset = Dataset.objects.create(
+        jurisdiction=jurisdiction,
+        uploaded_by=user,
+        file=name,
+        original_name=safe_filename(upload.name or "calls.csv"),
+        size=upload.size,
+        time_zone=jurisdiction.time_zone,
+    )
+    dataset_inspect(dataset=dataset)
+    return dataset
+
+
+def dataset_inspect(*, dataset: Dataset) -> None:
+    """Headers, first rows and a proposed mapping (the jurisdiction's saved one if it fits)."""
+    work = _work_dir(dataset)
+    try:
+        info = open_source(Path(dataset.file.path), work_dir=work)
+        rows = preview(info)
+    except ReadError as error:
+        dataset.status = Dataset.Status.FAILED
+        dataset.error = str(error)
+        dataset.save(update_fields=["status", "error"])
+        return
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    dataset.headers = info.headers
+    dataset.preview = rows
+    dataset.source = info.describe()
+    if rows:
+        sample_bytes = sum(len(",".join(r)) + 1 for r in rows) / len(rows)
+        dataset.estimated_rows = int(dataset.size / max(sample_bytes, 1))
+    saved = ColumnMapping.objects.filter(jurisdiction_id=dataset.jurisdiction_id).first()
+    if saved and not mapping_problems(saved.mapping, info.headers):
+        dataset.mapping = saved.mapping
+        dataset.mapping_reused = True
+    else:
+        dataset.mapping = propose_mapping(info.headers, rows)
+    if not rows:
+        dataset.status = Dataset.Status.FAILED
+        dataset.error = "The file has a header line but no rows of calls."
+    elif not (dataset.mapping["fields"]):
+        dataset.status = Dataset.Status.FAILED
+        dataset.error = (
+            "None of the file's columns look like CAD call data (no call type, time, incident "
+            "number…). Found columns: "
+            + ", ".join(info.headers[:20])
+            + ". Check that this is the calls-for-service export, or map the columns by hand."
+        )
+    dataset.save()
+
+
+def dataset_set_mapping(*, dataset: Dataset, mapping: dict, user: Any) -> Dataset:
+    """Confirm a mapping, remember it for the jurisdiction, and queue the import."""
+    problems = mapping_problems(mapping, dataset.headers)
+    if problems:
+        raise ValidationError(problems)
+    if dataset.is_active:
+        raise ValidationError("This file is being imported; wait for it to finish or cancel it.")
+    with transaction.atomic():
+        ColumnMapping.objects.update_or_create(
+            jurisdiction_id=dataset.jurisdiction_id,
+            defaults={"mapping": mapping, "headers": dataset.headers, "updated_by": user},
+        )
+        dataset.mapping = mapping
+        dataset.status = Dataset.Status.QUEUED
+        dataset.error = ""
+        dataset.progress = 0
+        dataset.rows_read = 0
+        dataset.phase = "queued"
+        dataset.cancel_requested = False
+        dataset.save()
+        transaction.on_commit(lambda: _enqueue(dataset.pk))
+    return dataset
+
+
+def _enqueue(dataset_id: int) -> None:
+    from calldata.tasks import import_dataset
+
+    import_dataset.delay(dataset_id)
+
+
+def dataset_cancel(*, dataset: Dataset) -> None:
+    Dataset.objects.filter(pk=dataset.pk).update(cancel_requested=True)
+    Dataset.objects.filter(pk=dataset.pk, status=Dataset.Status.QUEUED).update(
+        status=Dataset.Status.CANCELLED, phase="cancelled"
+    )
+
+
+def _progress(dataset_id: int, estimated: int, task: Any) -> Any:
+    def report(rows: int, phase: str) -> None:
+        span = PHASE_PROGRESS[phase]
+        if isinstance(span, tuple):
+            low, high = span
+            share = rows / estimated if estimated else 0
+            percent = int(low + (high - low) * min(share, 1.0))
+        else:
+            percent = span
+        Dataset.objects.filter(pk=dataset_id).update(rows_read=rows, phase=phase, progress=percent)
+        if task is not None and getattr(task, "request", None) and task.request.id:
+            task.update_state(
+                state="PROGRESS", meta={"rows_read": rows, "phase": phase, "progress": percent}
+            )
+
+    return report
+
+
+def dataset_import(*, dataset_id: int, task: Any = None) -> str:
+    """Run one import: Parquet + summary + report, or a recorded failure that changes nothing
+    else. Returns the final status. Safe to run twice: only a queued dataset is claimed."""
+    claimed = Dataset.objects.filter(pk=dataset_id, status=Dataset.Status.QUEUED).update(
+        status=Dataset.Status.RUNNING, started_at=timezone.now(), phase="starting"
+    )
+    dataset = Dataset.objects.select_related("jurisdiction").get(pk=dataset_id)
+    if not claimed:
+        return dataset.status
+    base = Path(settings.MEDIA_ROOT) / "calldata"
+    work = _work_dir(dataset)
+    staging = work / "parquet"
+    tz = dataset.jurisdiction.time_zone
+    try:
+        result = run_import(
+            Path(dataset.file.path),
+            mapping=dataset.mapping,
+            tz=tz,
+            out_dir=staging,
+            work_dir=work / "unzip",
+            progress=_progress(dataset.pk, dataset.estimated_rows, task),
+            cancelled=lambda: Dataset.objects.filter(pk=dataset_id, cancel_requested=True).exists(),
+        )
+    except ImportCancelled:
+        shutil.rmtree(work, ignore_errors=True)
+        Dataset.objects.filter(pk=dataset_id).update(
+            status=Dataset.Status.CANCELLED, phase="cancelled", finished_at=timezone.now()
+        )
+        return Dataset.Status.CANCELLED
+    except OperationalError:
+        shutil.rmtree(work, ignore_errors=True)
+        Dataset.objects.filter(pk=dataset_id).update(status=Dataset.Status.QUEUED)
+        raise
+    except (ReadError, ValueError, KeyError, UnicodeError, OSError) as error:
+        shutil.rmtree(work, ignore_errors=True)
+        message = (
+            str(error)
+            if isinstance(error, ReadError)
+            else (f"The file could not be imported: {type(error).__name__}: {error}")
+        )
+        return _fail(dataset_id, message)
+    except Exception as error:  # record any other failure instead of losing it in a log
+        logger.exception("calldata import %s failed", dataset_id)
+        shutil.rmtree(work, ignore_errors=True)
+        return _fail(
+            dataset_id,
+            f"The import stopped on an unexpected error "
+            f"({type(error).__name__}: {error}). The file is kept.",
+        )
+    final = base / str(dataset.pk)
+    old = base / "work" / f"old-{dataset.pk}-{uuid.uuid4().hex}"
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+    summary = result.summary
+    with transaction.atomic():
+        _remember_call_types(dataset, result.call_types)
+        Dataset.objects.filter(pk=dataset_id).update(
+            status=Dataset.Status.DONE,
+            phase="done",
+            progress=100,
+            rows_read=result.rows,
+            rows_kept=summary["calls"],
+            report=result.report,
+            summary=summary,
+            time_zone=tz,
+            first_day=summary.get("first_day"),
+            last_day=summary.get("last_day"),
+            finished_at=timezone.now(),
+            error="",
+        )
+    return Dataset.Status.DONE
+
+
+def _fail(dataset_id: int, message: str) -> str:
+    Dataset.objects.filter(pk=dataset_id).update(
+        status=Dataset.Status.FAILED, phase="failed", error=message, finished_at=timezone.now()
+    )
+    return Dataset.Status.FAILED
+
+
+def _remember_call_types(dataset: Dataset, counts: dict[str, int]) -> None:
+    """Suggest a category for each new raw call type; confirmed ones are left as they are."""
+    classifier = selectors.classifier_for(dataset.jurisdiction_id)
+    existing = {
+        m.call_type: m
+        for m in CallTypeMapping.objects.filter(jurisdiction_id=dataset.jurisdiction_id)
+    }
+    new, changed = [], []
+    for call_type, count in counts.items():
+        category, reason = classifier.explain(call_type)
+        mapping = existing.get(call_type)
+        if mapping is None:
+            new.append(
+                CallTypeMapping(
+                    jurisdiction_id=dataset.jurisdiction_id,
+                    call_type=call_type[:200],
+                    category=category,
+                    suggested_category=category,
+                    reason=reason[:200],
+                    calls=count,
+                )
+            )
+            continue
+        mapping.calls = count
+        mapping.suggested_category = category
+        mapping.reason = reason[:200]
+        if not mapping.confirmed:
+            mapping.category = category
+        changed.append(mapping)
+    CallTypeMapping.objects.bulk_create(new, ignore_conflicts=True)
+    CallTypeMapping.objects.bulk_update(
+        changed, ["calls", "suggested_category", "reason", "category"]
+    )
+
+
+def taxonomy_confirm(*, jurisdiction_id: int, categories: dict[str, str], user: Any) -> int:
+    """Set and confirm the category of each given raw call type; returns how many changed."""
+    unknown = sorted({c for c in categories.values() if c not in CATEGORIES})
+    if unknown:
+        raise ValidationError(f"Unknown categories: {', '.join(unknown)}")
+    mappings = list(
+        CallTypeMapping.objects.filter(
+            jurisdiction_id=jurisdiction_id, call_type__in=list(categories)
+        )
+    )
+    for mapping in mappings:
+        mapping.category = categories[mapping.call_type]
+        mapping.confirmed = True
+        mapping.updated_by = user
+    CallTypeMapping.objects.bulk_update(mappings, ["category", "confirmed", "updated_by"])
+    Scenario.objects.filter(jurisdiction_id=jurisdiction_id).update(results={})
+    return len(mappings)
+
+
+def scenario_results(*, scenario: Scenario) -> dict:
+    """Compute (or reuse) the scenario's results on its dataset."""
+    if scenario.results:
+        return scenario.results
+    dataset = scenario.dataset or selectors.latest_dataset(scenario.jurisdiction_id)
+    if dataset is None:
+        return {}
+    results = scenario_engine.evaluate(selectors.calls_for(dataset), scenario.criteria)
+    results["dataset"] = {"id": dataset.pk, "name": dataset.original_name}
+    Scenario.objects.filter(pk=scenario.pk).update(results=results)
+    scenario.results = results
+    return results
+
+
+def scenario_save(
+    *,
+    jurisdiction: Jurisdiction,
+    user: Any,
+    name: str,
+    criteria: dict,
+    preset: str = "",
+    dataset: Dataset | None = None,
+    scenario: Scenario | None = None,
+) -> Scenario:
+    criteria = scenario_engine.with_defaults(criteria)
+    if preset and preset not in presets():
+        raise ValidationError(f"Unknown preset {preset}")
+    if dataset is not None and dataset.jurisdiction_id != jurisdiction.pk:
+        raise ValidationError("That dataset belongs to another jurisdiction.")
+    if scenario is None:
+        scenario = Scenario(jurisdiction=jurisdiction, created_by=user)
+    scenario.name = name.strip() or "Scenario"
+    scenario.criteria = criteria
+    scenario.preset = preset
+    scenario.dataset = dataset or selectors.latest_dataset(jurisdiction.pk)
+    scenario.results = {}
+    scenario.save()
+    scenario_results(scenario=scenario)
+    return scenario
+
+
+def scenario_from_preset(*, jurisdiction: Jurisdiction, user: Any, key: str) -> Scenario:
+    preset = presets().get(key)
+    if preset is None:
+        raise ValidationError(f"Unknown preset {key}")
+    return scenario_save(
+        jurisdiction=jurisdiction,
+        user=user,
+        name=preset["name"],
+        criteria=preset["criteria"],
+        preset=key,
+    )
+
+
+def tree_save(
+    *, jurisdiction: Jurisdiction, user: Any, name: str, nodes: dict, note: str = ""
+) -> DecisionTree:
+    """Save a new version of the named tree (versions are never overwritten)."""
+    try:
+        tree_engine.validate(nodes)
+    except tree_engine.TreeError as error:
+        raise ValidationError(str(error)) from error
+    with transaction.atomic():
+        latest = (
+            DecisionTree.objects.select_for_update()
+            .filter(jurisdiction=jurisdiction, name=name)
+            .order_by("-version")
+            .first()
+        )
+        return DecisionTree.objects.create(
+            jurisdiction=jurisdiction,
+            name=name,
+            nodes=nodes,
+            note=note,
+            created_by=user,
+            version=(latest.version + 1) if latest else 1,
+        )
+
+
+def outcome_create(*, jurisdiction: Jurisdiction, user: Any, **fields: Any) -> OutcomeRecord:
+    record = OutcomeRecord(jurisdiction=jurisdiction, created_by=user, **fields)
+    record.full_clean()
+    record.save()
+    return record
+
+
+OUTCOME_COLUMNS = [
+    "date",
+    "call_type",
+    "response_min",
+    "on_scene_min",
+    "outcome",
+    "race_ethnicity",
+    "neighbourhood",
+]
+
+
+def outcomes_import_csv(*, jurisdiction: Jurisdiction, user: Any, content: bytes) -> int:
+    """Import outcome rows from CSV; all rows or none, with the first bad line named."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252")
+    reader = csv.DictReader(io.StringIO(text))
+    headers = {h.strip().lower() for h in reader.fieldnames or []}
+    missing = {"date", "call_type", "outcome"} - headers
+    if missing:
+        raise ValidationError(
+            f"The CSV needs the columns {', '.join(OUTCOME_COLUMNS)}; missing: "
+            f"{', '.join(sorted(missing))}."
+        )
+    labels = {label.lower(): value for value, label in OutcomeRecord.Outcome.choices}
+    records = []
+    for line, raw in enumerate(reader, start=2):
+        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        if not any(row.values()):
+            continue
+        outcome = row.get("outcome", "").lower()
+        outcome = labels.get(outcome, outcome)
+        try:
+            record = OutcomeRecord(
+                jurisdiction=jurisdiction,
+                created_by=user,
+                occurred_on=row.get("date"),
+                call_type=row.get("call_type", ""),
+                outcome=outcome,
+                response_min=float(row["response_min"]) if row.get("response_min") else None,
+                on_scene_min=float(row["on_scene_min"]) if row.get("on_scene_min") else None,
+                race_ethnicity=row.get("race_ethnicity", ""),
+                neighbourhood=row.get("neighbourhood", ""),
+            )
+            record.full_clean(exclude=["jurisdiction", "created_by"])
+        except (ValueError, ValidationError) as error:
+            detail = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            raise ValidationError(f"Line {line}: {detail}") from error
+        records.append(record)
+    OutcomeRecord.objects.bulk_create(records)
+    return len(records)

@@ -1,0 +1,528 @@
+"""Pages of the call-data analysis. Access: program staff, and a jurisdiction's contact for
+their own jurisdiction only (another jurisdiction's objects are a 404)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from calldata import selectors, services
+from calldata.engine import scenario as scenario_engine
+from calldata.engine import tree as tree_engine
+from calldata.engine.fields import CATEGORIES, FIELD_LABELS
+from calldata.engine.presets import presets
+from calldata.forms import (
+    MappingForm,
+    OutcomeForm,
+    OutcomeImportForm,
+    PresetForm,
+    ScenarioForm,
+    TaxonomyForm,
+    TreeForm,
+    UploadForm,
+)
+from calldata.models import CallTypeMapping, Dataset
+from calldata.outcomes import monthly_kpis
+from gpl_cohort.uploads import private_file_response
+from jurisdictions.models import Jurisdiction
+
+
+def _require_use(request: HttpRequest) -> None:
+    if not request.user.has_perm("calldata.use_calldata"):
+        raise PermissionDenied
+
+
+def _dataset(request: HttpRequest, pk: int) -> Dataset:
+    _require_use(request)
+    try:
+        return selectors.dataset_visible_to(request.user, pk)
+    except Dataset.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _jurisdiction(request: HttpRequest, pk: int) -> Jurisdiction:
+    _require_use(request)
+    jurisdiction = get_object_or_404(Jurisdiction, pk=pk)
+    if not request.user.has_perm("calldata.view_scenario", jurisdiction):
+        raise Http404
+    return jurisdiction
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index(request: HttpRequest) -> HttpResponse:
+    _require_use(request)
+    jurisdictions = selectors.jurisdictions_for_upload(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, jurisdictions=jurisdictions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_upload(
+                user=request.user,
+                jurisdiction=form.cleaned_data["jurisdiction"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if dataset.status == Dataset.Status.FAILED:
+                messages.error(
+                    request,
+                    f"“{dataset.original_name}” cannot be imported: "
+                    f"{dataset.error} The file is kept.",
+                )
+                return redirect("calldata:dataset", pk=dataset.pk)
+            return redirect("calldata:mapping", pk=dataset.pk)
+    datasets = selectors.datasets_visible_to(request.user)[:50]
+    own = jurisdictions.first() if jurisdictions.count() == 1 else None
+    return render(
+        request,
+        "calldata/index.html",
+        {
+            "form": form,
+            "datasets": datasets,
+            "own_jurisdiction": own,
+            "jurisdictions": jurisdictions if own is None else [],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = _dataset(request, pk)
+    if not dataset.headers:
+        messages.error(request, dataset.error or "This file could not be read.")
+        return redirect("calldata:dataset", pk=pk)
+    form = MappingForm(request.POST or None, headers=dataset.headers, mapping=dataset.mapping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dataset_set_mapping(dataset=dataset, mapping=form.mapping(), user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            return redirect("calldata:dataset", pk=pk)
+    return render(
+        request,
+        "calldata/mapping.html",
+        {"dataset": dataset, "form": form, "labels": FIELD_LABELS},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = _dataset(request, pk)
+    return render(
+        request, "calldata/dataset.html", {"dataset": dataset, "report": dataset.report or {}}
+    )
+
+
+@login_required
+@require_GET
+def dataset_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    dataset = _dataset(request, pk)
+    return JsonResponse(
+        {
+            "status": dataset.status,
+            "status_label": dataset.get_status_display(),
+            "phase": dataset.phase,
+            "progress": dataset.progress,
+            "rows_read": dataset.rows_read,
+            "error": dataset.error,
+            "active": dataset.is_active,
+        }
+    )
+
+
+@login_required
+@require_POST
+def dataset_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = _dataset(request, pk)
+    services.dataset_cancel(dataset=dataset)
+    messages.info(request, "Cancelling the import.")
+    return redirect("calldata:dataset", pk=pk)
+
+
+@login_required
+@require_GET
+def dataset_file(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = _dataset(request, pk)
+    return private_file_response(dataset.file, filename=dataset.original_name)
+
+
+@login_required
+@require_GET
+def volume(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = _dataset(request, pk)
+    if dataset.status != Dataset.Status.DONE:
+        messages.info(request, "The volume pages appear once the import has finished.")
+        return redirect("calldata:dataset", pk=pk)
+    summary = dataset.summary
+    by_category = selectors.volume_by_category(dataset)
+    charts = {
+        "per_month": summary["per_month"],
+        "per_day": summary["per_day"],
+        "by_call_type": [[r["call_type"], r["count"]] for r in summary["by_call_type"][:25]],
+        "by_source": summary["by_source"],
+        "by_initiated": summary["by_initiated"],
+        "hour_of_week": summary["hour_of_week"],
+        "by_priority": summary["by_priority"],
+        "by_beat": summary["by_beat"][:25],
+        "by_category": [[CATEGORIES[k], v] for k, v in by_category],
+        "time_on_task": [
+            [r["call_type"], r["time_on_task_median"], r["unit_hours"]]
+            for r in summary["by_call_type"][:25]
+            if r["time_on_task_median"] is not None or r["unit_hours"]
+        ],
+    }
+    return render(
+        request,
+        "calldata/volume.html",
+        {
+            "dataset": dataset,
+            "summary": summary,
+            "charts": charts,
+            "top_types": summary["by_call_type"][:40],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def taxonomy(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    mappings = list(CallTypeMapping.objects.filter(jurisdiction=jurisdiction))
+    form = TaxonomyForm(request.POST or None, mappings=mappings)
+    if request.method == "POST":
+        if form.is_valid():
+            count = services.taxonomy_confirm(
+                jurisdiction_id=jurisdiction.pk, categories=form.categories(), user=request.user
+            )
+            messages.success(
+                request,
+                f"{count} call types confirmed. They will be reused for "
+                "this jurisdiction's next upload.",
+            )
+            return redirect("calldata:taxonomy", jurisdiction_id=jurisdiction.pk)
+        return render(
+            request,
+            "calldata/taxonomy.html",
+            {"jurisdiction": jurisdiction, "form": form},
+            status=400,
+        )
+    return render(request, "calldata/taxonomy.html", {"jurisdiction": jurisdiction, "form": form})
+
+
+def _scenario_form_options(jurisdiction: Jurisdiction) -> tuple[Dataset | None, dict]:
+    dataset = selectors.latest_dataset(jurisdiction.pk)
+    summary = dataset.summary if dataset else {}
+    return dataset, {
+        "call_types": [r["call_type"] for r in summary.get("by_call_type", [])],
+        "flags": summary.get("flags", []),
+        "beats": [b for b, _ in summary.get("by_beat", []) if b != "(blank)"],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scenarios(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    preset_form = PresetForm(request.POST or None)
+    if request.method == "POST":
+        if preset_form.is_valid():
+            scenario = services.scenario_from_preset(
+                jurisdiction=jurisdiction, user=request.user, key=preset_form.cleaned_data["preset"]
+            )
+            return redirect("calldata:scenario", pk=scenario.pk)
+        messages.error(request, "Choose one of the presets.")
+    items = list(selectors.scenarios_visible_to(request.user).filter(jurisdiction=jurisdiction))
+    for item in items:
+        services.scenario_results(scenario=item)
+    return render(
+        request,
+        "calldata/scenarios.html",
+        {
+            "jurisdiction": jurisdiction,
+            "scenarios": items,
+            "preset_form": preset_form,
+            "presets": presets().values(),
+            "dataset": selectors.latest_dataset(jurisdiction.pk),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _scenario_page(request: HttpRequest, jurisdiction: Jurisdiction, scenario: Any) -> HttpResponse:
+    dataset, options = _scenario_form_options(jurisdiction)
+    initial = ScenarioForm.initial_from(
+        scenario.criteria if scenario else scenario_engine.with_defaults({}),
+        scenario.name if scenario else "New scenario",
+    )
+    form = ScenarioForm(request.POST or None, initial=initial, **options)
+    if request.method == "POST" and form.is_valid():
+        scenario = services.scenario_save(
+            jurisdiction=jurisdiction,
+            user=request.user,
+            name=form.cleaned_data["name"],
+            criteria=form.criteria(),
+            preset=scenario.preset if scenario else "",
+            scenario=scenario,
+        )
+        messages.success(request, f"Scenario “{scenario.name}” saved.")
+        return redirect("calldata:scenario", pk=scenario.pk)
+    results = services.scenario_results(scenario=scenario) if scenario else {}
+    return render(
+        request,
+        "calldata/scenario.html",
+        {
+            "jurisdiction": jurisdiction,
+            "scenario": scenario,
+            "form": form,
+            "dataset": dataset,
+            "results": results,
+            "preset": presets().get(scenario.preset) if scenario else None,
+            "preview_url": reverse("calldata:scenario_preview", args=[jurisdiction.pk]),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scenario_new(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    return _scenario_page(request, _jurisdiction(request, jurisdiction_id), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_use(request)
+    scenario = get_object_or_404(selectors.scenarios_visible_to(request.user), pk=pk)
+    return _scenario_page(request, scenario.jurisdiction, scenario)
+
+
+@login_required
+@require_POST
+def scenario_preview(request: HttpRequest, jurisdiction_id: int) -> JsonResponse:
+    """Results of unsaved criteria, for the builder's instant update."""
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    dataset, options = _scenario_form_options(jurisdiction)
+    if dataset is None:
+        return JsonResponse(
+            {"error": "No imported call data for this jurisdiction yet."}, status=409
+        )
+    form = ScenarioForm(request.POST, **options)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    results = scenario_engine.evaluate(selectors.calls_for(dataset), form.criteria())
+    return JsonResponse(results)
+
+
+@login_required
+@require_GET
+def scenarios_csv(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    items = list(selectors.scenarios_visible_to(request.user).filter(jurisdiction=jurisdiction))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="scenarios-{jurisdiction.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "scenario",
+            "preset",
+            "eligible calls",
+            "share of all calls",
+            "eligible per year",
+            "eligible per day",
+            "police unit-hours per year",
+            "EMS unit-hours per year",
+            "unit-hours estimated",
+            "peak teams",
+            "team-hours per week",
+            "top call types",
+        ]
+    )
+    for item in items:
+        r = services.scenario_results(scenario=item)
+        if not r:
+            continue
+        writer.writerow(
+            [
+                item.name,
+                item.preset,
+                r["eligible_calls"],
+                r["share"],
+                r["per_year"],
+                r["per_day"],
+                r["unit_hours"]["police_per_year"],
+                r["unit_hours"]["ems_per_year"],
+                r["unit_hours"]["estimated"],
+                r["staffing"]["peak_teams"],
+                r["staffing"]["team_hours_per_week"],
+                "; ".join(f"{t['call_type']} ({t['count']})" for t in r["top_call_types"][:5]),
+            ]
+        )
+    return response
+
+
+@login_required
+@require_GET
+def scenario_brief(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_use(request)
+    scenario = get_object_or_404(selectors.scenarios_visible_to(request.user), pk=pk)
+    results = services.scenario_results(scenario=scenario)
+    return render(
+        request,
+        "calldata/brief.html",
+        {
+            "scenario": scenario,
+            "results": results,
+            "categories": CATEGORIES,
+            "preset": presets().get(scenario.preset),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trees(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    items = selectors.trees_visible_to(request.user).filter(jurisdiction=jurisdiction)
+    latest = items.first()
+    form = TreeForm(
+        request.POST or None,
+        initial={
+            "name": latest.name if latest else "Dispatcher triage",
+            "nodes": json.dumps(latest.nodes if latest else tree_engine.DEFAULT_TREE, indent=2),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        tree = services.tree_save(
+            jurisdiction=jurisdiction,
+            user=request.user,
+            name=form.cleaned_data["name"],
+            nodes=form.cleaned_data["nodes"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, f"Saved {tree}.")
+        return redirect("calldata:tree", pk=tree.pk)
+    return render(
+        request,
+        "calldata/trees.html",
+        {
+            "jurisdiction": jurisdiction,
+            "trees": items,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def tree_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_use(request)
+    tree = get_object_or_404(selectors.trees_visible_to(request.user), pk=pk)
+    dataset = selectors.latest_dataset(tree.jurisdiction_id)
+    volumes = {}
+    if dataset is not None:
+        calls = selectors.calls_for(dataset)
+        volumes = tree_engine.apply(tree.nodes, calls.frame, calls.days)
+    by_path = {leaf["path"]: leaf for leaf in volumes.get("leaves", [])}
+    return render(
+        request,
+        "calldata/tree.html",
+        {
+            "tree": tree,
+            "dataset": dataset,
+            "volumes": volumes,
+            "diagram": _tree_html(tree.nodes, by_path, "root"),
+            "versions": selectors.trees_visible_to(request.user).filter(
+                jurisdiction_id=tree.jurisdiction_id, name=tree.name
+            ),
+            "outcomes": tree_engine.OUTCOMES,
+        },
+    )
+
+
+def _tree_html(node: dict, by_path: dict, path: str) -> str:
+    """The tree as nested lists, drawn as a diagram by calldata.css (escaped here)."""
+    from django.utils.html import format_html, format_html_join
+
+    if "leaf" in node:
+        leaf = by_path.get(path, {})
+        label = node.get("label") or tree_engine.OUTCOMES[node["leaf"]]
+        return format_html(
+            '<div class="tree-leaf leaf-{}" data-path="{}"><strong>{}</strong>'
+            '<span class="d-block small">{} calls · {}/day</span></div>',
+            node["leaf"],
+            path,
+            label,
+            leaf.get("count", "–"),
+            leaf.get("per_day", "–"),
+        )
+    children = format_html_join(
+        "",
+        '<li><span class="tree-branch">{}</span>{}</li>',
+        (
+            (branch.capitalize(), _tree_html(node[branch], by_path, f"{path}.{branch}"))
+            for branch in ("yes", "no")
+        ),
+    )
+    return format_html('<div class="tree-question">{}</div><ul>{}</ul>', node["question"], children)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcomes(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    form = OutcomeForm(request.POST if "record" in request.POST else None)
+    import_form = OutcomeImportForm(
+        request.POST if "import" in request.POST else None, request.FILES or None
+    )
+    status = 200
+    if request.method == "POST":
+        if "record" in request.POST and form.is_valid():
+            services.outcome_create(
+                jurisdiction=jurisdiction, user=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Call recorded.")
+            return redirect("calldata:outcomes", jurisdiction_id=jurisdiction.pk)
+        if "import" in request.POST and import_form.is_valid():
+            try:
+                count = services.outcomes_import_csv(
+                    jurisdiction=jurisdiction,
+                    user=request.user,
+                    content=import_form.cleaned_data["file"].read(),
+                )
+            except ValidationError as error:
+                import_form.add_error("file", error)
+            else:
+                messages.success(request, f"{count} calls imported.")
+                return redirect("calldata:outcomes", jurisdiction_id=jurisdiction.pk)
+        status = 400
+    records = selectors.outcomes_visible_to(request.user).filter(jurisdiction=jurisdiction)
+    return render(
+        request,
+        "calldata/outcomes.html",
+        {
+            "jurisdiction": jurisdiction,
+            "form": form,
+            "import_form": import_form,
+            "kpis": monthly_kpis(records),
+            "records": records[:30],
+        },
+        status=status,
+    )

@@ -1,0 +1,45 @@
+"""Fixtures for call-data tests: the real Burlington export and small messy files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED_DATA = REPO.parent / "shared" / "data"
+BURLINGTON = SHARED_DATA / "cad-samples" / "burlington-vt-police-incidents-2022.csv"
+APCO = SHARED_DATA / "reference" / "apco_common_incident_types_2.103.2-2019.csv"
+
+
+def need(path: Path) -> Path:
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing: CI must clone shared/ beside the repository")
+        pytest.skip(
+            f"{path} is missing (shared data is kept beside the repository, in ../shared/data)"
+        )
+    return path
+
+
+@pytest.fixture
+def burlington_path() -> Path:
+    return need(BURLINGTON)
+
+
+@pytest.fixture
+def apco_path() -> Path:
+    return need(APCO)
+
+
+@pytest.fixture
+def burlington_upload(burlington_path: Path) -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        "police-incidents-2022.csv", burlington_path.read_bytes(), content_type="text/csv"
+    )
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
