@@ -31,7 +31,7 @@ def test_fifty_simultaneous_registrations_for_twenty_seats(transactional_db):
         try:
             start.wait(timeout=30)
             registration_create(session=session, user=user)
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:  # reported by the assertion below
             errors.append(error)
         finally:
             connection.close()

@@ -28,32 +28,32 @@ def _reminders(registration: Registration) -> list[str]:
     )
 
 
-def _scan_every_5_minutes(since: dt.datetime, until: dt.datetime) -> None:
+def _scan_every_15_minutes(since: dt.datetime, until: dt.datetime) -> None:
     moment = since
     while moment <= until:
         with time_machine.travel(moment, tick=False):
             reminders_send_due()
-        moment += dt.timedelta(minutes=5)
+        moment += dt.timedelta(minutes=15)
 
 
 def test_someone_registered_days_ahead_gets_each_reminder_exactly_once():
     session = SessionFactory(starts_at=START)
     registration = _register_at(START - dt.timedelta(days=5), session)
-    _scan_every_5_minutes(START - dt.timedelta(hours=25), START + dt.timedelta(minutes=10))
+    _scan_every_15_minutes(START - dt.timedelta(hours=25), START + dt.timedelta(minutes=10))
     assert _reminders(registration) == ["community-reminder-1h", "community-reminder-24h"]
 
 
 def test_registering_30_minutes_before_skips_the_24h_reminder_and_sends_the_1h_once():
     session = SessionFactory(starts_at=START)
     registration = _register_at(START - dt.timedelta(minutes=30), session)
-    _scan_every_5_minutes(START - dt.timedelta(minutes=30), START + dt.timedelta(minutes=10))
+    _scan_every_15_minutes(START - dt.timedelta(minutes=30), START + dt.timedelta(minutes=10))
     assert _reminders(registration) == ["community-reminder-1h"]
 
 
 def test_registering_ten_hours_before_gets_no_24h_reminder():
     session = SessionFactory(starts_at=START)
     registration = _register_at(START - dt.timedelta(hours=10), session)
-    _scan_every_5_minutes(START - dt.timedelta(hours=10), START)
+    _scan_every_15_minutes(START - dt.timedelta(hours=10), START)
     assert _reminders(registration) == ["community-reminder-1h"]
 
 
@@ -61,7 +61,7 @@ def test_a_scan_that_missed_the_24h_window_does_not_send_it_late():
     session = SessionFactory(starts_at=START)
     registration = _register_at(START - dt.timedelta(days=3), session)
     # The scheduler was down from 25 hours before until 50 minutes before the start.
-    _scan_every_5_minutes(START - dt.timedelta(minutes=50), START)
+    _scan_every_15_minutes(START - dt.timedelta(minutes=50), START)
     assert _reminders(registration) == ["community-reminder-1h"]
 
 
@@ -71,7 +71,7 @@ def test_cancelled_and_waitlisted_people_get_no_reminders():
     waiting = _register_at(START - dt.timedelta(days=3), session)
     seated.status = Registration.Status.CANCELLED
     seated.save()
-    _scan_every_5_minutes(START - dt.timedelta(minutes=55), START)
+    _scan_every_15_minutes(START - dt.timedelta(minutes=55), START)
     assert _reminders(seated) == []
     assert _reminders(waiting) == []
 

@@ -16,12 +16,17 @@ from tests.jurisdictions.factories import JurisdictionFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def test_a_practitioner_joins_registers_cancels_is_promoted_and_gets_the_ics(
     page, screenshot, tmp_path
 ):
     JurisdictionFactory(name="Tucson", state="AZ")
     soon = timezone.now() + dt.timedelta(days=10)
-    open_session = SessionFactory(
+    SessionFactory(
         title="Tracking call outcomes",
         starts_at=soon,
         capacity=5,
