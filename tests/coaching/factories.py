@@ -13,6 +13,7 @@ class CoachingLogFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(
         "tests.accounts.factories.UserFactory",
         contact_jurisdiction=factory.SelfAttribute("..jurisdiction"),
+        password=None,
     )
     side = CoachingLog.Side.JURISDICTION
     date = dt.date(2021, 10, 4)
