@@ -144,8 +144,13 @@ class ApplicationForm(forms.ModelForm):
                 widget=forms.Textarea(attrs={"rows": 4}),
                 initial=self.instance.short_answers.get(str(question.pk), ""),
             )
+        self.fields["document"] = self.fields.pop("document")  # the upload comes last
         for name in [*COUNTED_FIELDS, *(f"q_{q.pk}" for q in self.questions)]:
             self.fields[name].widget.attrs["data-word-counted"] = "true"
+            help_text = self.fields[name].help_text
+            self.fields[
+                name
+            ].help_text = f"{help_text} Counts towards the {WORD_LIMIT}-word limit.".strip()
         self.helper = _helper(form_tag=False)
 
     def short_answers(self) -> dict[str, str]:
@@ -157,9 +162,10 @@ class ApplicationForm(forms.ModelForm):
         texts += [data.get(f"q_{q.pk}") or "" for q in self.questions]
         words = count_words_in(texts)
         if words > WORD_LIMIT:
+            over = words - WORD_LIMIT
             raise forms.ValidationError(
                 f"Your short answers have {words} words; together they may not exceed "
-                f"{WORD_LIMIT}. Shorten them by {words - WORD_LIMIT} words.",
+                f"{WORD_LIMIT}. Shorten them by {over} word{'s' if over > 1 else ''}.",
                 code="too_many_words",
             )
         return data

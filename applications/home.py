@@ -2,19 +2,29 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from applications.selectors import application_counts_by_status
+from applications.selectors import (
+    applicant_state,
+    application_counts_by_status,
+    applications_of_user,
+)
 from gpl_cohort.accounts.roles import Roles
 from gpl_cohort.home import Panel
 
 
 def panels(request: HttpRequest, roles: Roles) -> list[Panel]:
-    if not roles.is_staff:
+    if roles.is_staff:
+        counts = application_counts_by_status()
+        return [
+            Panel(
+                template="applications/_home_staff.html",
+                context={"counts": counts, "total": sum(c["count"] for c in counts)},
+                order=10,
+            )
+        ]
+    if not roles.is_authenticated:
         return []
-    counts = application_counts_by_status()
-    return [
-        Panel(
-            template="applications/_home_staff.html",
-            context={"counts": counts, "total": sum(c["count"] for c in counts)},
-            order=10,
-        )
-    ]
+    applications = list(applications_of_user(request.user))
+    if not applications:
+        return []
+    rows = [(a, applicant_state(a)) for a in applications]
+    return [Panel(template="applications/_home_applicant.html", context={"rows": rows}, order=5)]

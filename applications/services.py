@@ -449,9 +449,15 @@ def application_document_add(
     already = application_pages(application)
     pages = checked.pages or 0
     if already + pages > PAGE_LIMIT:
+        if already:
+            raise ValidationError(
+                f"“{checked.original_name}” has {pages} pages; with the {already} pages already "
+                f"uploaded that makes {already + pages}, over the limit of {PAGE_LIMIT} pages in "
+                "total. Remove a file or upload a shorter one."
+            )
         raise ValidationError(
-            f"“{checked.original_name}” has {pages} pages; with the {already} pages already "
-            f"uploaded that makes {already + pages}, over the limit of {PAGE_LIMIT} pages in total."
+            f"“{checked.original_name}” has {pages} pages; uploaded material may not exceed "
+            f"{PAGE_LIMIT} pages in total."
         )
     document = ApplicationDocument(
         application=application,

@@ -60,7 +60,7 @@ def test_an_encrypted_pdf_is_refused_with_a_message(draft):
 
 def test_a_corrupt_pdf_is_refused_with_a_message(draft):
     upload = SimpleUploadedFile("broken.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 200)
-    with pytest.raises(ValidationError, match="damaged|no pages"):
+    with pytest.raises(ValidationError, match=r"damaged|no pages"):
         _add(draft, upload)
 
 

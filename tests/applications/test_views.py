@@ -162,7 +162,7 @@ def test_an_11_page_upload_is_refused_and_the_answers_stay(contact_a_client, dra
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "has 11 pages" in page and "limit of 10 pages" in page
+    assert "has 11 pages" in page and "may not exceed 10 pages in total" in page
     assert "Weekly working group" in page
     assert not ApplicationDocument.objects.exists()
 
