@@ -8,8 +8,16 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from community.models import Membership, Session
+from community.models import (
+    Membership,
+    NewsletterIssue,
+    Presenter,
+    Registration,
+    Session,
+    Subscriber,
+)
 from gpl_cohort.accounts.models import User
+from gpl_cohort.outbox.models import EmailDelivery
 from jurisdictions.demo import COMMUNITY_OF_PRACTICE
 from jurisdictions.models import Jurisdiction
 
@@ -73,6 +81,129 @@ def seed(log: Callable[[str], None]) -> None:
                 "connection with peers.",
             },
         )
+    _seed_registrations(tucson)
+    _seed_webinar()
+    _seed_newsletter()
     log(
         f"community: {Membership.objects.count()} practitioners, {Session.objects.count()} sessions"
+        f", {Registration.objects.count()} registrations, {Subscriber.objects.count()} subscribers"
     )
+
+
+def _register(session: Session, user: User, *, attended: bool | None = None) -> None:
+    # Straight rows, no emails: the demo must not fill an inbox each time it is seeded.
+    Registration.objects.get_or_create(
+        session=session,
+        email=user.email,
+        defaults={
+            "user": user,
+            "full_name": user.full_name,
+            "status": Registration.Status.REGISTERED,
+            "status_changed_at": session.starts_at - dt.timedelta(days=7),
+            "attended": attended,
+        },
+    )
+
+
+def _seed_registrations(tucson: Jurisdiction) -> None:
+    sessions = list(Session.objects.filter(kind=Session.Kind.COMMUNITY).order_by("starts_at"))
+    members = list(
+        User.objects.filter(community_membership__status=Membership.Status.APPROVED).order_by("pk")
+    )
+    now = timezone.now()
+    for index, session in enumerate(sessions):
+        Presenter.objects.get_or_create(
+            session=session,
+            name="Ryan Smith" if index % 2 else "Dana Alvarez",
+            defaults={"title": "Program manager", "jurisdiction": tucson, "order": 0},
+        )
+        if not session.agenda_sharing:
+            session.agenda_sharing = "A cohort jurisdiction shares what worked and what did not."
+            session.agenda_learning = "Facilitated discussion with a subject-matter expert."
+            session.agenda_connection = "Small groups by stage: exploring, planning, launching."
+            session.meeting_url = session.meeting_url or "https://meet.example.org/cohort-cop"
+            session.save()
+        past = session.starts_at < now
+        for position, user in enumerate(members[index * 7 : index * 7 + 25]):
+            _register(session, user, attended=(position % 3 != 0) if past else None)
+        if past and not session.recording_url:
+            session.recording_url = "https://video.example.org/cohort-cop-recording"
+            session.save(update_fields=["recording_url"])
+
+
+def _seed_webinar() -> None:
+    today = timezone.localdate()
+    webinar, _ = Session.objects.get_or_create(
+        kind=Session.Kind.WEBINAR,
+        title="Informational webinar for the next cohort",
+        defaults={
+            "topic": Session.Topic.OTHER,
+            "starts_at": dt.datetime.combine(
+                today + dt.timedelta(days=21), dt.time(13), tzinfo=ZoneInfo("America/New_York")
+            ),
+            "capacity": 500,
+            "meeting_url": "https://meet.example.org/cohort-webinar",
+            "description": "What the cohort offers, who can apply, and how to apply.",
+        },
+    )
+    questions = [
+        ("Avery County", "Can a county apply together with its cities?"),
+        ("Lakeview", "Is there funding for the response team itself?"),
+        ("Red Rock Tribal Nation", "Can tribal nations apply?"),
+    ]
+    for index, (jurisdiction, question) in enumerate(questions):
+        Registration.objects.get_or_create(
+            session=webinar,
+            email=f"visitor{index}@example.org",
+            defaults={
+                "full_name": f"Visitor {index + 1}",
+                "jurisdiction_name": jurisdiction,
+                "question": question,
+                "status": Registration.Status.REGISTERED,
+                "status_changed_at": timezone.now(),
+            },
+        )
+
+
+def _seed_newsletter() -> None:
+    existing = set(Subscriber.objects.values_list("email", flat=True))
+    Subscriber.objects.bulk_create(
+        [
+            Subscriber(
+                email=f"reader{n}@example.org",
+                status=Subscriber.Status.SUBSCRIBED,
+                confirmed_at=timezone.now(),
+            )
+            for n in range(40)
+            if f"reader{n}@example.org" not in existing
+        ]
+    )
+    issue, created = NewsletterIssue.objects.get_or_create(
+        subject="Cohort news: the first sessions",
+        defaults={
+            "body_markdown": "## This month\n\nThe community of practice met on **outcome "
+            "tracking**. Recordings are on the [sessions page](/community/sessions/past/).",
+            "status": NewsletterIssue.Status.SENT,
+        },
+    )
+    if created:
+        readers = list(Subscriber.objects.filter(status=Subscriber.Status.SUBSCRIBED))
+        EmailDelivery.objects.bulk_create(
+            [
+                EmailDelivery(
+                    message_key=issue.message_key,
+                    recipient=reader.email,
+                    category=EmailDelivery.Category.BULK,
+                    subject=issue.subject,
+                    body_text=issue.body_markdown,
+                    status=EmailDelivery.Status.SENT,
+                    sent_at=timezone.now(),
+                )
+                for reader in readers
+            ],
+            ignore_conflicts=True,
+        )
+        now = timezone.now()
+        NewsletterIssue.objects.filter(pk=issue.pk).update(
+            recipient_count=len(readers), started_at=now, fanned_out_at=now
+        )
