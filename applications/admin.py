@@ -165,7 +165,7 @@ class _Echo:
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = [
         "jurisdiction_link", "state", "population", "stage", "mean_score_display",
-        "review_count_display", "conflict", "status", "pending_decision", "cohort",
+        "review_count_display", "status", "pending_decision", "conflict",
     ]  # fmt: skip
     list_filter = [
         "cohort", "status", "jurisdiction__state", "applying_office", "stage", LaunchWindowFilter,

@@ -251,3 +251,68 @@ def test_a_closed_cohort_points_to_the_newsletter_and_the_community(page, screen
     )
     screenshot(page, "closed")
     assert cohort.has_closed
+
+
+def test_a_reapplicant_copies_answers_invites_a_colleague_who_uploads_a_letter(
+    page, log_in, screenshot, tmp_path
+):
+    page.on("dialog", lambda dialog: dialog.accept())
+    earlier_cohort = CohortFactory(
+        name="2022–2023 Implementation Cohort",
+        opens_at=timezone.now() - dt.timedelta(days=900),
+        closes_at=timezone.now() - dt.timedelta(days=800),
+        starts_on=dt.date(2022, 9, 1),
+    )
+    earlier = CompleteApplicationFactory(
+        cohort=earlier_cohort,
+        status=S.DECLINED,
+        jurisdiction__name="Durham",
+        collaboration="Our 2022 working group of six agencies",
+    )
+    dana = UserFactory(email="dana@durhamnc.gov", full_name="Dana Durham")
+    draft = with_contact(
+        CompleteApplicationFactory(jurisdiction=earlier.jurisdiction, collaboration=""), dana
+    )
+
+    log_in(dana.email, PASSWORD)
+    page.get_by_role("link", name="My applications").click()
+    page.get_by_role("link", name="Continue the application").click()
+    assert page.get_by_test_id("reapplicant").is_visible()
+    page.get_by_role("button", name="Copy my earlier answers").click()
+    assert page.get_by_label("How agencies and community partners collaborate").input_value() == (
+        "Our 2022 working group of six agencies"
+    )
+    screenshot(page, "copied")
+
+    page.get_by_role("link", name="Status, co-applicants and files").click()
+    page.get_by_label("Colleague's email address").fill("sam@durhamnc.gov")
+    page.get_by_role("button", name="Invite a co-applicant").click()
+    assert page.get_by_text("We have emailed an invitation to sam@durhamnc.gov.").is_visible()
+    invitation = EmailDelivery.objects.get(recipient="sam@durhamnc.gov")
+    link = next(line for line in invitation.body_text.splitlines() if "/join/" in line)
+    _log_out(page)
+
+    page.goto(link[link.index("/applications/") :].strip())
+    page.locator("#id_full_name").fill("Sam Colleague")
+    page.locator("#id_email").fill("sam@durhamnc.gov")
+    page.locator("#id_password1").fill("a-long-pass-phrase-9")
+    page.locator("#id_password2").fill("a-long-pass-phrase-9")
+    page.get_by_role("button", name="Create my account").click()
+    page.get_by_role("button", name="Accept the invitation").click()
+    assert page.get_by_text("You are now a co-applicant of Durham, NC.").is_visible()
+
+    Application.objects.filter(pk=draft.pk).update(status=S.INTERVIEW_SCHEDULED)
+    page.reload()
+    assert "Upload letters of support" in page.get_by_test_id("next-step").inner_text()
+    letter = tmp_path / "mayor.pdf"
+    letter.write_bytes(pdf_bytes(1))
+    page.locator("#id_signer_name").fill("Elaine O'Neal")
+    page.locator("#id_signer_title").fill("Mayor")
+    page.locator("#id_office").fill("Office of the Mayor")
+    page.locator("#id_dated").fill("2031-04-01")
+    page.locator("#id_file").set_input_files(str(letter))
+    page.get_by_role("button", name="Upload the letter").click()
+    assert page.get_by_text("the letter of support is received").is_visible()
+    assert page.get_by_role("link", name="Elaine O'Neal, Mayor").is_visible()
+    screenshot(page, "letter")
+    assert draft.support_letters.get().file_name == "mayor.pdf"
