@@ -152,9 +152,10 @@ def commitments_for(*, jurisdiction: Jurisdiction, day: dt.date) -> Commitments:
         group_max_hours=config.group_hours_per_month_max,
     )
     if result.over_ceiling:
+        ceiling = float(config.one_on_one_hours_per_week)
         result.messages.append(
             f"{_hours(week_totals['one_on_one'])} of 1:1 coaching in the week of "
-            f"{week:%b} {week.day}: above the {float(config.one_on_one_hours_per_week):g}-hour weekly "
+            f"{week:%b} {week.day}: above the {ceiling:g}-hour weekly "
             "commitment. It is saved; please check with your coach."
         )
     return result

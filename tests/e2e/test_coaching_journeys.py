@@ -96,8 +96,9 @@ def test_another_jurisdictions_contact_cannot_see_or_guess_the_entries(cast, pag
     from coaching.services import coaching_log_create
 
     log = coaching_log_create(
-        jurisdiction=cast["durham"], author=cast["dana"], date=timezone.localdate() - dt.timedelta(days=3),
-        duration_minutes=60, kind="one_on_one", workstream="rfp", notes="Durham-only notes",
+        jurisdiction=cast["durham"], author=cast["dana"],
+        date=timezone.localdate() - dt.timedelta(days=3), duration_minutes=60,
+        kind="one_on_one", workstream="rfp", notes="Durham-only notes",
     )  # fmt: skip
     log_in("pat@phoenix.gov", PASSWORD)
     page.goto("/coaching/")
@@ -120,8 +121,9 @@ def test_staff_see_the_coaching_dashboard_and_the_cohort_dashboard(cast, page, l
     from coaching.services import coaching_log_create
 
     coaching_log_create(
-        jurisdiction=cast["durham"], author=cast["dana"], date=timezone.localdate() - dt.timedelta(days=2),
-        duration_minutes=120, kind="one_on_one", workstream="call_analysis", staff_member=cast["staff"],
+        jurisdiction=cast["durham"], author=cast["dana"],
+        date=timezone.localdate() - dt.timedelta(days=2), duration_minutes=120,
+        kind="one_on_one", workstream="call_analysis", staff_member=cast["staff"],
     )  # fmt: skip
     log_in("coach@program.example", PASSWORD)
     page.get_by_role("link", name="Coaching", exact=True).click()
