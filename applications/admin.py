@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import path, reverse
@@ -48,6 +49,15 @@ class CohortAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "starts_on"
     inlines = [ShortAnswerQuestionInline, ReviewCriterionInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if not form.instance.criteria.exists():
+            # A new cohort starts with the four published preference criteria as its rubric.
+            from applications.services import criteria_seed
+
+            criteria_seed(cohort=form.instance)
 
 
 class LaunchWindowFilter(admin.SimpleListFilter):
@@ -290,6 +300,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
 @admin.register(Interview)
 class InterviewAdmin(admin.ModelAdmin):
     list_display = ["application", "starts_at", "time_zone", "meeting_url"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_select_related = ["application__jurisdiction", "application__cohort"]
     raw_id_fields = ["application"]
 

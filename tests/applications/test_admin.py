@@ -132,3 +132,37 @@ def test_the_launch_window_filter(staff_client):
     CompleteApplicationFactory(cohort=cohort, anticipated_launch_on=dt.date(2031, 2, 1))
     page = staff_client.get(CHANGELIST + "?launch=within").content.decode()
     assert inside.jurisdiction.name in page and "1 application" in page
+
+
+def test_a_cohort_created_in_the_admin_gets_the_published_rubric(staff_client):
+    from applications.models import Cohort
+
+    data = {
+        "name": "2040–2041 Implementation Cohort", "slug": "2040-2041",
+        "opens_at_0": "2040-01-01", "opens_at_1": "09:00", "closes_at_0": "2040-03-01",
+        "closes_at_1": "23:59", "time_zone": "America/New_York", "starts_on": "2040-09-01",
+        "length_months": "12", "seats": "5",
+        "questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0",
+        "criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    response = staff_client.post("/admin/applications/cohort/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    cohort = Cohort.objects.get(slug="2040-2041")
+    assert cohort.criteria.count() == 4
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "cohort", "application", "applicationtransition", "review", "emailtemplate",
+        "interview", "referencecheck", "applicationcontact", "applicationdocument",
+    ],
+)  # fmt: skip
+def test_every_admin_page_of_the_app_renders_for_staff(staff_client, model):
+    application = CompleteApplicationFactory()
+    assert staff_client.get(f"/admin/applications/{model}/").status_code == 200
+    if model == "application":
+        url = f"/admin/applications/application/{application.pk}/change/"
+        assert staff_client.get(url).status_code == 200
+    elif model != "applicationtransition":
+        assert staff_client.get(f"/admin/applications/{model}/add/").status_code == 200

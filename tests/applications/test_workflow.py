@@ -205,3 +205,32 @@ def test_every_state_has_both_labels_and_every_email_template_exists():
     for key in workflow.email_keys():
         get_template(f"applications/email/{key}.txt")
         get_template(f"applications/email/{key}_subject.txt")
+
+
+def test_the_jurisdictions_enrolment_check_carries_a_selected_application_to_enrolled(
+    staff_user, contact_a
+):
+    """Integration with jurisdictions.services: MoU signed + letter + point of contact."""
+    from django.core.files.base import ContentFile
+
+    from jurisdictions.models import MoU, SupportLetter
+    from jurisdictions.services import membership_enrol_if_complete
+
+    application = _application_in(S.REFERENCES_CHECKED, contact_a)
+    application_transition(application=application, to_status=S.SELECTED, by=staff_user)
+    seat = CohortMembership.objects.get(jurisdiction=application.jurisdiction)
+    MoU.objects.create(membership=seat, status=MoU.Status.SIGNED)
+    letter = SupportLetter(
+        jurisdiction=application.jurisdiction, application=application, membership=seat,
+        signer_name="Mayor", signer_title="Mayor", office="Office of the Mayor",
+        dated=dt.date(2031, 1, 1),
+    )  # fmt: skip
+    letter.file.save("letter.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    membership_enrol_if_complete(membership=seat, by=staff_user)
+    application.refresh_from_db()
+    assert application.status == S.PAPERWORK_RECEIVED
+    seat.point_of_contact = contact_a
+    seat.save()
+    membership_enrol_if_complete(membership=seat, by=staff_user)
+    application.refresh_from_db()
+    assert application.status == S.ENROLLED
