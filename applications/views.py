@@ -33,7 +33,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     next_url = request.GET.get("next") or request.POST.get("next") or ""
     if not next_url.startswith("/") or next_url.startswith("//"):
         next_url = reverse("applications:portal")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.applicant_sign_up(
@@ -56,7 +56,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     if not cohort.is_open:
         messages.error(request, f"The application for {cohort.years_label} is closed.")
         return redirect("applications:cohort", slug=cohort.slug)
-    form = StartForm(request.POST or None)
+    form = StartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -135,7 +135,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("applications.change_application", application):
         messages.info(request, "This application is submitted: its answers are final.")
         return redirect("applications:detail", pk=pk)
-    form = ApplicationForm(request.POST or None, request.FILES or None, instance=application)
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=application,
+    )
     if request.method == "POST" and form.is_valid() and _save(request, application, form):
         if request.POST.get("action") != "submit":
             messages.success(request, "Your answers are saved as a draft.")

@@ -93,7 +93,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if mine:
         initial = {"conflict_of_interest": mine.conflict_of_interest, "comment": mine.comment}
         initial.update({f"score_{s.criterion_id}": str(s.score) for s in mine.scores.all()})
-    form = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None, criteria=criteria, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.review_submit(
@@ -227,7 +229,12 @@ def decisions(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     cohort = get_object_or_404(Cohort, slug=slug)
     templates = email_templates_for(cohort=cohort, keys=DECISION_EMAILS)
-    forms = [EmailTemplateForm(request.POST or None, instance=t, prefix=t.key) for t in templates]
+    forms = [
+        EmailTemplateForm(
+            request.POST if request.method == "POST" else None, instance=t, prefix=t.key
+        )
+        for t in templates
+    ]
     if request.method == "POST":
         if all(f.is_valid() for f in forms):
             for form in forms:

@@ -487,3 +487,48 @@ def test_the_review_criteria_are_the_published_four():
     criteria_seed(cohort=cohort)
     criteria_seed(cohort=cohort)
     assert ReviewCriterion.objects.filter(cohort=cohort).count() == 4
+
+
+def test_an_applicants_home_page_shows_their_application_and_next_step(client):
+    from tests.accounts.factories import UserFactory
+
+    applicant = UserFactory()
+    with_contact(CompleteApplicationFactory(status=S.INVITED_ROUND2), applicant)
+    client.force_login(applicant)
+    page = client.get("/home/").content.decode()
+    assert "My applications" in page and "Invited to round 2" in page
+    assert "schedule a Zoom interview" in page
+
+
+def test_starting_after_the_window_closed_is_refused(contact_a_client):
+    cohort = CohortFactory(
+        opens_at=timezone.now() - dt.timedelta(days=60),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
+    response = contact_a_client.post(
+        reverse("applications:start", args=[cohort.slug]),
+        {"name": "X", "kind": "city", "state": "NC"},
+        follow=True,
+    )
+    assert "is closed" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_signing_up_twice_with_one_address_is_refused(client, contact_a):
+    response = client.post(
+        reverse("applications:sign_up"),
+        {
+            "full_name": "Dana",
+            "email": contact_a.email,
+            "password1": "a-long-pass-phrase-9",
+            "password2": "a-long-pass-phrase-9",
+        },
+    )
+    assert "exists already" in response.content.decode()
+
+
+def test_the_start_form_asks_for_a_jurisdiction(contact_a_client):
+    cohort = CohortFactory()
+    response = contact_a_client.post(reverse("applications:start", args=[cohort.slug]), {})
+    assert response.status_code == 200
+    assert "Choose your city or county above" in response.content.decode()
