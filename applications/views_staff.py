@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from applications import services, workflow
-from applications.emails import email_templates_for
+from applications.emails import application_url, email_render_from_db, email_templates_for
 from applications.forms import (
     DecisionStageForm,
     EmailTemplateForm,
@@ -254,7 +254,26 @@ def decisions(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("jurisdiction")
         .order_by("pending_decision", "jurisdiction__name")
     )
-    context = {"cohort": cohort, "pending": pending, "forms": forms}
+    labels = dict(Application.Decision.choices)
+    sections = []
+    for form in forms:
+        key = form.instance.key
+        example = next((a for a in pending if a.pending_decision == key), None)
+        preview = None
+        if example is not None and not form.errors:
+            preview = email_render_from_db(
+                cohort=cohort,
+                key=key,
+                context={
+                    "application": example, "cohort": cohort,
+                    "jurisdiction": example.jurisdiction,
+                    "application_url": application_url(example), "comment": "",
+                },
+            )  # fmt: skip
+        sections.append(
+            {"form": form, "label": labels.get(key, key), "example": example, "preview": preview}
+        )
+    context = {"cohort": cohort, "pending": pending, "sections": sections}
     return render(
         request,
         "applications/decisions.html",

@@ -532,3 +532,13 @@ def test_the_start_form_asks_for_a_jurisdiction(contact_a_client):
     response = contact_a_client.post(reverse("applications:start", args=[cohort.slug]), {})
     assert response.status_code == 200
     assert "Choose your city or county above" in response.content.decode()
+
+
+def test_the_decisions_page_previews_each_email_as_it_will_be_sent(staff_client, draft):
+    draft.status = S.ROUND1_REVIEW
+    draft.pending_decision = "invited_round2"
+    draft.save()
+    page = staff_client.get(reverse("applications:decisions", args=[draft.cohort.slug]))
+    text = page.content.decode()
+    assert "Preview as sent to Durham, NC" in text
+    assert "We are glad to invite Durham, NC to round 2" in text
