@@ -17,6 +17,7 @@ CATEGORY_CHOICES = list(CATEGORIES.items())
 class UploadForm(forms.Form):
     jurisdiction = forms.ModelChoiceField(queryset=Jurisdiction.objects.none())
     file = forms.FileField(
+        allow_empty_file=True,  # kept and reported by the import, like any unreadable file
         label="CAD calls-for-service export",
         help_text="CSV (any delimiter, UTF-8 or Windows-1252), Excel .xlsx, or a .zip holding "
         "one of them. Large files are fine: the import runs in the background.",

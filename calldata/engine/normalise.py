@@ -94,12 +94,81 @@ class Issues:
         }
 
 
-def _normalise_labels(values: pd.Series) -> pd.Series:
-    """Upper case, single spaces; computed once per distinct value."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    cleaned = pd.Index(uniques).astype("str").str.upper().str.split().str.join(" ")
-    table = np.append(np.asarray(cleaned, dtype=object), None)
-    return pd.Series(table[codes], index=values.index, dtype="str")
+LOW_CARDINALITY = {
+    "priority",
+    "disposition",
+    "beat",
+    "unit_type",
+    "source",
+    "call_type",
+    "call_type_final",
+    "call_type_initial",
+}
+_NULL_TEXT = pa.scalar(None, pa.string())
+_MISSING = pa.array(MISSING_TOKENS, pa.string())
+_ARROW_STRINGS = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}
+
+
+def _encode(values: pd.Series) -> tuple[np.ndarray, list]:
+    """(codes with -1 for missing, distinct values) from Arrow's hash kernel."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy().astype("int64"), list(values.cat.categories)
+    array = pa.array(values.array, type=pa.string(), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    encoded = pc.dictionary_encode(array)
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    codes = np.where(np.isnan(codes), -1, codes) if codes.dtype.kind == "f" else codes
+    return codes.astype("int64"), encoded.dictionary.to_pylist()
+
+
+def _recode(codes: np.ndarray, labels: list, clean: object) -> pd.Series:
+    """A categorical whose categories are `clean(label)`; labels that clean to the same text
+    are merged and labels that clean to None become missing."""
+    cleaned = [clean(label) for label in labels]
+    categories = sorted({c for c in cleaned if c is not None})
+    position = {c: i for i, c in enumerate(categories)}
+    table = np.array([position[c] if c is not None else -1 for c in cleaned] + [-1], dtype="int64")
+    return pd.Series(pd.Categorical.from_codes(table[codes], categories=categories))
+
+
+def _strip_missing(label: object) -> str | None:
+    text = str(label).strip()
+    return None if text in MISSING_TOKENS else text
+
+
+def _call_type_label(label: object) -> str | None:
+    text = _strip_missing(label)
+    return " ".join(text.upper().split()) if text else None
+
+
+def _clean_by_value(values: pd.Series, clean: object = _strip_missing) -> pd.Series:
+    """Strip and blank missing tokens once per distinct value (codes, beats, priorities)."""
+    codes, labels = _encode(values)
+    result = _recode(codes, labels, clean)
+    result.index = values.index
+    return result
+
+
+def _clean_arrow(values: pd.Series) -> pd.Series:
+    """The same for many-valued text (incident ids, addresses, remarks), in Arrow kernels."""
+    array = pa.array(values.array, type=pa.string(), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    array = pc.utf8_trim_whitespace(array)
+    array = pc.if_else(pc.fill_null(pc.is_in(array, value_set=_MISSING), False), _NULL_TEXT, array)
+    return pd.Series(array.to_pandas(types_mapper=_ARROW_STRINGS.get), index=values.index)
+
+
+def _matches(values: pd.Series, patterns: dict[str, str]) -> dict[str, np.ndarray]:
+    """Case-insensitive regex tests on the distinct values only, spread back to every row."""
+    codes, labels = _encode(values)
+    texts = pd.Series([str(label) for label in labels], dtype="object")
+    result = {}
+    for name, pattern in patterns.items():
+        hits = texts.str.contains(pattern, regex=True, case=False, na=False).to_numpy(bool)
+        result[name] = np.append(hits, False)[codes]
+    return result
 
 
 NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
@@ -107,22 +176,32 @@ NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 def _to_float(values: pd.Series) -> pd.Series:
     """Text to float in Arrow's kernels; anything that is not a number becomes NaN."""
-    array = pa.array(values, type=pa.string(), from_pandas=True)
-    array = pc.utf8_trim_whitespace(array)
-    valid = pc.fill_null(pc.match_substring_regex(array, NUMBER), False)
-    numbers = pc.cast(pc.if_else(valid, array, pa.scalar(None, pa.string())), pa.float64())
+    array = pa.array(values.array, type=pa.string(), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    blank = pc.fill_null(pc.equal(array, ""), True)
+    array = pc.if_else(blank, _NULL_TEXT, array)
+    try:
+        numbers = pc.cast(array, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        # Some cells are not numbers ("NA", "unknown", " 44.5 "): the careful way.
+        array = pc.utf8_trim_whitespace(array)
+        valid = pc.fill_null(pc.match_substring_regex(array, NUMBER), False)
+        numbers = pc.cast(pc.if_else(valid, array, _NULL_TEXT), pa.float64())
     return pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
 
 
-def _matches(values: pd.Series, patterns: dict[str, str]) -> dict[str, np.ndarray]:
-    """Regex tests on the distinct values only, spread back to every row."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    labels = pd.Series(pd.Index(uniques).astype("str"), dtype="object")
-    result = {}
-    for name, pattern in patterns.items():
-        table = np.append(labels.str.contains(pattern, regex=True, na=False).to_numpy(bool), False)
-        result[name] = table[codes]
-    return result
+def _unify_categories(frames: list[pd.DataFrame]) -> None:
+    """Give each categorical column the same categories in every chunk, so that concatenating
+    keeps it categorical (different categories would turn it into slow Python objects)."""
+    if len(frames) < 2:
+        return
+    for column in frames[0].columns:
+        if not isinstance(frames[0][column].dtype, pd.CategoricalDtype):
+            continue
+        categories = sorted(set().union(*(f[column].cat.categories for f in frames)))
+        for frame in frames:
+            frame[column] = frame[column].cat.set_categories(categories)
 
 
 class Normaliser:
@@ -146,8 +225,9 @@ class Normaliser:
         header = self.fields.get(name)
         if not header or header not in raw:
             return None
-        values = raw[header].astype("str").str.strip()
-        return values.where(~values.isin(MISSING_TOKENS))
+        if name in LOW_CARDINALITY:
+            return _clean_by_value(raw[header])
+        return _clean_arrow(raw[header])
 
     def chunk(self, raw: pd.DataFrame) -> pd.DataFrame:
         """Normalise one block; rows that are not calls or cannot be read are left out."""
@@ -160,30 +240,33 @@ class Normaliser:
         self.rows_read += len(raw) + len(raw.attrs.get("bad_rows", []))
         out = pd.DataFrame(index=raw.index)
         out["line"] = raw["_line"].astype("int64")
-        texts = {
-            name: self._text(raw, name) for name in [*TEXT_FIELDS, "call_type", "call_type_final"]
-        }
+        texts = {name: self._text(raw, name) for name in TEXT_FIELDS}
         for name in TEXT_FIELDS:
             if texts[name] is not None:
                 out[name] = texts[name]
-        call_type = texts["call_type_final"]
-        if call_type is None:
-            call_type = texts["call_type"]
-        elif texts["call_type"] is not None:
-            call_type = call_type.fillna(texts["call_type"])
-        if call_type is None:
-            call_type = texts["call_type_initial"]
-        if call_type is None:
-            call_type = pd.Series(pd.NA, index=raw.index, dtype="str")
-        elif texts["call_type_initial"] is not None:
-            call_type = call_type.fillna(texts["call_type_initial"])
-        out["call_type"] = _normalise_labels(call_type)
-        # Rows with nothing in any mapped column (",,,,," lines, trailing blank rows).
-        blank = np.ones(len(raw), dtype=bool)
-        for header in self.columns:
-            if header in raw:
-                column = raw[header]
-                blank &= (column.isna() | column.str.strip().isin(MISSING_TOKENS)).to_numpy()
+        raw_types = [
+            raw[self.fields[n]]
+            for n in ("call_type_final", "call_type", "call_type_initial")
+            if self.fields.get(n) in raw
+        ]
+        if not raw_types:
+            out["call_type"] = pd.Series(pd.Categorical([None] * len(raw)), index=raw.index)
+        else:
+            combined = raw_types[0]
+            for fallback in raw_types[1:]:
+                # Final call type first, then the plain one, then the initial one.
+                empty = combined.isna() | combined.astype("str").str.strip().isin(MISSING_TOKENS)
+                combined = combined.where(~empty, fallback)
+            out["call_type"] = _clean_by_value(combined, _call_type_label)
+        # Only rows without a call type can be blank, so only those are looked at.
+        blank = out["call_type"].isna().to_numpy().copy()
+        candidates = np.flatnonzero(blank)
+        if len(candidates):
+            cells = raw.iloc[candidates][[h for h in self.columns if h in raw]]
+            empty = cells.isna() | cells.apply(lambda c: c.astype("str").str.strip()).isin(
+                MISSING_TOKENS
+            )
+            blank[candidates] = empty.all(axis=1).to_numpy()
         self.empty_rows += int(blank.sum())
         keep = ~blank
         disposition = out.get("disposition", None)
@@ -194,7 +277,7 @@ class Normaliser:
         )
         if disposition is not None:
             dispo_words = _matches(
-                disposition.str.upper(),
+                disposition,
                 {w: rf"\b{w}\b" for w in ("VOID", "TEST", "DUPLICATE")}
                 | {"not_a_call": NOT_A_CALL, "cancelled": CANCELLED},
             )
@@ -223,18 +306,22 @@ class Normaliser:
                 clock = raw.get(clock_header, None)
             if not header or header not in raw:
                 continue
-            values = raw[header].where(~raw[header].astype("str").str.strip().isin(MISSING_TOKENS))
-            if clock is not None:
-                clock = clock.where(~clock.astype("str").str.strip().isin(MISSING_TOKENS))
+            values = raw[header]
             parsed = parse_timestamps(values, self.tz, self.time_stats[name], clock=clock)
             out[name] = parsed
             if name == "received_at":
                 shown = values if clock is None else (values, clock)
-                unreadable = keep & parsed.isna() & values.notna()
+                failed = np.flatnonzero(keep & parsed.isna().to_numpy())
+                missing = np.zeros(len(raw), dtype=bool)
+                if len(failed):
+                    looked = values.iloc[failed]
+                    missing[failed] = (
+                        looked.isna() | looked.astype("str").str.strip().isin(MISSING_TOKENS)
+                    ).to_numpy()
+                unreadable = keep & parsed.isna().to_numpy() & ~missing
                 self.rejected.add("received time unreadable", out, unreadable, shown)
-                missing = keep & values.isna()
-                self.rejected.add("received time missing", out, missing)
-                keep &= parsed.notna()
+                self.rejected.add("received time missing", out, keep & missing)
+                keep &= parsed.notna().to_numpy()
         if "received_at" not in out:
             out["received_at"] = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s, UTC]")
         # Priority level: the first number in the text ("Priority 2", "P1", "2 - Urgent").
@@ -248,17 +335,17 @@ class Normaliser:
                 table[priority.cat.codes.to_numpy()], dtype="Float64"
             ).astype("Int16")
         for coordinate in ("latitude", "longitude"):
-            text = self._text(raw, coordinate)
-            if text is not None:
-                out[coordinate] = _to_float(text)
-        if "units" in self.fields:
-            units = _to_float(self._text(raw, "units"))
+            header = self.fields.get(coordinate)
+            if header in raw:
+                out[coordinate] = _to_float(raw[header])
+        if self.fields.get("units") in raw:
+            units = _to_float(raw[self.fields["units"]])
             out["units"] = units.where(units >= 0)
         for flag, header in self.flags.items():
             if header in raw:
-                out[f"flag_{flag}"] = (
-                    raw[header].astype("str").str.strip().str.upper().isin(TRUE_VALUES)
-                )
+                codes, labels = _encode(raw[header])
+                truth = [str(v).strip().upper() in TRUE_VALUES for v in labels]
+                out[f"flag_{flag}"] = np.append(np.array(truth, dtype=bool), False)[codes]
         cancelled = type_words["cancelled"]
         if disposition is not None:
             cancelled = cancelled | dispo_words["cancelled"]
@@ -266,6 +353,7 @@ class Normaliser:
         return out.loc[keep]
 
     def finish(self, frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, dict]:
+        _unify_categories(frames)
         df = (
             pd.concat(frames, ignore_index=True)
             if frames
@@ -297,7 +385,9 @@ class Normaliser:
     def _merge_duplicates(self, df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
         if "incident_id" not in df or df.empty:
             return df, {"incidents": 0, "records_merged": 0, "rule": DEDUP_RULE, "examples": []}
-        duplicated = df["incident_id"].notna() & df["incident_id"].duplicated(keep=False)
+        codes, _ = _encode(df["incident_id"])
+        counts = np.bincount(codes[codes >= 0], minlength=1)
+        duplicated = pd.Series((codes >= 0) & (counts[np.maximum(codes, 0)] > 1), index=df.index)
         if not duplicated.any():
             return df, {"incidents": 0, "records_merged": 0, "rule": DEDUP_RULE, "examples": []}
         dups = df.loc[duplicated].sort_values(["incident_id", "received_at", "line"])
@@ -377,7 +467,7 @@ class Normaliser:
         markers = markers_for(distinct)
         texts = [types]
         if "call_type_initial" in df:
-            texts.append(df["call_type_initial"].astype("str").str.upper().astype("category"))
+            texts.append(_clean_by_value(df["call_type_initial"], _call_type_label))
         for name, lookup in markers.items():
             hit = np.zeros(len(df), dtype=bool)
             for text in texts:
@@ -399,16 +489,19 @@ class Normaliser:
             df["initiated"] = "unknown"
 
     def _local_time(self, df: pd.DataFrame) -> None:
-        local = df["received_at"].dt.tz_convert(self.tz)
-        months = (local.dt.year * 100 + local.dt.month).to_numpy(dtype="int64")
+        """Local calendar fields, by integer arithmetic on local wall-clock seconds."""
+        local = df["received_at"].dt.tz_convert(self.tz).dt.tz_localize(None)
+        seconds = local.to_numpy("datetime64[s]").astype("int64")
+        days = seconds // 86400
+        months = local.to_numpy("datetime64[M]").astype("int64")
         unique = np.unique(months)
-        labels = [f"{m // 100:04d}-{m % 100:02d}" for m in unique]
+        labels = [str(np.datetime64(int(m), "M")) for m in unique]
         df["year_month"] = pd.Categorical.from_codes(
             np.searchsorted(unique, months), categories=labels
         )
-        df["local_date"] = local.dt.tz_localize(None).dt.normalize().astype("datetime64[s]")
-        df["hour"] = local.dt.hour.astype("int8")
-        df["dow"] = local.dt.day_of_week.astype("int8")
+        df["local_date"] = (days * 86400).astype("datetime64[s]")
+        df["hour"] = ((seconds // 3600) % 24).astype("int8")
+        df["dow"] = ((days + 3) % 7).astype("int8")  # 1970-01-01 was a Thursday; Monday = 0
         df["how"] = (df["dow"].astype("int16") * 24 + df["hour"]).astype("int16")
 
     def _report(self, df: pd.DataFrame) -> dict:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 
 from calldata.engine.mapping import mapping_problems
 from calldata.engine.normalise import Normaliser
@@ -35,17 +38,30 @@ class ImportResult:
 
 
 def write_parquet(df: pd.DataFrame, out_dir: Path) -> None:
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    index = table.schema.get_field_index("year_month")
-    table = table.set_column(index, "year_month", table["year_month"].cast(pa.string()))
-    pads.write_dataset(
-        table,
-        out_dir,
-        format="parquet",
-        partitioning=pads.partitioning(pa.schema([("year_month", pa.string())]), flavor="hive"),
-        existing_data_behavior="overwrite_or_ignore",
-        max_rows_per_group=256 * 1024,
-    )
+    """One Parquet file per local month (hive layout `year_month=2024-03/`), so that reading a
+    few months of a big city's year touches only those files."""
+    months = df["year_month"].astype("category")
+    order = np.argsort(months.cat.codes.to_numpy(), kind="stable")
+    ordered = df.drop(columns="year_month").iloc[order]
+    table = pa.Table.from_pandas(ordered, preserve_index=False)
+    counts = np.bincount(months.cat.codes.to_numpy(), minlength=len(months.cat.categories))
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+
+    def write(label: str, start: int, count: int) -> None:
+        folder = out_dir / f"year_month={label}"
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(
+            table.slice(start, count), folder / "part-0.parquet", row_group_size=256 * 1024
+        )
+
+    # Arrow releases the GIL while encoding, so two months are written at once.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [
+            pool.submit(write, label, int(start), int(count))
+            for label, start, count in zip(months.cat.categories, starts, counts, strict=True)
+            if count
+        ]:
+            future.result()
 
 
 def read_parquet(directory: Path, columns: list[str] | None = None) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from calldata.engine.fields import CATEGORIES
 from calldata.engine.staffing import staffing_profile
 
 DEFAULT_MINUTES_PER_CALL = 45.0
@@ -70,6 +71,7 @@ class Calls:
 
     frame: pd.DataFrame
     days: int
+    categories: dict[str, str]
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, categories: dict[str, str]) -> Calls:
@@ -81,7 +83,7 @@ class Calls:
             days = int((frame["local_date"].max() - frame["local_date"].min()).days) + 1
         else:
             days = 0
-        return cls(frame=frame, days=max(days, 1))
+        return cls(frame=frame, days=max(days, 1), categories=categories)
 
 
 def eligible_mask(calls: Calls, criteria: dict) -> np.ndarray:
@@ -128,9 +130,9 @@ def eligible_mask(calls: Calls, criteria: dict) -> np.ndarray:
         hour = df["hour"].to_numpy()
         keep &= (hour >= start) & (hour < end) if start < end else (hour >= start) | (hour < end)
     if c["beats"] and "beat" in df:
-        keep &= df["beat"].astype("str").isin([str(b) for b in c["beats"]]).to_numpy()
+        keep &= df["beat"].isin([str(b) for b in c["beats"]]).to_numpy()
     if c["exclude_officer_initiated"]:
-        keep &= (df["initiated"].astype("str") != "officer").to_numpy()
+        keep &= (df["initiated"] != "officer").to_numpy()
     if c["exclude_cancelled"] and "cancelled" in df:
         keep &= ~df["cancelled"].to_numpy(dtype=bool)
     return keep
@@ -162,25 +164,20 @@ def evaluate(calls: Calls, criteria: dict) -> dict:
         police_hours, ems_hours = count * minutes / 60.0, 0.0
     else:
         if "unit_type" in eligible:
-            is_ems = (
-                eligible["unit_type"]
-                .astype("str")
-                .str.upper()
-                .str.contains(EMS_UNITS, regex=True, na=False)
+            units = eligible["unit_type"].astype("category")
+            ems_types = units.cat.categories.astype("str").str.contains(
+                EMS_UNITS, regex=True, case=False
             )
+            is_ems = np.append(ems_types, False)[units.cat.codes.to_numpy()]
         else:
-            is_ems = pd.Series(False, index=eligible.index)
+            is_ems = np.zeros(len(eligible), dtype=bool)
         ems_hours = float(hours[is_ems].sum())
         police_hours = float(hours[~is_ems].sum())
     scale = 365.25 / calls.days
     types = (
         eligible.groupby("call_type", observed=True).size().sort_values(ascending=False).head(15)
     )
-    category_of = (
-        dict(zip(df["call_type"].astype("str"), df["category"].astype("str"), strict=False))
-        if len(types)
-        else {}
-    )
+    category_of = calls.categories
     by_category = eligible.groupby("category", observed=True).size().sort_values(ascending=False)
     return {
         "total_calls": total,
@@ -206,6 +203,7 @@ def evaluate(calls: Calls, criteria: dict) -> dict:
             {
                 "call_type": str(k),
                 "category": category_of.get(str(k), "other"),
+                "category_label": CATEGORIES.get(category_of.get(str(k), "other"), "Other"),
                 "count": int(v),
                 "per_year": round(v * scale, 1),
             }

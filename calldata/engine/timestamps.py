@@ -67,100 +67,123 @@ def _strptime(values: pa.Array, fmt: str) -> pa.Array:
     return pc.strptime(values, format=fmt, unit="s", error_is_null=True)
 
 
+MISSING = pa.array(
+    ["", "NA", "N/A", "NULL", "None", "none", "null", "nan", "NaN", "-", "--", "#N/A"], pa.string()
+)
+
+
 def _to_arrow(series: pd.Series) -> pa.Array:
-    values = pa.array(series.astype("str").where(series.notna(), None), type=pa.string())
-    values = pc.utf8_trim_whitespace(values)
-    return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+    values = pa.array(series.array, type=pa.string(), from_pandas=True)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values
+
+
+class _Columns:
+    """Parsed values kept as int64 seconds in numpy, filled format by format.
+
+    Each pass after the first works on the rows still unread only (`take` by index), so a
+    column where one format reads nearly everything costs one strptime over it.
+    """
+
+    def __init__(self, values: pa.Array) -> None:
+        self.values = values
+        n = len(values)
+        self.naive = np.full(n, np.iinfo("int64").min, dtype="int64")
+        self.aware = np.full(n, np.iinfo("int64").min, dtype="int64")
+        self.hint = np.full(n, np.nan)
+        usable = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=MISSING)))
+        self.todo = np.flatnonzero(pc.fill_null(usable, False).to_numpy(zero_copy_only=False))
+
+    def pending(self) -> pa.Array:
+        if len(self.todo) == len(self.values):
+            return self.values
+        return self.values.take(pa.array(self.todo))
+
+    def store(self, parsed: pa.Array, target: np.ndarray) -> np.ndarray:
+        """Write parsed values (aligned with `todo`) into target; return the positions read."""
+        got = pc.fill_null(pc.is_valid(parsed), False).to_numpy(zero_copy_only=False)
+        if not got.any():
+            return got
+        seconds = pc.cast(pc.cast(parsed.filter(pa.array(got)), pa.timestamp("s")), pa.int64())
+        target[self.todo[got]] = seconds.to_numpy(zero_copy_only=False)
+        return got
+
+    def done(self, got: np.ndarray) -> None:
+        self.todo = self.todo[~got]
 
 
 def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(naive local datetimes, UTC datetimes of values that carried an offset, DST hint)."""
     values = _to_arrow(series)
-    n = len(values)
-    naive = pa.nulls(n, pa.timestamp("s"))
-    aware = pa.nulls(n, pa.timestamp("s", tz="UTC"))
-    hint = np.full(n, np.nan)
-    remaining = pc.is_valid(values)
+    if (
+        len(values)
+        and pc.any(
+            pc.match_substring_regex(values.slice(0, min(len(values), 1000)), r"^\s|\s$")
+        ).as_py()
+    ):
+        values = pc.utf8_trim_whitespace(values)
+    cols = _Columns(values)
     sample = [s for s in _sample(values) if s]
-    if not sample:
-        return (
-            _naive_series(naive, series),
-            _aware_series(aware, series),
-            pd.Series(hint, index=series.index),
-        )
-
-    def leftover() -> pa.Array:
-        return pc.if_else(remaining, values, pa.scalar(None, pa.string()))
-
-    # Offset-bearing ISO strings.
-    if any(re.search(r"([+-]\d{2}:?\d{2}|Z)$", s) for s in sample):
+    if sample and any(re.search(r"([+-]\d{2}:?\d{2}|Z)$", s) for s in sample):
         for fmt in OFFSET_FORMATS:
-            parsed = _strptime(leftover(), fmt)
-            got = pc.is_valid(parsed)
-            count = pc.sum(got).as_py() or 0
-            if count:
-                aware = pc.if_else(got, parsed, aware)
-                remaining = pc.and_(remaining, pc.invert(got))
-                stats.formats[fmt.replace("%z", "±hh:mm")] = count
+            if not len(cols.todo):
+                break
+            got = cols.store(_strptime(cols.pending(), fmt), cols.aware)
+            if got.any():
+                stats.formats[fmt.replace("%z", "±hh:mm")] = int(got.sum())
+                cols.done(got)
         offsets = {m.group(1) for s in sample if (m := re.search(r"([+-]\d{2}:?\d{2})$", s))}
         stats.offsets = sorted(offsets)
-    # Compact timestamps with an optional zone suffix.
-    if any(COMPACT.match(s) for s in sample):
-        left = leftover()
-        digits = pc.utf8_slice_codeunits(left, 0, 14)
-        suffix = pc.utf8_slice_codeunits(left, 14, 16)
-        matches = pc.match_substring_regex(left, r"^\d{14}([A-Z]{2})?$")
+    if sample and any(COMPACT.match(s) for s in sample) and len(cols.todo):
+        left = cols.pending()
+        matches = pc.fill_null(pc.match_substring_regex(left, r"^\d{14}([A-Z]{2})?$"), False)
         parsed = pc.if_else(
-            matches, _strptime(digits, "%Y%m%d%H%M%S"), pa.scalar(None, pa.timestamp("s"))
+            matches,
+            _strptime(pc.utf8_slice_codeunits(left, 0, 14), "%Y%m%d%H%M%S"),
+            pa.scalar(None, pa.timestamp("s")),
         )
-        got = pc.fill_null(pc.is_valid(parsed), False)
-        count = pc.sum(got).as_py() or 0
-        if count:
-            naive = pc.if_else(got, parsed, naive)
-            remaining = pc.and_(remaining, pc.invert(got))
-            second = pd.Series(pc.utf8_slice_codeunits(suffix, 1, 2).to_pandas(), dtype="object")
-            hint = np.where(second.eq("D"), 1.0, np.where(second.eq("S"), 0.0, hint))
-            stats.formats["YYYYMMDDhhmmss+zone"] = count
-    # Excel serial day numbers (1954..2118).
-    if any(re.fullmatch(r"\d{5}(\.\d+)?", s) for s in sample):
-        left = leftover()
-        numbers = pd.to_numeric(pd.Series(left.to_pandas(), dtype="object"), errors="coerce")
-        ok = numbers.between(20000, 80000)
+        got = cols.store(parsed, cols.naive)
+        if got.any():
+            second = np.asarray(pc.utf8_slice_codeunits(left, 15, 16).to_pylist(), dtype=object)
+            rows = cols.todo[got]
+            cols.hint[rows] = np.where(
+                second[got] == "D", 1.0, np.where(second[got] == "S", 0.0, np.nan)
+            )
+            stats.formats["YYYYMMDDhhmmss+zone"] = int(got.sum())
+            cols.done(got)
+    if sample and any(re.fullmatch(r"\d{5}(\.\d+)?", s) for s in sample) and len(cols.todo):
+        numbers = pd.to_numeric(
+            pd.Series(cols.pending().to_pylist(), dtype="object"), errors="coerce"
+        )
+        ok = numbers.between(20000, 80000).to_numpy()
         if ok.any():
-            days = pd.to_datetime(numbers.where(ok), unit="D", origin="1899-12-30").dt.round("s")
-            parsed = pa.array(days.astype("datetime64[s]"), type=pa.timestamp("s"))
-            got = pa.array(ok.to_numpy())
-            naive = pc.if_else(got, parsed, naive)
-            remaining = pc.and_(remaining, pc.invert(got))
+            days = pd.to_datetime(numbers[ok], unit="D", origin="1899-12-30").dt.round("s")
+            cols.naive[cols.todo[ok]] = days.astype("datetime64[s]").astype("int64").to_numpy()
             stats.formats["Excel serial date"] = int(ok.sum())
+            cols.done(ok)
+    probe = pa.array(sample, pa.string())
     for fmt in NAIVE_FORMATS:
-        if not pc.any(remaining).as_py():
+        if not len(cols.todo):
             break
-        probe = _strptime(pa.array(sample, pa.string()), fmt)
-        if probe.null_count == len(probe):
+        if not len(probe) or _strptime(probe, fmt).null_count == len(probe):
             continue
-        parsed = _strptime(leftover(), fmt)
-        got = pc.fill_null(pc.is_valid(parsed), False)
-        count = pc.sum(got).as_py() or 0
-        if count:
-            naive = pc.if_else(got, parsed, naive)
-            remaining = pc.and_(remaining, pc.invert(got))
-            stats.formats[fmt] = count
+        got = cols.store(_strptime(cols.pending(), fmt), cols.naive)
+        if got.any():
+            stats.formats[fmt] = int(got.sum())
+            cols.done(got)
     # Rows in a shape the sample did not show: try every format on those rows only.
-    if pc.any(remaining).as_py():
-        for fmt in NAIVE_FORMATS:
-            parsed = _strptime(leftover(), fmt)
-            got = pc.fill_null(pc.is_valid(parsed), False)
-            count = pc.sum(got).as_py() or 0
-            if count:
-                naive = pc.if_else(got, parsed, naive)
-                remaining = pc.and_(remaining, pc.invert(got))
-                stats.formats[fmt] = stats.formats.get(fmt, 0) + count
-    return (
-        _naive_series(naive, series),
-        _aware_series(aware, series),
-        pd.Series(hint, index=series.index),
-    )
+    for fmt in NAIVE_FORMATS:
+        if not len(cols.todo):
+            break
+        got = cols.store(_strptime(cols.pending(), fmt), cols.naive)
+        if got.any():
+            stats.formats[fmt] = stats.formats.get(fmt, 0) + int(got.sum())
+            cols.done(got)
+    stats.unparsed += len(cols.todo)
+    naive = pd.Series(cols.naive.view("datetime64[s]"), index=series.index)
+    aware = pd.Series(cols.aware.view("datetime64[s]"), index=series.index).dt.tz_localize("UTC")
+    return naive, aware, pd.Series(cols.hint, index=series.index)
 
 
 def _naive_series(values: pa.Array, like: pd.Series) -> pd.Series:
@@ -199,9 +222,39 @@ def parse_clock(series: pd.Series) -> pd.Series:
 
 
 def localise(naive: pd.Series, tz: str, hint: pd.Series, stats: ParseStats) -> pd.Series:
-    """Naive wall-clock times in `tz` as UTC; ambiguous and skipped times resolved and counted."""
+    """Naive wall-clock times in `tz` as UTC; ambiguous and skipped times resolved and counted.
+
+    The zone's offset is worked out once per distinct wall-clock hour (a year has 8,760), not
+    per call: daylight-saving changes happen on the hour in the zones this program serves.
+    """
     if naive.notna().sum() == 0:
         return pd.Series(pd.NaT, index=naive.index, dtype="datetime64[s, UTC]")
+    if hint.notna().any():
+        return _localise_rows(naive, tz, hint, stats)
+    seconds = naive.to_numpy(dtype="datetime64[s]").astype("int64")
+    valid = naive.notna().to_numpy()
+    hours = np.where(valid, seconds // 3600, 0)
+    codes, unique_hours = pd.factorize(hours)
+    buckets = pd.Series((unique_hours * 3600).astype("datetime64[s]"))
+    strict = buckets.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+    resolved = buckets.dt.tz_localize(
+        tz, ambiguous=np.ones(len(buckets), dtype=bool), nonexistent=pd.Timedelta(hours=1)
+    )
+    kept = buckets.dt.tz_localize(
+        tz, ambiguous=np.ones(len(buckets), dtype=bool), nonexistent="NaT"
+    )
+    utc_buckets = resolved.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[s]")
+    offset = utc_buckets.astype("int64") - unique_hours * 3600
+    ambiguous = (strict.isna() & kept.notna()).to_numpy()
+    skipped = kept.isna().to_numpy()
+    stats.ambiguous += int(ambiguous[codes][valid].sum())
+    stats.nonexistent += int(skipped[codes][valid].sum())
+    utc = (seconds + offset[codes]).view("datetime64[s]")
+    result = pd.Series(utc, index=naive.index).dt.tz_localize("UTC")
+    return result.where(valid)
+
+
+def _localise_rows(naive: pd.Series, tz: str, hint: pd.Series, stats: ParseStats) -> pd.Series:
     strict = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
     problem = strict.isna() & naive.notna()
     if not problem.any():
@@ -222,8 +275,4 @@ def parse_timestamps(
     if clock is not None:
         naive = naive.dt.normalize() + parse_clock(clock)
     local = localise(naive, tz, hint, stats)
-    result = aware.where(aware.notna(), local)
-    stats.unparsed += int(
-        (result.isna() & series.notna() & series.astype("str").str.strip().ne("")).sum()
-    )
-    return result
+    return aware.where(aware.notna(), local)

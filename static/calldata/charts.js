@@ -18,7 +18,9 @@
       var trace = opts.horizontal
         ? { type: "bar", orientation: "h", x: ys.slice().reverse(), y: xs.slice().reverse() }
         : { type: "bar", x: xs, y: ys };
-      var extra = opts.horizontal ? { margin: { t: 10, r: 10, b: 40, l: 260 }, height: Math.max(300, 22 * pairs.length + 60) } : {};
+      var extra = opts.horizontal
+        ? { margin: { t: 10, r: 10, b: 40, l: 260 }, height: Math.max(300, 22 * pairs.length + 60), yaxis: { type: "category" } }
+        : { xaxis: { type: "category" } };
       Plotly.newPlot(el, [trace], layout(extra), CONFIG);
     },
     line: function (id, pairs) {

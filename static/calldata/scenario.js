@@ -31,7 +31,7 @@
     body.textContent = "";
     r.top_call_types.forEach(function (t) {
       var tr = document.createElement("tr");
-      [t.call_type, t.category, fmt(t.count), fmt(t.per_year)].forEach(function (v, i) {
+      [t.call_type, t.category_label || t.category, fmt(t.count), fmt(t.per_year)].forEach(function (v, i) {
         var td = document.createElement("td");
         td.textContent = v;
         if (i > 1) { td.className = "text-end"; }
