@@ -11,12 +11,15 @@ from __future__ import annotations
 import base64
 import contextlib
 import smtplib
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.utils import DNS_NAME
+from django.db import connection as connection_db
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -126,7 +129,13 @@ def _message_for(delivery: EmailDelivery) -> EmailMultiAlternatives:
         body=delivery.body_text,
         from_email=delivery.from_email or settings.DEFAULT_FROM_EMAIL,
         to=[delivery.recipient],
-        headers={"X-Cohort-Delivery": str(delivery.pk), **delivery.headers},
+        headers={
+            "X-Cohort-Delivery": str(delivery.pk),
+            # The same Message-ID on every attempt: if a copy ever goes twice, mail programs
+            # can tell it is the same message.
+            "Message-ID": f"<cohort-delivery-{delivery.pk}@{DNS_NAME.get_fqdn()}>",
+            **delivery.headers,
+        },
     )
     if delivery.body_html:
         message.attach_alternative(delivery.body_html, "text/html")
@@ -135,12 +144,30 @@ def _message_for(delivery: EmailDelivery) -> EmailMultiAlternatives:
     return message
 
 
+# Held while one message goes from "locked row" to "committed as sent". A pool process whose
+# main worker process died waits for it before exiting (see tasks.py), so killing the worker
+# never cuts a message between the SMTP server's 250 and the COMMIT.
+IN_FLIGHT = threading.Lock()
+
+
 def _deliver_locked(delivery_id: int, connection: Any) -> tuple[str | None, str]:
     """Send one row under its lock. Returns (status, temporary error or "")."""
+    with IN_FLIGHT:
+        return _deliver_locked_unguarded(delivery_id, connection)
+
+
+def _deliver_locked_unguarded(delivery_id: int, connection: Any) -> tuple[str | None, str]:
     from gpl_cohort.outbox.models import Suppression
 
     temporary_error = ""
     with transaction.atomic():
+        if connection_db.vendor == "postgresql":
+            # The COMMIT after the SMTP server's 250 is the moment that matters: without waiting
+            # for the WAL flush it lands sooner, which shrinks the window in which a killed
+            # worker leaves a sent message looking unsent. (Only a crash of PostgreSQL itself
+            # in the next few hundred milliseconds could undo it; then the sweeper resends.)
+            with connection_db.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         delivery = EmailDelivery.objects.select_for_update().filter(pk=delivery_id).first()
         if delivery is None or delivery.status != EmailDelivery.Status.QUEUED:
             return (delivery.status if delivery else None), ""
@@ -204,6 +231,10 @@ def email_deliver_many(*, delivery_ids: Sequence[int]) -> dict[str, Any]:
     retry: list[int] = []
     try:
         for delivery_id in delivery_ids:
+            # Opened here, not by send_messages(), which would close it after each message;
+            # a no-op while open, and it reconnects after an error closed it.
+            with contextlib.suppress(Exception):
+                connection.open()
             status, temporary_error = _deliver_locked(delivery_id, connection)
             counts[str(status)] = counts.get(str(status), 0) + 1
             if temporary_error:
