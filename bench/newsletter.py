@@ -54,7 +54,7 @@ class Sink:
         self.last_at = 0.0
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd API
+    async def handle_DATA(self, server, session, envelope) -> str:
         found = HEADER.search(envelope.original_content or envelope.content)
         with self.lock:
             if found:
@@ -82,7 +82,7 @@ def start_worker(env: dict[str, str], name: str) -> subprocess.Popen:
         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
         "--hostname", f"{name}@%h",
     ]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - fixed argv
+    return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
 def main() -> int:
