@@ -51,7 +51,7 @@ class DatasetDetailSerializer(DatasetSerializer):
 
 class DatasetUploadSerializer(serializers.Serializer):
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
-    file = serializers.FileField(help_text="CSV, .xlsx or .zip CAD export")
+    file = serializers.FileField(allow_empty_file=True, help_text="CSV, .xlsx or .zip CAD export")
 
     def validate_jurisdiction(self, value: Jurisdiction) -> Jurisdiction:
         user = self.context["request"].user

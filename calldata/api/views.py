@@ -58,7 +58,11 @@ class DatasetViewSet(
         serializer = DatasetUploadSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         try:
-            dataset = services.dataset_upload(user=request.user, **serializer.validated_data)
+            dataset = services.dataset_upload(
+                user=request.user,
+                jurisdiction=serializer.validated_data["jurisdiction"],
+                upload=serializer.validated_data["file"],
+            )
         except DjangoValidationError as error:
             raise ValidationError({"file": error.messages}) from error
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
