@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", "--quiet-logins", verbosity=0)
+    call_command(
+        "seed_demo", "--quiet-logins", "--only", "jurisdictions,accounts,applications,community"
+    )
 
 
 def test_the_public_pages_pass_axe(demo, page, axe_check):

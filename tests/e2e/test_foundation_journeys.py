@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", "--quiet-logins", verbosity=0)
+    call_command(
+        "seed_demo", "--quiet-logins", "--only", "jurisdictions,accounts,applications,community"
+    )
 
 
 def test_staff_log_in_see_the_dashboard_and_the_admin(demo, page, log_in, screenshot):

@@ -28,12 +28,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--logins-only", action="store_true", help="Only print the demo logins; load nothing."
         )
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Comma-separated app labels to seed (e.g. jurisdictions,accounts,community); "
+            "tests use it to skip the slower call-data import.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if options["logins_only"]:
             self._print_logins()
             return
+        only = {label.strip() for label in str(options["only"]).split(",") if label.strip()}
         for module_name in SEEDERS:
+            label = module_name.split(".")[-2]
+            if only and label not in only:
+                continue
             try:
                 module = importlib.import_module(module_name)
             except ModuleNotFoundError as error:
