@@ -267,7 +267,7 @@ def test_the_deliverable_pages_work_for_the_contact_and_not_for_another(
     assert contact_b_client.get(reverse("coaching:document", args=[document.pk])).status_code == 404
     download = contact_a_client.get(reverse("coaching:document", args=[document.pk]))
     assert download.status_code == 200 and "draft.pdf" in download["Content-Disposition"]
-    download.close()
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
     junk = contact_a_client.post(url, {"action": "attach", "file": _junk_upload()}).content.decode()
     assert "a type we cannot read" in junk
 

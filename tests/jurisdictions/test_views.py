@@ -89,7 +89,7 @@ def test_the_seat_owner_downloads_the_signed_mou(contact_a_client, seat):
     response = contact_a_client.get(reverse("jurisdictions:mou_download", args=[mou.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 def test_staff_send_and_countersign_and_see_the_history(staff_client, contact_a_client, seat):
@@ -237,7 +237,7 @@ def test_cohort_members_and_practitioners_read_the_library_and_search_it(
     assert "Eugene CAHOOTS" in page and "Evaluation plan" not in page
     download = practitioner_client.get(reverse("jurisdictions:resource_download", args=[tree.pk]))
     assert download.status_code == 200
-    download.close()
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
     # Phoenix holds no cohort seat here and its contact is no practitioner: no library.
     assert contact_b_client.get(reverse("jurisdictions:resources")).status_code == 403
     assert (
