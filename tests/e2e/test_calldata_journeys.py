@@ -104,3 +104,39 @@ def test_a_bad_file_ends_in_a_clear_message(
     assert page.get_by_test_id("import-error").is_visible()
     assert "not a CSV, Excel" in page.get_by_test_id("import-error").inner_text()
     screenshot(page, "bad-file")
+
+
+def test_staff_review_the_burlington_demo_taxonomy_tree_and_brief(
+    page, log_in, screenshot, transactional_db
+):
+    from django.core.management import call_command
+
+    from calldata.models import CallTypeMapping, Dataset, Scenario
+    from gpl_cohort.accounts.demo import DEMO_PASSWORD
+
+    call_command("seed_demo", "--quiet-logins", verbosity=0)
+    dataset = Dataset.objects.get(jurisdiction__name="Burlington")
+    log_in("staff@cohort.example", DEMO_PASSWORD)
+    page.goto(f"/calldata/datasets/{dataset.pk}/")
+    assert page.get_by_test_id("import-done").is_visible()
+    screenshot(page, "report")
+    page.goto(f"/calldata/datasets/{dataset.pk}/volume/")
+    page.locator("#chart-how .main-svg").first.wait_for()
+    screenshot(page, "volume")
+    page.get_by_role("link", name="Call-type taxonomy").click()
+    page.get_by_label("Category of NOISE").select_option("behavioral_health")
+    page.get_by_role("button", name="Confirm all categories").first.click()
+    assert page.get_by_text("call types confirmed").is_visible()
+    assert (
+        CallTypeMapping.objects.get(jurisdiction=dataset.jurisdiction, call_type="NOISE").category
+        == "behavioral_health"
+    )
+    screenshot(page, "taxonomy")
+    page.get_by_role("link", name="Decision tree").click()
+    page.get_by_role("link", name="Dispatcher triage v1").click()
+    assert page.get_by_test_id("tree-diagram").get_by_text("Alternative team").first.is_visible()
+    screenshot(page, "tree")
+    scenario = Scenario.objects.get(jurisdiction=dataset.jurisdiction)
+    page.goto(f"/calldata/scenarios/{scenario.pk}/brief/")
+    assert page.get_by_text("Modelled on the published description").is_visible()
+    screenshot(page, "brief")
