@@ -82,7 +82,8 @@ def start_worker(env: dict[str, str], name: str) -> subprocess.Popen:
         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
         "--hostname", f"{name}@%h",
     ]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=env)
+    # The worker's banner and logs go to stderr: stdout carries only the final JSON line.
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=sys.stderr)
 
 
 def main() -> int:
