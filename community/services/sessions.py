@@ -30,7 +30,14 @@ class RegistrationError(ValueError):
     pass
 
 
-def _send(registration: Registration, *, template: str, key: str, method: str | None) -> None:
+def _send(
+    registration: Registration,
+    *,
+    template: str,
+    key: str,
+    method: str | None,
+    extra: dict[str, Any] | None = None,
+) -> None:
     session = registration.session
     context = {
         "registration": registration,
@@ -43,6 +50,7 @@ def _send(registration: Registration, *, template: str, key: str, method: str | 
             if session.is_webinar
             else f"{settings.SITE_URL}/community/sessions/{session.pk}/"
         ),
+        **(extra or {}),
     }
     rendered = email_render(template=template, context=context)
     attachments = []
@@ -156,6 +164,7 @@ def registration_cancel(*, registration: Registration, by_staff: bool = False) -
         template="community/email/registration_cancelled",
         key=f"community-cancelled:{registration.pk}:{registration.ics_sequence}",
         method="CANCEL" if had_seat else None,
+        extra={"by_staff": by_staff, "had_seat": had_seat},
     )
     if had_seat:
         _promote(session)

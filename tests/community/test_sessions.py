@@ -151,3 +151,11 @@ def test_the_invitation_shows_the_time_in_the_recipients_zone(django_capture_on_
         registration_create(session=session, user=person)
     assert "12:00 PM" in mail.outbox[0].body
     assert "MST" in mail.outbox[0].body
+
+
+def test_a_cancellation_by_staff_says_so(django_capture_on_commit_callbacks):
+    registration = registration_create(session=SessionFactory(), user=_member())
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=registration, by_staff=True)
+    assert "Program staff cancelled your registration" in mail.outbox[0].body

@@ -169,3 +169,21 @@ def test_staff_see_deliveries_in_the_admin(staff_client, django_assert_max_num_q
         response = staff_client.get("/admin/outbox/emaildelivery/")
     assert response.status_code == 200
     assert b"a29@x.org" in response.content
+
+
+def test_staff_open_one_delivery_in_the_admin(staff_client):
+    (delivery,) = email_queue(message_key="k", recipients=["a@x.org"], subject="s", text="t")
+    response = staff_client.get(f"/admin/outbox/emaildelivery/{delivery.pk}/change/")
+    assert response.status_code == 200
+    assert b"a@x.org" in response.content
+
+
+def test_staff_requeue_a_failed_delivery_from_the_admin(staff_client):
+    (delivery,) = email_queue(message_key="k", recipients=["a@x.org"], subject="s", text="t")
+    EmailDelivery.objects.filter(pk=delivery.pk).update(status=EmailDelivery.Status.FAILED)
+    staff_client.post(
+        "/admin/outbox/emaildelivery/",
+        {"action": "requeue_failed", "_selected_action": [delivery.pk]},
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == EmailDelivery.Status.SENT
