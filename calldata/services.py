@@ -225,6 +225,10 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
     summary = result.summary
     with transaction.atomic():
         _remember_call_types(dataset, result.call_types)
+        # Scenarios follow the jurisdiction's newest data; their results are recomputed.
+        Scenario.objects.filter(jurisdiction_id=dataset.jurisdiction_id).update(
+            results={}, dataset=dataset
+        )
         Dataset.objects.filter(pk=dataset_id).update(
             status=Dataset.Status.DONE,
             phase="done",
