@@ -18,7 +18,7 @@ def monthly_kpis(records: QuerySet) -> dict:
         )
     )
     if not rows:
-        return {"months": [], "equity": [], "neighbourhoods": []}
+        return {"months": [], "equity": [], "equity_by_month": [], "neighbourhoods": []}
     df = pd.DataFrame(rows)
     df["month"] = pd.to_datetime(df["occurred_on"]).dt.strftime("%Y-%m")
     grouped = df.groupby("month")
@@ -56,6 +56,15 @@ def monthly_kpis(records: QuerySet) -> dict:
         .reset_index()
         .sort_values("calls", ascending=False)
     )
+    by_month = (
+        df.groupby(["month", "race_ethnicity"])
+        .agg(
+            calls=("outcome", "size"),
+            police_requested=("outcome", lambda s: int((s == "police_requested").sum())),
+            resolved=("outcome", lambda s: int((s == "resolved").sum())),
+        )
+        .reset_index()
+    )
     df["neighbourhood"] = df["neighbourhood"].replace("", "Not collected")
     hoods = df.groupby("neighbourhood").size().sort_values(ascending=False).head(15)
     return {
@@ -63,6 +72,16 @@ def monthly_kpis(records: QuerySet) -> dict:
         "equity": [
             {k: (None if pd.isna(v) else v) for k, v in r.items()}
             for r in equity.to_dict("records")
+        ],
+        "equity_by_month": [
+            {
+                "month": r["month"],
+                "race_ethnicity": r["race_ethnicity"],
+                "calls": int(r["calls"]),
+                "police_requested": int(r["police_requested"]),
+                "resolved": int(r["resolved"]),
+            }
+            for r in by_month.to_dict("records")
         ],
         "neighbourhoods": [[k, int(v)] for k, v in hoods.items()],
     }

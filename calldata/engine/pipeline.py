@@ -100,7 +100,13 @@ def run_import(
     df, report = normaliser.finish(frames)
     del frames
     if df.empty:
-        reasons = "; ".join(f"{k}: {v['count']}" for k, v in report["rejected"].items())
+        reasons = "; ".join(
+            f"{k}: {v['count']} (first lines "
+            + ", ".join(str(e["line"]) for e in v["examples"])
+            + (f"; e.g. “{v['examples'][0]['value']}”" if v["examples"][0]["value"] else "")
+            + ")"
+            for k, v in report["rejected"].items()
+        )
         raise ReadError(
             f"No usable calls in the file ({normaliser.rows_read} rows read"
             + (f"; rejected — {reasons}" if reasons else "")

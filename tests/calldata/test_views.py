@@ -178,6 +178,7 @@ def test_a_failed_import_changes_nothing_else(
     imported_a.refresh_from_db()
     assert imported_a.status == Dataset.Status.FAILED
     assert "received time unreadable" in imported_a.error
+    assert "first lines 2, 3, 4" in imported_a.error
     assert imported_a.summary == summary
     assert (Path(settings.MEDIA_ROOT) / "calldata" / str(imported_a.pk)).exists()
     assert _kept(imported_a)
@@ -358,6 +359,13 @@ def test_outcomes_are_recorded_imported_and_summarised(
     kpis = contact_a_client.get(url).context["kpis"]
     assert [m["month"] for m in kpis["months"]] == ["2024-05", "2024-06"]
     assert kpis["months"][0]["resolved_share"] == 0.5
+    assert {
+        "month": "2024-06",
+        "race_ethnicity": "Not collected",
+        "calls": 1,
+        "police_requested": 1,
+        "resolved": 0,
+    } in kpis["equity_by_month"]
     bad = b"date,call_type,outcome\n2024-05-03,X,resolved\nnot-a-date,Y,resolved\n"
     response = contact_a_client.post(url, {"import": "1", "file": SimpleUploadedFile("o.csv", bad)})
     assert response.status_code == 400 and "Line 3" in response.content.decode()
