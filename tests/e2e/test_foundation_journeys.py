@@ -43,7 +43,7 @@ def test_a_contact_sees_their_jurisdiction_and_not_another(demo, page, log_in, s
 def test_a_practitioner_sees_the_next_sessions(demo, page, log_in, screenshot):
     log_in("practitioner@tucson.example", DEMO_PASSWORD)
     assert page.get_by_role("heading", name="Next community of practice sessions").is_visible()
-    assert "Practitioner" in page.get_by_test_id("whoami").inner_text()
+    assert "Practitioner" in page.get_by_test_id("whoami").text_content()
     screenshot(page, "home")
 
 
