@@ -164,13 +164,20 @@ TRANSITIONS: list[Transition] = [
             S.REFERENCES_CHECKED,
         )
     ],
-    Transition(S.SELECTED, S.PAPERWORK_RECEIVED, _SYSTEM_OR_STAFF, "Mark MoU and letters received"),
+    Transition(
+        S.SELECTED,
+        S.PAPERWORK_RECEIVED,
+        _SYSTEM_OR_STAFF,
+        "Mark MoU and letters received",
+        guards=("seat_paperwork_received",),
+    ),
     Transition(
         S.PAPERWORK_RECEIVED,
         S.ENROLLED,
         _SYSTEM_OR_STAFF,
         "Mark enrolled",
         "enrolled",
+        guards=("seat_complete",),
         effects=("enrol_cohort_membership",),
     ),
     *[

@@ -175,7 +175,42 @@ def _guard_reference_check_recorded(application: Application) -> None:
         raise TransitionError("Record at least one reference-check call first.")
 
 
+def _seat_paperwork(application: Application) -> tuple[Any, Any]:
+    from jurisdictions.models import CohortMembership
+    from jurisdictions.services import membership_paperwork
+
+    seat = CohortMembership.objects.filter(
+        cohort_id=application.cohort_id, jurisdiction_id=application.jurisdiction_id
+    ).first()
+    if seat is None:
+        raise TransitionError("This jurisdiction has no cohort seat: select the application first.")
+    return seat, membership_paperwork(seat)
+
+
+def _guard_seat_paperwork_received(application: Application) -> None:
+    # Staff may record it by hand, but only what the seat's paperwork shows (jurisdictions app).
+    _seat, paperwork = _seat_paperwork(application)
+    if not paperwork.received:
+        missing = [m for m in paperwork.outstanding if m != "point of contact"]
+        raise TransitionError("Still missing for this seat: " + ", ".join(missing) + ".")
+
+
+def _guard_seat_complete(application: Application) -> None:
+    from jurisdictions.models import CohortMembership
+
+    seat, paperwork = _seat_paperwork(application)
+    if seat.status != CohortMembership.Status.ENROLLED and not paperwork.complete:
+        raise TransitionError(
+            "A seat is enrolled only when its MoU is signed, the leadership support letters "
+            "are in and a point of contact is designated. Still missing: "
+            + ", ".join(paperwork.outstanding)
+            + "."
+        )
+
+
 GUARDS: dict[str, Callable[[Application], None]] = {
+    "seat_paperwork_received": _guard_seat_paperwork_received,
+    "seat_complete": _guard_seat_complete,
     "window_open": _guard_window_open,
     "answers_complete": _guard_answers_complete,
     "within_limits": _guard_within_limits,

@@ -39,7 +39,32 @@ def _application_in(status, applicant):
     application = with_contact(CompleteApplicationFactory(status=status), applicant)
     InterviewFactory(application=application)
     ReferenceCheckFactory(application=application)
+    if status in (S.SELECTED, S.PAPERWORK_RECEIVED):
+        _complete_seat(application, applicant)
     return application
+
+
+def _complete_seat(application, point_of_contact):
+    """A selected seat with its MoU signed, a leadership letter and a point of contact."""
+    from django.core.files.base import ContentFile
+
+    from jurisdictions.models import MoU, SupportLetter
+
+    seat, _ = CohortMembership.objects.get_or_create(
+        cohort=application.cohort,
+        jurisdiction=application.jurisdiction,
+        defaults={"status": CohortMembership.Status.SELECTED},
+    )
+    seat.point_of_contact = point_of_contact
+    seat.save()
+    MoU.objects.get_or_create(membership=seat, defaults={"status": MoU.Status.SIGNED})
+    letter = SupportLetter(
+        jurisdiction=application.jurisdiction, application=application, membership=seat,
+        signer_name="Mayor", signer_title="Mayor", office="Office of the Mayor",
+        dated=dt.date(2031, 1, 1),
+    )  # fmt: skip
+    letter.file.save("letter.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    return seat
 
 
 @pytest.mark.parametrize("step", workflow.TRANSITIONS, ids=lambda t: f"{t.source}->{t.target}")
@@ -174,7 +199,7 @@ def test_the_jurisdictions_signals_move_a_selected_application_to_enrolled(staff
 
     application = _application_in(S.REFERENCES_CHECKED, contact_a)
     application_transition(application=application, to_status=S.SELECTED, by=staff_user)
-    seat = CohortMembership.objects.get(jurisdiction=application.jurisdiction)
+    seat = _complete_seat(application, contact_a)
     signals.paperwork_received.send(sender=CohortMembership, membership=seat, by=None)
     application.refresh_from_db()
     assert application.status == S.PAPERWORK_RECEIVED
@@ -191,7 +216,7 @@ def test_the_enrolment_signal_also_completes_the_paperwork_step(staff_user, cont
 
     application = _application_in(S.REFERENCES_CHECKED, contact_a)
     application_transition(application=application, to_status=S.SELECTED, by=staff_user)
-    seat = CohortMembership.objects.get(jurisdiction=application.jurisdiction)
+    seat = _complete_seat(application, contact_a)
     signals.membership_enrolled.send(sender=CohortMembership, membership=seat, by=None)
     application.refresh_from_db()
     assert application.status == S.ENROLLED
@@ -234,3 +259,29 @@ def test_the_jurisdictions_enrolment_check_carries_a_selected_application_to_enr
     membership_enrol_if_complete(membership=seat, by=staff_user)
     application.refresh_from_db()
     assert application.status == S.ENROLLED
+
+
+def test_staff_cannot_mark_enrolment_before_the_seats_paperwork_is_complete(staff_user, contact_a):
+    application = with_contact(CompleteApplicationFactory(status=S.SELECTED), contact_a)
+    with pytest.raises(TransitionError, match="no cohort seat"):
+        application_transition(
+            application=application, to_status=S.PAPERWORK_RECEIVED, by=staff_user
+        )
+    CohortMembership.objects.create(
+        cohort=application.cohort, jurisdiction=application.jurisdiction, status="selected"
+    )
+    with pytest.raises(TransitionError, match="signed MoU, leadership support letter"):
+        application_transition(
+            application=application, to_status=S.PAPERWORK_RECEIVED, by=staff_user
+        )
+    seat = _complete_seat(application, contact_a)
+    seat.point_of_contact = None
+    seat.save()
+    application_transition(application=application, to_status=S.PAPERWORK_RECEIVED, by=staff_user)
+    with pytest.raises(TransitionError, match="Still missing: point of contact"):
+        application_transition(application=application, to_status=S.ENROLLED, by=staff_user)
+    seat.point_of_contact = contact_a
+    seat.save()
+    application_transition(application=application, to_status=S.ENROLLED, by=staff_user)
+    seat.refresh_from_db()
+    assert seat.status == CohortMembership.Status.ENROLLED and seat.enrolled_at
