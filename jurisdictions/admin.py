@@ -107,4 +107,8 @@ class ResourceAdmin(admin.ModelAdmin):
     list_display = ["title", "category", "file_name", "created_at"]
     list_filter = ["category", "tags"]
     search_fields = ["title", "description"]
-    readonly_fields = ["file_name", "file_kind", "file_size", "uploaded_by"]
+    readonly_fields = ["file", "file_name", "file_kind", "file_size", "uploaded_by"]
+
+    def has_add_permission(self, request) -> bool:
+        # Uploads go through the library page, where the file's content is checked.
+        return False

@@ -288,6 +288,7 @@ def test_overdue_deliverables_appear_on_both_home_pages(
         page = client.get(reverse("home")).content.decode()
         assert "Overdue deliverables" in page and "Call-for-service analysis" in page
     assert "Call-for-service analysis" not in contact_b_client.get(reverse("home")).content.decode()
+    assert "Coaching this week" in contact_a_client.get(reverse("home")).content.decode()
 
 
 def test_a_new_deliverable_is_added_by_staff_for_a_jurisdiction(staff_client, jurisdiction_a):
