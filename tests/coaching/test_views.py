@@ -305,3 +305,26 @@ def test_a_new_deliverable_is_added_by_staff_for_a_jurisdiction(staff_client, ju
     assert response.status_code == 302
     assert jurisdiction_a.deliverables.get().title == "RFP draft"
     assert staff_client.get(reverse("coaching:deliverable_new")).status_code == 400
+
+
+def test_staff_log_their_side_of_a_session_from_the_week_grid_and_it_counts_once(
+    staff_client, staff_user, contact_a, jurisdiction_a
+):
+    from coaching.services import coaching_log_create
+
+    contact_entry = coaching_log_create(
+        jurisdiction=jurisdiction_a, author=contact_a, date=dt.date(2021, 10, 12),
+        duration_minutes=60, kind=K.ONE_ON_ONE, workstream=Workstream.RFP, staff_member=staff_user,
+    )  # fmt: skip
+    assert staff_client.get(reverse("coaching:week")).status_code == 400  # which jurisdiction?
+    rows = {1: {"duration": "1", "kind": K.ONE_ON_ONE, "workstream": Workstream.RFP}}
+    response = staff_client.post(
+        reverse("coaching:week") + f"?week=2021-10-11&jurisdiction={jurisdiction_a.pk}",
+        _week_post(rows, jurisdiction=str(jurisdiction_a.pk)),
+    )
+    assert response.status_code == 302
+    staff_entry = CoachingLog.objects.get(author=staff_user)
+    assert staff_entry.side == CoachingLog.Side.PROGRAM
+    assert staff_entry.pairs_with == contact_entry
+    page = staff_client.get(reverse("coaching:overview") + f"?jurisdiction={jurisdiction_a.pk}")
+    assert page.context["commitments"].week["one_on_one"] == 60  # not 120: counted once
