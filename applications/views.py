@@ -133,7 +133,10 @@ def render_detail(
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_for(request, pk, "applications.view_application")
     if not request.user.has_perm("applications.change_application", application):
-        messages.info(request, "This application is submitted: its answers are final.")
+        if application.is_editable:
+            messages.info(request, "Only the applicants of this application edit its answers.")
+        else:
+            messages.info(request, "This application is submitted: its answers are final.")
         return redirect("applications:detail", pk=pk)
     form = ApplicationForm(
         request.POST if request.method == "POST" else None,

@@ -542,3 +542,11 @@ def test_the_decisions_page_previews_each_email_as_it_will_be_sent(staff_client,
     text = page.content.decode()
     assert "Preview as sent to Durham, NC" in text
     assert "We are glad to invite Durham, NC to round 2" in text
+
+
+def test_staff_read_a_draft_but_do_not_edit_it(staff_client, draft):
+    response = staff_client.get(reverse("applications:edit", args=[draft.pk]), follow=True)
+    assert "Only the applicants of this application edit its answers." in response.content.decode()
+    response = staff_client.post(reverse("applications:edit", args=[draft.pk]), _answers(draft))
+    draft.refresh_from_db()
+    assert draft.partners == ""
