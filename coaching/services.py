@@ -289,3 +289,44 @@ def deliverable_document_add(
         document.save()
         Deliverable.objects.filter(pk=deliverable.pk).update(updated_by=by)
     return document
+
+
+# The deliverables each workstream usually produces over the cohort year, in working order.
+STANDARD_DELIVERABLES = [
+    (Workstream.CALL_ANALYSIS, "Call-for-service analysis"),
+    (Workstream.DECISION_TREE, "Call decision tree"),
+    (Workstream.HIRING, "Job description"),
+    (Workstream.HIRING, "Interview guide"),
+    (Workstream.COMMUNITY_BRIEFING, "Community briefing materials"),
+    (Workstream.RFP, "RFP draft"),
+    (Workstream.EVALUATION, "Outcome metrics and evaluation plan"),
+    (Workstream.FUNDING, "Funding plan"),
+]
+
+
+def deliverables_add_standard(
+    *, jurisdiction: Jurisdiction, first_due: dt.date, by: Any
+) -> list[Deliverable]:
+    """Add the standard deliverables a jurisdiction lacks, due a month apart (safe to repeat)."""
+    if not _can_work_on(by, jurisdiction.pk):
+        raise PermissionDenied("You may add deliverables only for your own jurisdiction.")
+    existing = set(
+        Deliverable.objects.filter(jurisdiction=jurisdiction).values_list("title", flat=True)
+    )
+    from coaching.selectors import add_months
+
+    created = []
+    with transaction.atomic():
+        for index, (workstream, title) in enumerate(STANDARD_DELIVERABLES):
+            if title in existing:
+                continue
+            created.append(
+                Deliverable.objects.create(
+                    jurisdiction=jurisdiction,
+                    workstream=workstream,
+                    title=title,
+                    due_on=add_months(first_due, index),
+                    updated_by=by,
+                )
+            )
+    return created

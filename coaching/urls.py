@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/", views.staff_dashboard, name="staff_dashboard"),
     path("deliverables/", views.deliverables, name="deliverables"),
     path("deliverables/new/", views.deliverable_new, name="deliverable_new"),
+    path("deliverables/standard/", views.deliverables_standard, name="deliverables_standard"),
     path("deliverables/<int:pk>/", views.deliverable_detail, name="deliverable"),
     path("documents/<int:pk>/", views.document_download, name="document"),
 ]

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from coaching import selectors, services
 from coaching.forms import CoachingLogForm, DeliverableForm, DocumentForm, ExportForm, WeekFormSet
@@ -411,6 +411,31 @@ def deliverable_new(request: HttpRequest) -> HttpResponse:
             return redirect("coaching:deliverable", pk=deliverable.pk)
     return render(
         request, "coaching/deliverable_form.html", {"form": form, "jurisdiction": jurisdiction}
+    )
+
+
+@login_required
+@require_POST
+def deliverables_standard(request: HttpRequest) -> HttpResponse:
+    """Add the standard deliverables (one set per jurisdiction, due a month apart)."""
+    if not request.user.has_perm("coaching.add_deliverable"):
+        raise PermissionDenied
+    jurisdiction = selectors.coaching_jurisdiction_for(
+        request.user, request.POST.get("jurisdiction")
+    )
+    if jurisdiction is None:
+        return HttpResponseBadRequest("Choose a jurisdiction.")
+    try:
+        first_due = dt.date.fromisoformat(request.POST.get("first_due", ""))
+    except ValueError:
+        return HttpResponseBadRequest("Give the first due date as YYYY-MM-DD.")
+    created = services.deliverables_add_standard(
+        jurisdiction=jurisdiction, first_due=first_due, by=request.user
+    )
+    messages.success(request, f"Added {len(created)} standard deliverable(s).")
+    url = reverse("coaching:deliverables")
+    return redirect(
+        url + (f"?jurisdiction={jurisdiction.pk}" if roles_of(request.user).is_staff else "")
     )
 
 

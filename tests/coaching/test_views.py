@@ -328,3 +328,20 @@ def test_staff_log_their_side_of_a_session_from_the_week_grid_and_it_counts_once
     assert staff_entry.pairs_with == contact_entry
     page = staff_client.get(reverse("coaching:overview") + f"?jurisdiction={jurisdiction_a.pk}")
     assert page.context["commitments"].week["one_on_one"] == 60  # not 120: counted once
+
+
+def test_the_standard_deliverables_are_added_once(
+    contact_a_client, contact_b_client, jurisdiction_a
+):
+    url = reverse("coaching:deliverables_standard")
+    assert contact_a_client.post(url, {"first_due": "soon"}).status_code == 400
+    assert contact_a_client.post(url, {"first_due": "2021-10-29"}).status_code == 302
+    assert contact_a_client.post(url, {"first_due": "2021-10-29"}).status_code == 302
+    titles = list(jurisdiction_a.deliverables.order_by("due_on").values_list("title", "due_on"))
+    assert len(titles) == 8
+    assert titles[0] == ("Call-for-service analysis", dt.date(2021, 10, 29))
+    assert titles[1][1] == dt.date(2021, 11, 29)
+    # Another contact naming Durham still only adds to their own jurisdiction.
+    contact_b_client.post(url, {"first_due": "2021-10-29", "jurisdiction": jurisdiction_a.pk})
+    assert jurisdiction_a.deliverables.count() == 8
+    assert contact_a_client.get(url).status_code == 405
