@@ -49,7 +49,6 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["cohort", "status", "stage", "applying_office", "jurisdiction__state"]
     search_fields = ["jurisdiction__name"]
     ordering_fields = ["submitted_at", "created_at", "jurisdiction__name"]
-    required_perms = {"POST": "applications.view_application"}
 
     def get_queryset(self) -> QuerySet[Application]:
         qs = applications_visible_to(self.request.user).order_by("pk")
