@@ -345,3 +345,22 @@ def test_the_standard_deliverables_are_added_once(
     contact_b_client.post(url, {"first_due": "2021-10-29", "jurisdiction": jurisdiction_a.pk})
     assert jurisdiction_a.deliverables.count() == 8
     assert contact_a_client.get(url).status_code == 405
+
+
+def test_on_the_night_dst_ends_the_grid_shows_the_local_week_and_takes_sunday(
+    contact_a_client, contact_a, jurisdiction_a
+):
+    # 03:30 UTC on Mon Nov 8 is still Sunday Nov 7, 22:30 in Durham (clocks went back at 2:00).
+    with time_machine.travel(dt.datetime(2021, 11, 8, 3, 30, tzinfo=dt.UTC), tick=False):
+        contact_a_client.force_login(contact_a)  # a fresh session at the travelled time
+        page = contact_a_client.get(reverse("coaching:week")).content.decode()
+        assert "Week of November 1, 2021" in page
+        assert page.count("Future day") == 0
+        rows = {6: {"duration": "1", "kind": K.ONE_ON_ONE, "workstream": Workstream.RFP}}
+        data = _week_post(rows)
+        for i in range(7):
+            data[f"form-{i}-date"] = (dt.date(2021, 11, 1) + dt.timedelta(days=i)).isoformat()
+        response = contact_a_client.post(reverse("coaching:week"), data)
+    assert response.status_code == 302
+    log = CoachingLog.objects.get()
+    assert (log.date, log.week_start) == (dt.date(2021, 11, 7), dt.date(2021, 11, 1))
