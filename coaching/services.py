@@ -41,11 +41,24 @@ def _side_for(user: Any, jurisdiction_id: int) -> str:
     raise PermissionDenied("You may log coaching only for your own jurisdiction.")
 
 
-def log_is_editable(*, log: CoachingLog, user: Any, now: dt.datetime | None = None) -> bool:
-    """Only the author edits or deletes an entry, and only within the staff-set window."""
+def edit_window() -> dt.timedelta:
+    return dt.timedelta(days=CoachingSettings.load().edit_window_days)
+
+
+def log_is_editable(
+    *,
+    log: CoachingLog,
+    user: Any,
+    now: dt.datetime | None = None,
+    window: dt.timedelta | None = None,
+) -> bool:
+    """Only the author edits or deletes an entry, and only within the staff-set window.
+
+    Pages that ask about many entries pass `window` (from `edit_window()`) to read it once.
+    """
     if user is None or log.author_id != getattr(user, "pk", None):
         return False
-    window = dt.timedelta(days=CoachingSettings.load().edit_window_days)
+    window = edit_window() if window is None else window
     return (now or timezone.now()) < log.created_at + window
 
 

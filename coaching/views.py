@@ -76,6 +76,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = services.local_today(jurisdiction)
     period = selectors.cohort_year_of(jurisdiction, today=today)
     recent = selectors.logs_visible_to(request.user).filter(jurisdiction=jurisdiction)[:15]
+    window = services.edit_window()
     return render(
         request,
         "coaching/overview.html",
@@ -86,7 +87,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "months": selectors.month_totals(jurisdiction=jurisdiction, period=period),
             "chart": selectors.weekly_chart(jurisdiction_ids=[jurisdiction.pk], period=period),
             "recent": [
-                (log, services.log_is_editable(log=log, user=request.user)) for log in recent
+                (log, services.log_is_editable(log=log, user=request.user, window=window))
+                for log in recent
             ],
             "deliverables": selectors.deliverables_visible_to(request.user).filter(
                 jurisdiction=jurisdiction
@@ -128,8 +130,10 @@ def week(request: HttpRequest) -> HttpResponse:
         .order_by("date", "created_at")
     )
     by_day: dict[dt.date, list[tuple[CoachingLog, bool]]] = {day: [] for day in days}
+    window = services.edit_window()
     for log in logs:
-        by_day[log.date].append((log, services.log_is_editable(log=log, user=request.user)))
+        editable = services.log_is_editable(log=log, user=request.user, window=window)
+        by_day[log.date].append((log, editable))
     return render(
         request,
         "coaching/week.html",

@@ -4,7 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from coaching.models import CoachingLog, Deliverable, DeliverableDocument
-from coaching.services import log_is_editable
+from coaching.services import edit_window, log_is_editable
 from jurisdictions.models import Jurisdiction
 
 
@@ -42,7 +42,14 @@ class CoachingLogSerializer(serializers.ModelSerializer):
         return log.pairs_with_id is None
 
     def get_editable(self, log: CoachingLog) -> bool:
-        return log_is_editable(log=log, user=self.context["request"].user)
+        # One read of the staff-set window per response, however many entries it lists.
+        if log.author_id != self.context["request"].user.pk:
+            return False
+        if "edit_window" not in self.context:
+            self.context["edit_window"] = edit_window()
+        return log_is_editable(
+            log=log, user=self.context["request"].user, window=self.context["edit_window"]
+        )
 
 
 class DeliverableDocumentSerializer(serializers.ModelSerializer):

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from coaching.models import CoachingLog, Workstream
+from coaching.models import CoachingLog, CoachingSettings, Workstream
 from tests.accounts.factories import UserFactory
 from tests.applications.factories import CohortFactory
 from tests.coaching.factories import CoachingLogFactory, DeliverableFactory
@@ -364,3 +364,27 @@ def test_on_the_night_dst_ends_the_grid_shows_the_local_week_and_takes_sunday(
     assert response.status_code == 302
     log = CoachingLog.objects.get()
     assert (log.date, log.week_start) == (dt.date(2021, 11, 7), dt.date(2021, 11, 1))
+
+
+def test_the_coaching_pages_use_few_queries_however_many_entries(
+    contact_a_client, contact_a, jurisdiction_a, django_assert_max_num_queries
+):
+    cohort = CohortFactory(starts_on=dt.date(2021, 9, 1))
+    CohortMembershipFactory(cohort=cohort, jurisdiction=jurisdiction_a)
+    for day in range(11, 16):
+        for _ in range(4):
+            CoachingLogFactory(
+                jurisdiction=jurisdiction_a, author=contact_a, date=dt.date(2021, 10, day)
+            )
+    for _ in range(10):
+        DeliverableFactory(jurisdiction=jurisdiction_a)
+    CoachingSettings.load()  # the settings row exists after the first page ever shown
+    for url in (
+        reverse("coaching:overview"),
+        reverse("coaching:week"),
+        reverse("coaching:logs") + "?start=2021-10-01&end=2021-10-31",
+        reverse("coaching:deliverables"),
+        "/api/v1/coaching/logs/",
+    ):
+        with django_assert_max_num_queries(14):
+            assert contact_a_client.get(url).status_code == 200
