@@ -59,8 +59,12 @@ def _finish_in_flight_email_when_the_worker_dies(**kwargs: object) -> None:
     pool process instead notices its parent is gone, waits for the message in hand to be
     committed, and exits.
     """
+    from billiard.process import current_process
     from billiard.util import set_pdeathsig
 
+    if current_process().name == "MainProcess":
+        # The solo pool (and test workers) run tasks in the main process: nothing to outlive.
+        return
     with contextlib.suppress(OSError):
         set_pdeathsig(0)
     watcher = threading.Thread(

@@ -187,3 +187,13 @@ def test_staff_requeue_a_failed_delivery_from_the_admin(staff_client):
     )
     delivery.refresh_from_db()
     assert delivery.status == EmailDelivery.Status.SENT
+
+
+def test_a_worker_in_the_main_process_does_not_watch_its_parent(monkeypatch):
+    import threading
+
+    from celery.signals import worker_process_init
+
+    before = {t.name for t in threading.enumerate()}
+    worker_process_init.send(sender="solo@test")
+    assert "outbox-parent-watch" not in {t.name for t in threading.enumerate()} - before
