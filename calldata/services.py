@@ -312,7 +312,8 @@ def scenario_results(*, scenario: Scenario) -> dict:
     if scenario.results:
         return scenario.results
     dataset = scenario.dataset or selectors.latest_dataset(scenario.jurisdiction_id)
-    if dataset is None:
+    if dataset is None or dataset.status != Dataset.Status.DONE:
+        # Nothing to compute on until an import has finished (or after a failed one).
         return {}
     results = scenario_engine.evaluate(selectors.calls_for(dataset), scenario.criteria)
     results["dataset"] = {"id": dataset.pk, "name": dataset.original_name}
