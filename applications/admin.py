@@ -45,6 +45,7 @@ class ReviewCriterionInline(admin.TabularInline):
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
     list_display = ["name", "opens_at", "closes_at", "time_zone", "starts_on", "seats"]
+    list_filter = ["starts_on", "time_zone"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "starts_on"
@@ -286,6 +287,7 @@ class ReviewScoreInline(admin.TabularInline):
 class ReviewAdmin(admin.ModelAdmin):
     list_display = ["application", "reviewer", "conflict_of_interest", "submitted_at"]
     list_filter = ["application__cohort", "conflict_of_interest"]
+    search_fields = ["application__jurisdiction__name", "reviewer__email", "comment"]
     list_select_related = ["application__jurisdiction", "application__cohort", "reviewer"]
     inlines = [ReviewScoreInline]
     raw_id_fields = ["application"]
@@ -295,11 +297,14 @@ class ReviewAdmin(admin.ModelAdmin):
 class EmailTemplateAdmin(admin.ModelAdmin):
     list_display = ["key", "cohort", "subject", "updated_at"]
     list_filter = ["cohort", "key"]
+    search_fields = ["subject", "body"]
 
 
 @admin.register(Interview)
 class InterviewAdmin(admin.ModelAdmin):
     list_display = ["application", "starts_at", "time_zone", "meeting_url"]
+    list_filter = ["application__cohort", "starts_at"]
+    search_fields = ["application__jurisdiction__name", "attendees"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_select_related = ["application__jurisdiction", "application__cohort"]
     raw_id_fields = ["application"]
@@ -308,6 +313,8 @@ class InterviewAdmin(admin.ModelAdmin):
 @admin.register(ReferenceCheck)
 class ReferenceCheckAdmin(admin.ModelAdmin):
     list_display = ["application", "name", "organisation", "called_on"]
+    list_filter = ["application__cohort", "called_on"]
+    search_fields = ["name", "organisation", "application__jurisdiction__name"]
     list_select_related = ["application__jurisdiction", "application__cohort"]
     raw_id_fields = ["application"]
 
@@ -315,6 +322,7 @@ class ReferenceCheckAdmin(admin.ModelAdmin):
 @admin.register(ApplicationContact)
 class ApplicationContactAdmin(admin.ModelAdmin):
     list_display = ["application", "user", "invited_by", "created_at"]
+    list_filter = ["application__cohort", "created_at"]
     list_select_related = ["application__jurisdiction", "application__cohort", "user", "invited_by"]
     raw_id_fields = ["application", "user", "invited_by"]
     search_fields = ["user__email", "application__jurisdiction__name"]
@@ -323,6 +331,8 @@ class ApplicationContactAdmin(admin.ModelAdmin):
 @admin.register(ApplicationDocument)
 class ApplicationDocumentAdmin(admin.ModelAdmin):
     list_display = ["file_name", "application", "pages", "uploaded_at"]
+    list_filter = ["application__cohort", "uploaded_at"]
+    search_fields = ["file_name", "application__jurisdiction__name"]
     list_select_related = ["application__jurisdiction", "application__cohort"]
     raw_id_fields = ["application"]
     exclude = ["file"]  # served only through the permission-checked download view

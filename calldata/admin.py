@@ -14,7 +14,9 @@ from calldata.models import (
 @admin.register(Dataset)
 class DatasetAdmin(admin.ModelAdmin):
     list_display = ["original_name", "jurisdiction", "status", "rows_kept", "created_at"]
-    list_filter = ["status"]
+    list_filter = ["status", "jurisdiction__state", "created_at"]
+    search_fields = ["original_name", "jurisdiction__name"]
+    list_select_related = ["jurisdiction"]
     readonly_fields = ["report", "summary", "mapping", "headers", "preview", "source"]
 
 
@@ -24,6 +26,7 @@ class DictionaryEntryAdmin(admin.ModelAdmin):
 
     list_display = ["pattern", "kind", "category", "jurisdiction", "note"]
     list_filter = ["category", "kind"]
+    search_fields = ["pattern", "note", "jurisdiction__name"]
 
 
 @admin.register(CallTypeMapping)
@@ -40,4 +43,37 @@ class CallTypeMappingAdmin(admin.ModelAdmin):
     search_fields = ["call_type"]
 
 
-admin.site.register([ColumnMapping, Scenario, DecisionTree, OutcomeRecord])
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(admin.ModelAdmin):
+    list_display = ["jurisdiction", "updated_by", "updated_at"]
+    list_filter = ["jurisdiction__state", "updated_at"]
+    search_fields = ["jurisdiction__name"]
+    list_select_related = ["jurisdiction", "updated_by"]
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(admin.ModelAdmin):
+    list_display = ["name", "jurisdiction", "preset", "dataset", "created_by", "updated_at"]
+    list_filter = ["preset", "jurisdiction__state", "updated_at"]
+    search_fields = ["name", "jurisdiction__name"]
+    list_select_related = ["jurisdiction", "dataset", "created_by"]
+    readonly_fields = ["results"]
+
+
+@admin.register(DecisionTree)
+class DecisionTreeAdmin(admin.ModelAdmin):
+    list_display = ["name", "version", "jurisdiction", "note", "created_by", "created_at"]
+    list_filter = ["jurisdiction__state", "created_at"]
+    search_fields = ["name", "note", "jurisdiction__name"]
+    list_select_related = ["jurisdiction", "created_by"]
+
+
+@admin.register(OutcomeRecord)
+class OutcomeRecordAdmin(admin.ModelAdmin):
+    list_display = [
+        "occurred_on", "jurisdiction", "call_type", "outcome", "response_min", "on_scene_min",
+    ]  # fmt: skip
+    list_filter = ["outcome", "jurisdiction__state", "occurred_on"]
+    search_fields = ["call_type", "neighbourhood", "jurisdiction__name"]
+    list_select_related = ["jurisdiction"]
+    date_hierarchy = "occurred_on"
