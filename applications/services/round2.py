@@ -214,6 +214,12 @@ def support_letter_add(
     )
     letter.file.save(checked.original_name, upload, save=False)
     letter.save()
+    if membership is not None:
+        # A letter uploaded after selection may be the last missing piece of the seat's
+        # paperwork: let the jurisdictions app enrol it (and signal back) at once.
+        from jurisdictions.services import membership_enrol_if_complete
+
+        membership_enrol_if_complete(membership=membership, by=by)
     return letter
 
 

@@ -110,3 +110,35 @@ def test_email_templates_are_copied_per_cohort_from_the_defaults():
     template.save()
     assert email_template_get(cohort=second, key="selected").body.startswith("Hello")
     assert email_template_get(cohort=first, key="selected").body == "Edited"
+
+
+def test_a_letter_uploaded_after_selection_completes_the_seats_enrolment(contact_a, staff_user):
+    from applications.services import support_letter_add
+    from jurisdictions.models import CohortMembership
+    from tests.applications.factories import pdf_upload
+    from tests.jurisdictions.factories import MoUFactory
+
+    application = CompleteApplicationFactory(jurisdiction=contact_a.contact_jurisdiction)
+    with_contact(application, contact_a)
+    Application.objects.filter(pk=application.pk).update(status=S.SELECTED)
+    application.refresh_from_db()
+    mou = MoUFactory(
+        membership__cohort=application.cohort,
+        membership__jurisdiction=application.jurisdiction,
+        membership__point_of_contact=contact_a,
+        status="signed",
+        signed_at=timezone.now(),
+    )
+    support_letter_add(
+        application=application,
+        upload=pdf_upload(1, "letter.pdf"),
+        signer_name="Ada Mayor",
+        signer_title="Mayor",
+        office="Office of the Mayor",
+        dated=dt.date(2031, 4, 1),
+        by=contact_a,
+    )
+    membership = CohortMembership.objects.get(pk=mou.membership_id)
+    assert membership.status == CohortMembership.Status.ENROLLED
+    application.refresh_from_db()
+    assert application.status == S.ENROLLED
