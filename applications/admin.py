@@ -19,6 +19,7 @@ from applications.models import (
     ApplicationContact,
     ApplicationDocument,
     ApplicationTransition,
+    CoApplicantInvitation,
     Cohort,
     EmailTemplate,
     Interview,
@@ -337,3 +338,13 @@ class ApplicationDocumentAdmin(admin.ModelAdmin):
     raw_id_fields = ["application"]
     exclude = ["file"]  # served only through the permission-checked download view
     readonly_fields = ["file_name", "pages", "size", "uploaded_by"]
+
+
+@admin.register(CoApplicantInvitation)
+class CoApplicantInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "application", "invited_by", "created_at", "accepted_at"]
+    list_filter = ["application__cohort", "created_at"]
+    search_fields = ["email", "application__jurisdiction__name"]
+    list_select_related = ["application__jurisdiction", "application__cohort", "invited_by"]
+    raw_id_fields = ["application", "invited_by", "accepted_by"]
+    exclude = ["token"]  # the invitation link is a secret: it is emailed, never shown

@@ -41,6 +41,7 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(ApprovedDomain)
 class ApprovedDomainAdmin(admin.ModelAdmin):
     list_display = ["domain", "jurisdiction", "created_at"]
+    list_filter = ["jurisdiction__state"]
     search_fields = ["domain", "jurisdiction__name"]
     autocomplete_fields = ["jurisdiction"]
 
@@ -121,4 +122,5 @@ class SubscriberAdmin(admin.ModelAdmin):
 class NewsletterIssueAdmin(admin.ModelAdmin):
     list_display = ["subject", "status", "scheduled_for", "recipient_count", "started_at"]
     list_filter = ["status"]
+    search_fields = ["subject", "body_markdown"]
     readonly_fields = ["status", "recipient_count", "started_at", "fanned_out_at", "created_by"]

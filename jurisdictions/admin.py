@@ -57,6 +57,7 @@ class AgencyAdmin(admin.ModelAdmin):
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
     list_display = ["full_name", "title", "agency", "jurisdiction", "email"]
+    list_filter = ["agency__kind", "jurisdiction__state"]
     search_fields = ["full_name", "email", "jurisdiction__name"]
     list_select_related = ["agency", "jurisdiction"]
 
@@ -71,7 +72,8 @@ class MoUTransitionInline(admin.TabularInline):
 @admin.register(MoU)
 class MoUAdmin(admin.ModelAdmin):
     list_display = ["membership", "status", "sent_at", "signed_at", "countersigned_at"]
-    list_filter = ["status"]
+    list_filter = ["status", "membership__cohort"]
+    search_fields = ["membership__jurisdiction__name", "jurisdiction_signatory"]
     # Status changes go through the MoU pages (jurisdictions.services.mou_transition).
     readonly_fields = ["status", "sent_at", "signed_at", "countersigned_at", "last_reminded_at"]
     inlines = [MoUTransitionInline]
@@ -80,12 +82,15 @@ class MoUAdmin(admin.ModelAdmin):
 @admin.register(SupportLetter)
 class SupportLetterAdmin(admin.ModelAdmin):
     list_display = ["signer_name", "signer_title", "jurisdiction", "dated", "membership"]
+    list_filter = ["dated", "jurisdiction__state"]
     search_fields = ["signer_name", "jurisdiction__name"]
 
 
 @admin.register(PointOfContactChange)
 class PointOfContactChangeAdmin(admin.ModelAdmin):
     list_display = ["membership", "previous", "new", "changed_by", "changed_at"]
+    list_filter = ["changed_at", "membership__cohort"]
+    search_fields = ["membership__jurisdiction__name", "reason", "new__email", "previous__email"]
     readonly_fields = ["membership", "previous", "new", "reason", "changed_by", "changed_at"]
 
 

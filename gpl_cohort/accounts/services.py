@@ -20,6 +20,7 @@ STAFF_MANAGED_APPS = (
     "calldata",
     "authtoken",
     "auditlog",
+    "axes",  # staff unlock an account locked out after failed log-ins
 )
 
 
