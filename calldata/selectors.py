@@ -22,26 +22,16 @@ from calldata.models import (
     OutcomeRecord,
     Scenario,
 )
-from gpl_cohort.accounts.roles import roles_of
+from gpl_cohort.accounts.roles import scoped_to_jurisdiction
 from jurisdictions.models import Jurisdiction
 
 
 def _scoped(queryset: QuerySet, user: Any) -> QuerySet:
-    roles = roles_of(user)
-    if roles.is_staff:
-        return queryset
-    if roles.is_contact:
-        return queryset.filter(jurisdiction_id=roles.jurisdiction_id)
-    return queryset.none()
+    return scoped_to_jurisdiction(queryset, user)
 
 
 def jurisdictions_for_upload(user: Any) -> QuerySet[Jurisdiction]:
-    roles = roles_of(user)
-    if roles.is_staff:
-        return Jurisdiction.objects.all()
-    if roles.is_contact:
-        return Jurisdiction.objects.filter(pk=roles.jurisdiction_id)
-    return Jurisdiction.objects.none()
+    return scoped_to_jurisdiction(Jurisdiction.objects.all(), user, field="pk")
 
 
 def datasets_visible_to(user: Any) -> QuerySet[Dataset]:

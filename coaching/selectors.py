@@ -19,30 +19,22 @@ from django.utils import timezone
 
 from coaching.models import CoachingLog, CoachingSettings, Deliverable, Workstream, week_start_of
 from coaching.services import local_today
-from gpl_cohort.accounts.roles import roles_of
+from gpl_cohort.accounts.roles import roles_of, scoped_to_jurisdiction
 from jurisdictions.models import CohortMembership, Jurisdiction
 
 K = CoachingLog.Kind
 
 
 def logs_visible_to(user: Any) -> QuerySet[CoachingLog]:
-    roles = roles_of(user)
-    qs = CoachingLog.objects.select_related("jurisdiction", "author", "staff_member")
-    if roles.is_staff:
-        return qs
-    if roles.is_contact:
-        return qs.filter(jurisdiction_id=roles.jurisdiction_id)
-    return qs.none()
+    return scoped_to_jurisdiction(
+        CoachingLog.objects.select_related("jurisdiction", "author", "staff_member"), user
+    )
 
 
 def deliverables_visible_to(user: Any) -> QuerySet[Deliverable]:
-    roles = roles_of(user)
-    qs = Deliverable.objects.select_related("jurisdiction", "owner", "updated_by")
-    if roles.is_staff:
-        return qs
-    if roles.is_contact:
-        return qs.filter(jurisdiction_id=roles.jurisdiction_id)
-    return qs.none()
+    return scoped_to_jurisdiction(
+        Deliverable.objects.select_related("jurisdiction", "owner", "updated_by"), user
+    )
 
 
 def coaching_jurisdiction_for(user: Any, jurisdiction_id: int | str | None) -> Jurisdiction | None:

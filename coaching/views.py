@@ -344,19 +344,12 @@ def _csv_safe(text: str) -> str:
 def staff_dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("coaching.view_staff_dashboard"):
         raise PermissionDenied
-    from applications.models import Cohort
+    from jurisdictions.selectors import cohorts_with_seats_pick
 
-    cohorts = list(
-        Cohort.objects.filter(memberships__isnull=False).distinct().order_by("-starts_on")
-    )
-    slug = request.GET.get("cohort")
-    cohort = (
-        next((c for c in cohorts if c.slug == slug), None)
-        if slug
-        else (cohorts[0] if cohorts else None)
-    )
-    if slug and cohort is None:
-        raise Http400(f"There is no cohort “{slug}” with seats.")
+    try:
+        cohorts, cohort = cohorts_with_seats_pick(request.GET.get("cohort"))
+    except LookupError as error:
+        raise Http400(str(error)) from error
     context: dict[str, Any] = {"cohorts": cohorts, "cohort": cohort}
     if cohort is not None:
         context.update(selectors.staff_dashboard(cohort=cohort))

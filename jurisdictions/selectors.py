@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from gpl_cohort.accounts.roles import roles_of
+from gpl_cohort.accounts.roles import roles_of, scoped_to_jurisdiction
 from jurisdictions.models import (
     CohortMembership,
     Jurisdiction,
@@ -19,23 +19,13 @@ from jurisdictions.models import (
 
 
 def jurisdictions_visible_to(user: Any) -> QuerySet[Jurisdiction]:
-    roles = roles_of(user)
-    qs = Jurisdiction.objects.all()
-    if roles.is_staff:
-        return qs
-    if roles.is_contact:
-        return qs.filter(pk=roles.jurisdiction_id)
-    return qs.none()
+    return scoped_to_jurisdiction(Jurisdiction.objects.all(), user, field="pk")
 
 
 def memberships_visible_to(user: Any) -> QuerySet[CohortMembership]:
-    roles = roles_of(user)
-    qs = CohortMembership.objects.select_related("cohort", "jurisdiction", "point_of_contact")
-    if roles.is_staff:
-        return qs
-    if roles.is_contact:
-        return qs.filter(jurisdiction_id=roles.jurisdiction_id)
-    return qs.none()
+    return scoped_to_jurisdiction(
+        CohortMembership.objects.select_related("cohort", "jurisdiction", "point_of_contact"), user
+    )
 
 
 def teams_launched_from_911(*, cohort_id: int) -> dict[str, int]:
@@ -96,23 +86,17 @@ def resource_tags_in_use() -> QuerySet[ResourceTag]:
 
 
 def mous_visible_to(user: Any) -> QuerySet[MoU]:
-    roles = roles_of(user)
-    qs = MoU.objects.select_related("membership__jurisdiction", "membership__cohort")
-    if roles.is_staff:
-        return qs
-    if roles.is_contact:
-        return qs.filter(membership__jurisdiction_id=roles.jurisdiction_id)
-    return qs.none()
+    return scoped_to_jurisdiction(
+        MoU.objects.select_related("membership__jurisdiction", "membership__cohort"),
+        user,
+        field="membership__jurisdiction_id",
+    )
 
 
 def support_letters_visible_to(user: Any) -> QuerySet[SupportLetter]:
-    roles = roles_of(user)
-    qs = SupportLetter.objects.select_related("jurisdiction", "membership")
-    if roles.is_staff:
-        return qs
-    if roles.is_contact:
-        return qs.filter(jurisdiction_id=roles.jurisdiction_id)
-    return qs.none()
+    return scoped_to_jurisdiction(
+        SupportLetter.objects.select_related("jurisdiction", "membership"), user
+    )
 
 
 def membership_detail(membership_id: int, user: Any) -> CohortMembership | None:
@@ -153,3 +137,21 @@ def cohort_current() -> Any:
     from applications.models import Cohort
 
     return Cohort.objects.filter(memberships__isnull=False).order_by("-starts_on").first()
+
+
+def cohorts_with_seats_pick(slug: str | None) -> tuple[list[Any], Any | None]:
+    """Cohorts that have seats, newest first, and the one `slug` names (or the newest).
+
+    Raises LookupError for a slug that names no cohort with seats, so staff dashboards can say so.
+    """
+    from applications.models import Cohort
+
+    cohorts = list(
+        Cohort.objects.filter(memberships__isnull=False).distinct().order_by("-starts_on")
+    )
+    if not slug:
+        return cohorts, (cohorts[0] if cohorts else None)
+    cohort = next((c for c in cohorts if c.slug == slug), None)
+    if cohort is None:
+        raise LookupError(f"There is no cohort “{slug}” with seats.")
+    return cohorts, cohort

@@ -252,19 +252,10 @@ def cohort_dashboard(request: HttpRequest) -> HttpResponse:
     """Staff: each seat's outstanding enrolment paperwork and the teams launched from 911."""
     if not request.user.has_perm("jurisdictions.view_cohort_dashboard"):
         raise PermissionDenied
-    from applications.models import Cohort
-
-    cohorts = list(
-        Cohort.objects.filter(memberships__isnull=False).distinct().order_by("-starts_on")
-    )
-    slug = request.GET.get("cohort")
-    cohort = (
-        next((c for c in cohorts if c.slug == slug), None)
-        if slug
-        else (cohorts[0] if cohorts else None)
-    )
-    if slug and cohort is None:
-        return HttpResponseBadRequest(f"There is no cohort “{slug}” with seats.")
+    try:
+        cohorts, cohort = selectors.cohorts_with_seats_pick(request.GET.get("cohort"))
+    except LookupError as error:
+        return HttpResponseBadRequest(str(error))
     rows = []
     if cohort is not None:
         for m in selectors.cohort_paperwork(cohort_id=cohort.pk):

@@ -46,3 +46,14 @@ def roles_of(user: Any) -> Roles:
     )
     user._cohort_roles = roles
     return roles
+
+
+def scoped_to_jurisdiction(queryset: Any, user: Any, *, field: str = "jurisdiction_id") -> Any:
+    """The rows of `queryset` this person may see: all for staff, their own jurisdiction's for a
+    contact (`field` names the path to the jurisdiction id), none for anyone else."""
+    roles = roles_of(user)
+    if roles.is_staff:
+        return queryset
+    if roles.is_contact:
+        return queryset.filter(**{field: roles.jurisdiction_id})
+    return queryset.none()
