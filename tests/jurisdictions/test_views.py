@@ -272,3 +272,17 @@ def test_the_resource_library_lists_in_few_queries(staff_client, django_assert_m
     with django_assert_max_num_queries(8):
         response = staff_client.get(reverse("jurisdictions:resources"))
     assert response.status_code == 200
+
+
+def test_the_resources_menu_shows_only_to_people_the_library_admits(
+    contact_a_client, contact_b_client, practitioner_client, contact_a
+):
+    from tests.jurisdictions.factories import CohortMembershipFactory
+
+    CohortMembershipFactory(jurisdiction=contact_a.contact_jurisdiction)
+    menu = '/jurisdictions/resources/">Resources</a>'
+    assert menu in contact_a_client.get("/home/").content.decode()
+    assert menu in practitioner_client.get("/home/").content.decode()
+    # Phoenix holds no cohort seat: the library would answer 403, so the menu leaves it out.
+    assert menu not in contact_b_client.get("/home/").content.decode()
+    assert contact_b_client.get("/jurisdictions/resources/").status_code == 403
