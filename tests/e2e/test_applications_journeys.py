@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from applications.models import Application
 from applications.services import criteria_seed
@@ -75,8 +76,7 @@ def test_an_applicant_drafts_is_stopped_by_both_limits_and_submits(page, screens
     page.get_by_label("How agencies and community partners collaborate").fill("Weekly meetings")
     page.get_by_label("What would success look like?").fill("Fewer arrests")
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("Your answers are saved as a draft.").is_visible()
-
+    expect(page.get_by_text("Your answers are saved as a draft.")).to_be_visible()
     # The live counter and the server apply the same rule.
     for text in TRICKY_TEXTS:
         assert page.evaluate("t => window.cohortCountWords(t)", text) == count_words(text), text
@@ -87,10 +87,10 @@ def test_an_applicant_drafts_is_stopped_by_both_limits_and_submits(page, screens
     )
     equity.fill(" ".join(["equity"] * (501 - 10)))
     assert page.locator("#word-count").inner_text() == "501 of 500 words"
-    assert page.locator("#word-count-warning").is_visible()
+    expect(page.locator("#word-count-warning")).to_be_visible()
     screenshot(page, "501-words-live")
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("Your short answers have 501 words").is_visible()
+    expect(page.get_by_text("Your short answers have 501 words")).to_be_visible()
     assert (
         page.get_by_label("Partner agencies and community stakeholders").input_value()
         == "911 center, public health"
@@ -105,7 +105,7 @@ def test_an_applicant_drafts_is_stopped_by_both_limits_and_submits(page, screens
     eleven.write_bytes(pdf_bytes(11))
     page.get_by_label("Add uploaded material (PDF)").set_input_files(str(eleven))
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("has 11 pages").is_visible()
+    expect(page.get_by_text("has 11 pages")).to_be_visible()
     assert page.get_by_label("Call types the team would take").input_value() == "Welfare checks"
     assert page.get_by_label("What would success look like?").input_value() == "Fewer arrests"
     assert "0 of 10 pages" in page.get_by_test_id("pages-used").inner_text()
@@ -126,7 +126,7 @@ def test_an_applicant_drafts_is_stopped_by_both_limits_and_submits(page, screens
     confirmation = EmailDelivery.objects.get(recipient="ana@orangecountync.gov")
     assert confirmation.attachments[0]["mimetype"] == "text/html"
     page.goto(f"/applications/{application.pk}/edit/")
-    assert page.get_by_text("its answers are final").is_visible()
+    expect(page.get_by_text("its answers are final")).to_be_visible()
 
 
 def test_a_reviewer_scores_and_staff_take_the_application_through_round_2(page, log_in, screenshot):
@@ -142,12 +142,12 @@ def test_a_reviewer_scores_and_staff_take_the_application_through_round_2(page, 
     log_in(reviewer.email, PASSWORD)
     page.get_by_role("link", name="Reviews", exact=True).click()
     page.get_by_role("link", name="Durham, NC").click()
-    assert page.get_by_test_id("blind").is_visible()
+    expect(page.get_by_test_id("blind")).to_be_visible()
     for group in page.locator("#div_id_score_1, [id^=div_id_score_]").all():
         group.get_by_label("4", exact=True).check()
     page.get_by_label("Comment").fill("Strong cross-agency work")
     page.get_by_role("button", name="Submit my review").click()
-    assert page.get_by_text("Your review is saved.").is_visible()
+    expect(page.get_by_text("Your review is saved.")).to_be_visible()
     screenshot(page, "reviewed")
     _log_out(page)
 
@@ -170,7 +170,7 @@ def test_a_reviewer_scores_and_staff_take_the_application_through_round_2(page, 
     page.locator("#id_note").fill("The City Manager confirmed on the call")
     page.get_by_role("button", name="Record the confirmation").click()
     page.get_by_role("button", name="Mark references checked").click()
-    assert page.get_by_text("Record at least one reference-check call first.").is_visible()
+    expect(page.get_by_text("Record at least one reference-check call first.")).to_be_visible()
     page.get_by_text("Reference checks (0)").click()
     page.locator("#id_name").fill("Jordan Rivers")
     page.locator("#id_organisation").fill("Durham Community Coalition")
@@ -207,19 +207,18 @@ def test_a_declined_application_puts_its_contacts_in_the_community_once(page, lo
     page.get_by_label("Staged decision").select_option("declined")
     page.get_by_role("button", name="Stage").click()
     page.get_by_role("link", name="Decisions page").click()
-    assert page.get_by_role("cell", name="Decline after round 1").is_visible()
+    expect(page.get_by_role("cell", name="Decline after round 1")).to_be_visible()
     body = page.locator("#id_declined-body")
     body.fill(body.input_value().replace("Thank you", "Thank you warmly"))
     screenshot(page, "decisions")
     page.get_by_role("button", name="Save and apply 1 decision(s)").click()
-    assert page.get_by_text("1 decision(s) applied and emailed.").is_visible()
-
+    expect(page.get_by_text("1 decision(s) applied and emailed.")).to_be_visible()
     # Running the decline again (a bulk action in the admin) is refused and invites nobody twice.
     page.goto("/admin/applications/application/")
     page.get_by_role("row", name="Tulsa").get_by_role("checkbox").check()
     page.get_by_label("Action:").select_option("move_to_declined")
     page.get_by_role("button", name="Go").click()
-    assert page.get_by_text("cannot move to").is_visible()
+    expect(page.get_by_text("cannot move to")).to_be_visible()
     screenshot(page, "admin-refused")
 
     application.refresh_from_db()
@@ -244,7 +243,7 @@ def test_a_closed_cohort_points_to_the_newsletter_and_the_community(page, screen
     )
     page.goto("/applications/cohorts/")
     page.get_by_role("link", name="2022–2023 Implementation Cohort").click()
-    assert page.get_by_text("The application for 2022–2023 is closed.").is_visible()
+    expect(page.get_by_text("The application for 2022–2023 is closed.")).to_be_visible()
     assert (
         page.get_by_role("link", name="community of practice").get_attribute("href")
         == "/community/"
@@ -277,7 +276,7 @@ def test_a_reapplicant_copies_answers_invites_a_colleague_who_uploads_a_letter(
     log_in(dana.email, PASSWORD)
     page.get_by_role("link", name="My applications").click()
     page.get_by_role("link", name="Continue the application").click()
-    assert page.get_by_test_id("reapplicant").is_visible()
+    expect(page.get_by_test_id("reapplicant")).to_be_visible()
     page.get_by_role("button", name="Copy my earlier answers").click()
     assert page.get_by_label("How agencies and community partners collaborate").input_value() == (
         "Our 2022 working group of six agencies"
@@ -287,7 +286,7 @@ def test_a_reapplicant_copies_answers_invites_a_colleague_who_uploads_a_letter(
     page.get_by_role("link", name="Status, co-applicants and files").click()
     page.get_by_label("Colleague's email address").fill("sam@durhamnc.gov")
     page.get_by_role("button", name="Invite a co-applicant").click()
-    assert page.get_by_text("We have emailed an invitation to sam@durhamnc.gov.").is_visible()
+    expect(page.get_by_text("We have emailed an invitation to sam@durhamnc.gov.")).to_be_visible()
     invitation = EmailDelivery.objects.get(recipient="sam@durhamnc.gov")
     link = next(line for line in invitation.body_text.splitlines() if "/join/" in line)
     _log_out(page)
@@ -299,8 +298,7 @@ def test_a_reapplicant_copies_answers_invites_a_colleague_who_uploads_a_letter(
     page.locator("#id_password2").fill("a-long-pass-phrase-9")
     page.get_by_role("button", name="Create my account").click()
     page.get_by_role("button", name="Accept the invitation").click()
-    assert page.get_by_text("You are now a co-applicant of Durham, NC.").is_visible()
-
+    expect(page.get_by_text("You are now a co-applicant of Durham, NC.")).to_be_visible()
     Application.objects.filter(pk=draft.pk).update(status=S.INTERVIEW_SCHEDULED)
     page.reload()
     assert "Upload letters of support" in page.get_by_test_id("next-step").inner_text()
@@ -312,7 +310,7 @@ def test_a_reapplicant_copies_answers_invites_a_colleague_who_uploads_a_letter(
     page.locator("#id_dated").fill("2031-04-01")
     page.locator("#id_file").set_input_files(str(letter))
     page.get_by_role("button", name="Upload the letter").click()
-    assert page.get_by_text("the letter of support is received").is_visible()
-    assert page.get_by_role("link", name="Elaine O'Neal, Mayor").is_visible()
+    expect(page.get_by_text("the letter of support is received")).to_be_visible()
+    expect(page.get_by_role("link", name="Elaine O'Neal, Mayor")).to_be_visible()
     screenshot(page, "letter")
     assert draft.support_letters.get().file_name == "mayor.pdf"

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.calldata import files
 
@@ -61,7 +62,7 @@ def test_a_contact_uploads_maps_imports_and_builds_a_scenario(
     page.get_by_label("CAD calls-for-service export").set_input_files(str(path))
     page.get_by_role("button", name="Upload").click()
     page.wait_for_url("**/mapping/")
-    assert page.get_by_test_id("preview").is_visible()
+    expect(page.get_by_test_id("preview")).to_be_visible()
     # "What happened" is no name the app knows: the call type is mapped by hand.
     assert page.get_by_label("Call type / nature code").input_value() == ""
     page.get_by_label("Call type / nature code").select_option("What happened")
@@ -86,9 +87,9 @@ def test_a_contact_uploads_maps_imports_and_builds_a_scenario(
     page.locator("#chart-eligible-how .main-svg").first.wait_for()
     screenshot(page, "scenario")
     page.get_by_role("button", name="Save scenario").click()
-    assert page.get_by_text("Scenario “Crisis calls” saved.").is_visible()
+    expect(page.get_by_text("Scenario “Crisis calls” saved.")).to_be_visible()
     page.get_by_role("link", name="Scenarios").click()
-    assert page.get_by_test_id("compare").get_by_text("Crisis calls").is_visible()
+    expect(page.get_by_test_id("compare").get_by_text("Crisis calls")).to_be_visible()
     screenshot(page, "compare")
 
 
@@ -101,7 +102,7 @@ def test_a_bad_file_ends_in_a_clear_message(
     path.write_bytes(files.PNG)
     page.get_by_label("CAD calls-for-service export").set_input_files(str(path))
     page.get_by_role("button", name="Upload").click()
-    assert page.get_by_test_id("import-error").is_visible()
+    expect(page.get_by_test_id("import-error")).to_be_visible()
     assert "not a CSV, Excel" in page.get_by_test_id("import-error").inner_text()
     screenshot(page, "bad-file")
 
@@ -118,7 +119,7 @@ def test_staff_review_the_burlington_demo_taxonomy_tree_and_brief(
     dataset = Dataset.objects.get(jurisdiction__name="Burlington")
     log_in("staff@cohort.example", DEMO_PASSWORD)
     page.goto(f"/calldata/datasets/{dataset.pk}/")
-    assert page.get_by_test_id("import-done").is_visible()
+    expect(page.get_by_test_id("import-done")).to_be_visible()
     screenshot(page, "report")
     page.goto(f"/calldata/datasets/{dataset.pk}/volume/")
     page.locator("#chart-how .main-svg").first.wait_for()
@@ -126,7 +127,7 @@ def test_staff_review_the_burlington_demo_taxonomy_tree_and_brief(
     page.get_by_role("link", name="Call-type taxonomy").click()
     page.get_by_label("Category of NOISE").select_option("behavioral_health")
     page.get_by_role("button", name="Confirm all categories").first.click()
-    assert page.get_by_text("call types confirmed").is_visible()
+    expect(page.get_by_text("call types confirmed")).to_be_visible()
     assert (
         CallTypeMapping.objects.get(jurisdiction=dataset.jurisdiction, call_type="NOISE").category
         == "behavioral_health"
@@ -134,9 +135,11 @@ def test_staff_review_the_burlington_demo_taxonomy_tree_and_brief(
     screenshot(page, "taxonomy")
     page.get_by_role("link", name="Decision tree").click()
     page.get_by_role("link", name="Dispatcher triage v1").click()
-    assert page.get_by_test_id("tree-diagram").get_by_text("Alternative team").first.is_visible()
+    expect(
+        page.get_by_test_id("tree-diagram").get_by_text("Alternative team").first
+    ).to_be_visible()
     screenshot(page, "tree")
     scenario = Scenario.objects.get(jurisdiction=dataset.jurisdiction)
     page.goto(f"/calldata/scenarios/{scenario.pk}/brief/")
-    assert page.get_by_text("Modelled on the published description").is_visible()
+    expect(page.get_by_text("Modelled on the published description")).to_be_visible()
     screenshot(page, "brief")

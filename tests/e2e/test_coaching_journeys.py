@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coaching.models import CoachingLog
 from tests.accounts.factories import PASSWORD, StaffFactory, UserFactory
@@ -75,7 +76,7 @@ def test_a_contact_logs_a_week_sees_the_warning_and_the_chart(cast, page, log_in
 
     page.get_by_role("link", name="Totals and chart").click()
     page.wait_for_selector("#coaching-chart[data-rendered=true] .main-svg")
-    assert page.get_by_role("heading", name="Hours per week by workstream").is_visible()
+    expect(page.get_by_role("heading", name="Hours per week by workstream")).to_be_visible()
     screenshot(page, "overview-chart")
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from community.models import Registration
 from community.services import registration_cancel, registration_create
@@ -50,14 +51,14 @@ def test_a_practitioner_joins_registers_cancels_is_promoted_and_gets_the_ics(
     screenshot(page, "join-form")
     page.get_by_role("button", name="Join the community of practice").click()
     page.wait_for_url("**/community/sessions/")
-    assert page.get_by_text("Welcome to the community of practice.").is_visible()
+    expect(page.get_by_text("Welcome to the community of practice.")).to_be_visible()
     screenshot(page, "sessions")
 
     page.get_by_role("link", name="Tracking call outcomes").click()
     assert page.get_by_text("meet.example/outcomes").count() == 0
     page.get_by_role("button", name="Register").click()
     assert page.get_by_test_id("status").inner_text() == "You are registered."
-    assert page.get_by_test_id("meeting-link").is_visible()
+    expect(page.get_by_test_id("meeting-link")).to_be_visible()
     screenshot(page, "registered")
     with page.expect_download() as download_info:
         page.get_by_test_id("ics-link").click()
@@ -96,14 +97,14 @@ def test_a_reader_subscribes_confirms_and_unsubscribes_from_the_email(page, scre
     page.get_by_role("link", name="Subscribe to the newsletter").click()
     page.get_by_label("Email address").fill("reader@example.org")
     page.get_by_role("button", name="Subscribe").click()
-    assert page.get_by_test_id("check-inbox").is_visible()
+    expect(page.get_by_test_id("check-inbox")).to_be_visible()
     screenshot(page, "check-inbox")
     (confirmation,) = mail.outbox
     confirm_path = re.search(
         r"https?://[^/]+(/community/newsletter/confirm/\S+)", confirmation.body
     )
     page.goto(confirm_path.group(1))
-    assert page.get_by_test_id("confirmed").is_visible()
+    expect(page.get_by_test_id("confirmed")).to_be_visible()
     screenshot(page, "confirmed")
 
     from community.models import NewsletterIssue
@@ -119,7 +120,7 @@ def test_a_reader_subscribes_confirms_and_unsubscribes_from_the_email(page, scre
     page.goto(unsubscribe)
     screenshot(page, "unsubscribe")
     page.get_by_role("button", name="Unsubscribe").click()
-    assert page.get_by_test_id("unsubscribed").is_visible()
+    expect(page.get_by_test_id("unsubscribed")).to_be_visible()
     screenshot(page, "unsubscribed")
 
 
@@ -134,7 +135,7 @@ def test_staff_send_an_issue_and_watch_its_progress(page, log_in, screenshot):
     page.get_by_role("button", name="Save and preview").click()
     assert page.get_by_test_id("preview").locator("strong").inner_text() == "second"
     page.get_by_role("button", name="Send a test to staff@program.example").click()
-    assert page.get_by_text("A test copy is on its way").is_visible()
+    expect(page.get_by_text("A test copy is on its way")).to_be_visible()
     screenshot(page, "preview")
     page.get_by_role("button", name="Send now to 25 subscribers").click()
     page.wait_for_url("**/progress/")

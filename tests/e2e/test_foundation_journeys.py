@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from gpl_cohort.accounts.demo import DEMO_PASSWORD
 
@@ -17,22 +18,22 @@ def demo(transactional_db):
 
 def test_staff_log_in_see_the_dashboard_and_the_admin(demo, page, log_in, screenshot):
     log_in("staff@cohort.example", DEMO_PASSWORD)
-    assert page.get_by_role("heading", name="Applications by status").is_visible()
-    assert page.get_by_text("Enrolled").first.is_visible()
-    assert page.get_by_role("heading", name="Next community of practice sessions").is_visible()
+    expect(page.get_by_role("heading", name="Applications by status")).to_be_visible()
+    expect(page.get_by_text("Enrolled").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Next community of practice sessions")).to_be_visible()
     screenshot(page, "home")
     page.get_by_role("link", name="Administration").click()
-    assert page.get_by_text("Cohort administration").first.is_visible()
+    expect(page.get_by_text("Cohort administration").first).to_be_visible()
     screenshot(page, "admin")
 
 
 def test_a_contact_sees_their_jurisdiction_and_not_another(demo, page, log_in, screenshot):
     log_in("contact@durham.example", DEMO_PASSWORD)
-    assert page.get_by_role("link", name="Durham, NC").is_visible()
-    assert page.get_by_text("Community Safety HEART").is_visible()
+    expect(page.get_by_role("link", name="Durham, NC")).to_be_visible()
+    expect(page.get_by_text("Community Safety HEART")).to_be_visible()
     screenshot(page, "home")
     page.get_by_role("link", name="My jurisdiction").click()
-    assert page.get_by_role("heading", name="Durham, North Carolina").is_visible()
+    expect(page.get_by_role("heading", name="Durham, North Carolina")).to_be_visible()
     from jurisdictions.models import Jurisdiction
 
     phoenix = Jurisdiction.objects.get(name="Phoenix")
@@ -42,7 +43,7 @@ def test_a_contact_sees_their_jurisdiction_and_not_another(demo, page, log_in, s
 
 def test_a_practitioner_sees_the_next_sessions(demo, page, log_in, screenshot):
     log_in("practitioner@tucson.example", DEMO_PASSWORD)
-    assert page.get_by_role("heading", name="Next community of practice sessions").is_visible()
+    expect(page.get_by_role("heading", name="Next community of practice sessions")).to_be_visible()
     assert "Practitioner" in page.get_by_test_id("whoami").text_content()
     screenshot(page, "home")
 

@@ -1,6 +1,7 @@
 """Enrolment paperwork and the resource library in the browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from jurisdictions.models import CohortMembership, MoU
 from tests.accounts.factories import PASSWORD, StaffFactory, UserFactory
@@ -71,7 +72,7 @@ def test_staff_send_the_mou_and_the_contact_completes_the_paperwork(
     other.get_by_text("Designate the point of contact").click()
     other.get_by_label("Point of contact").select_option(label="Dana Durham")
     other.get_by_role("button", name="Save").click()
-    assert other.get_by_text("All enrolment paperwork is in.").is_visible()
+    expect(other.get_by_text("All enrolment paperwork is in.")).to_be_visible()
     screenshot(other, "seat-enrolled")
     contact.close()
 
