@@ -13,10 +13,13 @@ A node is {"question": str, "test": {...}, "yes": node, "no": node}; a leaf is
 
 from __future__ import annotations
 
+import copy
 import re
 
 import numpy as np
 import pandas as pd
+
+from calldata.engine.fields import CATEGORIES
 
 OUTCOMES = {
     "alternative": "Alternative team",
@@ -111,6 +114,148 @@ def apply(tree: dict, df: pd.DataFrame, days: int) -> dict:
     for leaf in leaves:
         by_outcome[leaf["leaf"]] += leaf["count"]
     return {"leaves": leaves, "by_outcome": by_outcome, "total": len(df)}
+
+
+MARKER_NAMES = {
+    "weapon": "a weapon",
+    "violence": "violence",
+    "injury": "an injury",
+    "urgent": "urgency",
+}
+
+
+def describe_test(test: dict) -> str:
+    """The test in words, as the diagram shows it under its question."""
+    kind = test.get("kind")
+    values = ", ".join(
+        CATEGORIES.get(str(v), str(v)) if kind == "category" else str(v)
+        for v in test.get("values", [])
+    )
+    if kind == "marker":
+        return f"Call type indicates {MARKER_NAMES.get(test.get('name'), test.get('name'))}"
+    if kind == "flag":
+        return f"Flag column “{str(test.get('name', '')).replace('_', ' ')}” is set"
+    if kind == "category":
+        return f"Category is one of: {values or '(none chosen)'}"
+    if kind == "call_type":
+        return f"Call type is one of: {values or '(none chosen)'}"
+    if kind == "keyword":
+        return f"Call type contains: {values or '(none chosen)'}"
+    if kind == "priority_at_most":
+        return f"Priority {test.get('value')} or more urgent"
+    if kind == "officer_initiated":
+        return "Officer-initiated"
+    return str(kind)
+
+
+# Editing operations on a tree, addressed by path ("root", "root.yes", "root.no.yes"…). Each
+# returns a new tree and never changes the one it is given.
+
+NEW_QUESTION: dict = {"question": "", "test": {"kind": "marker", "name": "weapon"}}
+
+
+def _steps(path: str) -> list[str]:
+    if path != "root" and not re.fullmatch(r"root(\.(yes|no))+", path):
+        raise TreeError(f"{path}: not a node of the tree.")
+    return path.split(".")[1:]
+
+
+def node_at(tree: dict, path: str) -> dict:
+    node = tree
+    for step in _steps(path):
+        if "leaf" in node or step not in node:
+            raise TreeError(f"{path}: not a node of the tree.")
+        node = node[step]
+    return node
+
+
+def replace_at(tree: dict, path: str, new: dict) -> dict:
+    steps = _steps(path)
+    if not steps:
+        return copy.deepcopy(new)
+    result = copy.deepcopy(tree)
+    parent = node_at(result, ".".join(["root", *steps[:-1]]))
+    if "leaf" in parent:
+        raise TreeError(f"{path}: not a node of the tree.")
+    parent[steps[-1]] = copy.deepcopy(new)
+    return result
+
+
+def ask_question(tree: dict, path: str) -> dict:
+    """Put a new question in the place of a node: its Yes answer is police, its No answer is
+    the node that was there."""
+    node = node_at(tree, path)
+    return replace_at(tree, path, {**NEW_QUESTION, "yes": {"leaf": "police"}, "no": node})
+
+
+def remove_question(tree: dict, path: str, keep: str) -> dict:
+    """Remove a question; its `keep` branch ("yes" or "no") takes its place."""
+    node = node_at(tree, path)
+    if "leaf" in node or keep not in ("yes", "no"):
+        raise TreeError(f"{path}: only a question can be removed.")
+    return replace_at(tree, path, node[keep])
+
+
+def swap_branches(tree: dict, path: str) -> dict:
+    node = node_at(tree, path)
+    if "leaf" in node:
+        raise TreeError(f"{path}: an answer has no branches.")
+    return replace_at(tree, path, {**node, "yes": node["no"], "no": node["yes"]})
+
+
+def move_up(tree: dict, path: str) -> dict:
+    """Ask this question before its parent's: the two questions (and their tests) trade
+    places; every branch stays where it is."""
+    steps = _steps(path)
+    node = node_at(tree, path)
+    if not steps or "leaf" in node:
+        raise TreeError(f"{path}: only a question under another question can move up.")
+    parent_path = ".".join(["root", *steps[:-1]])
+    parent = node_at(tree, parent_path)
+    branch = steps[-1]
+    swapped_child = {**node, "question": parent["question"], "test": parent["test"]}
+    new_parent = {
+        **parent,
+        "question": node["question"],
+        "test": node["test"],
+        branch: swapped_child,
+    }
+    return replace_at(tree, parent_path, new_parent)
+
+
+BLANK_TREE: dict = {
+    "question": "",
+    "test": {"kind": "priority_at_most", "value": 1},
+    "yes": {"leaf": "police"},
+    "no": {"leaf": "alternative"},
+}
+
+OPERATIONS = {
+    "ask": ask_question,
+    "swap": swap_branches,
+    "up": move_up,
+    "keep_yes": lambda tree, path: remove_question(tree, path, "yes"),
+    "keep_no": lambda tree, path: remove_question(tree, path, "no"),
+}
+
+
+def operate(tree: dict, operation: str) -> dict:
+    """Apply "<name>:<path>" (as the editor's buttons send it) to the tree."""
+    name, _, path = operation.partition(":")
+    if name not in OPERATIONS:
+        raise TreeError(f"Unknown editing operation “{name}”.")
+    return OPERATIONS[name](tree, path)
+
+
+def paths(node: dict, path: str = "root") -> list[str]:
+    """Every node's path, parents before children, Yes before No."""
+    if "leaf" in node:
+        return [path]
+    return [
+        path,
+        *paths(node.get("yes", {"leaf": "police"}), f"{path}.yes"),
+        *paths(node.get("no", {"leaf": "police"}), f"{path}.no"),
+    ]
 
 
 DEFAULT_TREE: dict = {

@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from calldata import services
+from calldata.models import Dataset
+from tests.calldata import files
+
 REPO = Path(__file__).resolve().parents[2]
 SHARED_DATA = REPO.parent / "shared" / "data"
 BURLINGTON = SHARED_DATA / "cad-samples" / "burlington-vt-police-incidents-2022.csv"
@@ -43,3 +47,17 @@ def burlington_upload(burlington_path: Path) -> SimpleUploadedFile:
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+@pytest.fixture
+def imported_a(jurisdiction_a, contact_a, django_capture_on_commit_callbacks):
+    dataset = services.dataset_upload(
+        user=contact_a,
+        jurisdiction=jurisdiction_a,
+        upload=upload("calls.csv", files.csv_text().encode()),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dataset_set_mapping(dataset=dataset, mapping=dataset.mapping, user=contact_a)
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.DONE, dataset.error
+    return dataset

@@ -18,20 +18,6 @@ from tests.calldata.conftest import upload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def imported_a(jurisdiction_a, contact_a, django_capture_on_commit_callbacks):
-    dataset = services.dataset_upload(
-        user=contact_a,
-        jurisdiction=jurisdiction_a,
-        upload=upload("calls.csv", files.csv_text().encode()),
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dataset_set_mapping(dataset=dataset, mapping=dataset.mapping, user=contact_a)
-    dataset.refresh_from_db()
-    assert dataset.status == Dataset.Status.DONE, dataset.error
-    return dataset
-
-
 def _upload(client, jurisdiction, name, content, callbacks):
     with callbacks(execute=True):
         return client.post(
@@ -312,8 +298,9 @@ def test_decision_trees_are_versioned_and_drawn(imported_a, contact_a_client):
     url = reverse("calldata:trees", args=[imported_a.jurisdiction_id])
     form = contact_a_client.get(url).context["form"]
     nodes = form.initial["nodes"]
-    contact_a_client.post(url, {"name": "Triage", "nodes": nodes, "note": "first"})
-    response = contact_a_client.post(url, {"name": "Triage", "nodes": nodes, "note": "second"})
+    post = {"op": "save_json", "json-name": "Triage", "json-nodes": nodes}
+    contact_a_client.post(url, {**post, "json-note": "first"})
+    response = contact_a_client.post(url, {**post, "json-note": "second"})
     latest = DecisionTree.objects.get(version=2)
     assert response["Location"] == reverse("calldata:tree", args=[latest.pk])
     page = contact_a_client.get(reverse("calldata:tree", args=[latest.pk]))
@@ -321,7 +308,7 @@ def test_decision_trees_are_versioned_and_drawn(imported_a, contact_a_client):
     volumes = page.context["volumes"]
     assert sum(volumes["by_outcome"].values()) == imported_a.rows_kept
     assert 'class="tree-leaf' in page.content.decode()
-    bad = contact_a_client.post(url, {"name": "Triage", "nodes": '{"leaf": "moon"}'})
+    bad = contact_a_client.post(url, {**post, "json-nodes": '{"leaf": "moon"}'})
     assert bad.status_code == 400 and "leaf must be one of" in bad.content.decode()
 
 

@@ -1,0 +1,80 @@
+/* Decision tree editor, enhanced: the outline works as a plain form (each button posts an
+   editing operation and the page comes back with the result); with this script the same posts
+   are sent in the background and only the outline and its diagram are replaced, focus is kept,
+   and each question shows only the field its test needs. */
+(function () {
+  "use strict";
+  var form = document.getElementById("tree-editor");
+  var body = document.getElementById("tree-editor-body");
+  if (!form || !body || !window.fetch || !window.FormData) { return; }
+  var sequence = 0;
+
+  function showTestFields(fieldset) {
+    var select = fieldset.querySelector('select[name$="-test"]');
+    if (!select) { return; }
+    fieldset.querySelectorAll("[data-for-test]").forEach(function (box) {
+      box.hidden = box.dataset.forTest.split(" ").indexOf(select.value) === -1;
+    });
+  }
+
+  function enhance() {
+    body.querySelectorAll(".tree-node fieldset").forEach(showTestFields);
+  }
+
+  function focusAfter(activeId) {
+    var marker = body.querySelector("[data-focus]");
+    var target = null;
+    if (marker && marker.dataset.focus) {
+      var node = body.querySelector('.tree-node[data-path="' + marker.dataset.focus + '"]');
+      target = node && (node.querySelector('input[name$="-question"]') || node.querySelector("select"));
+    } else if (activeId) {
+      target = document.getElementById(activeId);
+    }
+    if (target) { target.focus(); }
+  }
+
+  function send(op) {
+    var data = new FormData(form);
+    data.set("op", op);
+    var mine = ++sequence;
+    form.setAttribute("aria-busy", "true");
+    return fetch(window.location.href, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-Tree-Editor": "partial", "Accept": "text/html" }
+    }).then(function (response) {
+      return response.text().then(function (html) {
+        if (mine !== sequence) { return; }  // a later change is on its way
+        var activeId = document.activeElement && document.activeElement.id;
+        body.innerHTML = html;
+        enhance();
+        focusAfter(activeId);
+        form.removeAttribute("aria-busy");
+      });
+    }).catch(function () {
+      form.removeAttribute("aria-busy");
+      form.requestSubmit(form.querySelector('button[value="refresh"]'));
+    });
+  }
+
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest("button[name=op]");
+    if (!button || button.value === "save") { return; }
+    event.preventDefault();
+    send(button.value);
+  });
+  form.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.name && /-test$/.test(target.name)) {
+      showTestFields(target.closest("fieldset"));
+    }
+    if (target.name && target.name !== "name" && target.name !== "note") { send("refresh"); }
+  });
+  // Enter in a text field updates the diagram instead of saving.
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.tagName === "INPUT" && event.target.type === "text") {
+      event.preventDefault();
+      send("refresh");
+    }
+  });
+  enhance();
+})();
