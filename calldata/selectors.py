@@ -7,12 +7,17 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.dataset as pads
 from django.conf import settings
 from django.db.models import QuerySet
 
 from calldata.engine.pipeline import read_parquet
 from calldata.engine.scenario import COLUMNS, Calls
+from calldata.engine.scenario_table import FILENAME as TABLE_FILENAME
+from calldata.engine.scenario_table import ScenarioTable
 from calldata.engine.taxonomy import Classifier, Rule
 from calldata.models import (
     CallTypeMapping,
@@ -110,8 +115,56 @@ def calls_frame(dataset: Dataset) -> pd.DataFrame:
     return frame
 
 
+_TABLES: OrderedDict[tuple, ScenarioTable] = OrderedDict()
+
+
+def scenario_table(dataset: Dataset) -> ScenarioTable | None:
+    """The dataset's compact scenario table, memory-mapped (None for datasets imported before
+    the table existed: their scenarios read Parquet)."""
+    key = (dataset.pk, dataset.finished_at)
+    with _CACHE_LOCK:
+        if key in _TABLES:
+            _TABLES.move_to_end(key)
+            return _TABLES[key]
+    path = parquet_path(dataset) / TABLE_FILENAME
+    if not path.exists():
+        return None
+    table = ScenarioTable.read(path)
+    with _CACHE_LOCK:
+        _TABLES[key] = table
+        while len(_TABLES) > _CACHE_SIZE * 4:
+            _TABLES.popitem(last=False)
+    return table
+
+
+def _remarks_match(dataset: Dataset) -> Any:
+    """Which calls' remarks match a pattern, reading only the remarks column, in the order of
+    the scenario table (both follow the Parquet dataset's order)."""
+
+    def match(pattern: str) -> np.ndarray:
+        dataset_ = pads.dataset(parquet_path(dataset), format="parquet", partitioning="hive")
+        parts = []
+        for batch in dataset_.to_batches(columns=["remarks"]):
+            remarks = pc.utf8_upper(batch.column(0))
+            hit = pc.fill_null(pc.match_substring_regex(remarks, pattern), False)
+            parts.append(hit.to_numpy(zero_copy_only=False))
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+    return match
+
+
 def calls_for(dataset: Dataset) -> Calls:
-    return Calls.from_frame(calls_frame(dataset), category_mapping(dataset.jurisdiction_id))
+    categories = category_mapping(dataset.jurisdiction_id)
+    table = scenario_table(dataset)
+    if table is None:
+        return Calls.from_frame(calls_frame(dataset), categories)
+    has_remarks = (dataset.summary or {}).get("has", {}).get("remarks")
+    return Calls(
+        table=table,
+        categories=categories,
+        load_frame=lambda: calls_frame(dataset),
+        remarks_match=_remarks_match(dataset) if has_remarks else None,
+    )
 
 
 def volume_by_category(dataset: Dataset) -> list[list]:

@@ -69,10 +69,13 @@ class Issues:
         if not count:
             return
         self.counts[reason] += count
-        room = EXAMPLES - len(self.examples[reason])
-        if room <= 0:
+        kept = self.examples[reason]
+        positions = np.flatnonzero(mask)[:EXAMPLES]
+        lines = frame["line"].to_numpy()
+        if len(kept) >= EXAMPLES and lines[positions[0]] > kept[-1]["line"]:
             return
-        positions = np.flatnonzero(mask)[:room]
+        # The import sees rows chunk by chunk (merged incidents last): the examples shown are
+        # the first lines of the file whatever the order they were met in.
         parts = value if isinstance(value, tuple) else (value,) if value is not None else ()
         for position in positions:
             incident = frame["incident_id"].iloc[position] if "incident_id" in frame else None
@@ -86,6 +89,8 @@ class Issues:
                     "value": shown[:120],
                 }
             )
+        kept.sort(key=lambda example: example["line"])
+        del kept[EXAMPLES:]
 
     def as_dict(self) -> dict:
         return {
@@ -215,6 +220,11 @@ class Normaliser:
         self.dropped = Issues()
         self.flagged = Issues()
         self.time_stats: dict[str, ParseStats] = defaultdict(ParseStats)
+        self.rows_kept = 0
+        self.missing_times: dict[str, int] = defaultdict(int)
+        self.received_range: list = [None, None]
+        self.initiated: dict[str, int] = defaultdict(int)
+        self.markers = dict.fromkeys(("weapon", "violence", "urgent", "injury"), 0)
 
     @property
     def columns(self) -> list[str]:
@@ -353,24 +363,36 @@ class Normaliser:
         return out.loc[keep]
 
     def finish(self, frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, dict]:
+        """All chunks at once (small files and tests); the import streams with `complete`."""
         _unify_categories(frames)
-        df = (
-            pd.concat(frames, ignore_index=True)
-            if frames
-            else pd.DataFrame(
-                {
-                    "line": pd.Series(dtype="int64"),
-                    "call_type": pd.Series(dtype="str"),
-                    "received_at": pd.Series(dtype="datetime64[s, UTC]"),
-                    "cancelled": pd.Series(dtype="bool"),
-                }
-            )
+        df = pd.concat(frames, ignore_index=True) if frames else self.empty_frame()
+        df, duplicates = self.merge_duplicates(df)
+        df = self.complete(df)
+        return df, self.report(duplicates)
+
+    @staticmethod
+    def empty_frame() -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "line": pd.Series(dtype="int64"),
+                "call_type": pd.Series(dtype="str"),
+                "received_at": pd.Series(dtype="datetime64[s, UTC]"),
+                "cancelled": pd.Series(dtype="bool"),
+            }
         )
-        report: dict = {}
-        df, report["duplicates"] = self._merge_duplicates(df)
+
+    def complete(self, df: pd.DataFrame, *, units: bool = False) -> pd.DataFrame:
+        """The per-row rules that follow the merge of duplicate incidents (order of times,
+        durations, coordinates, markers, local time), on one block of rows; the quality report
+        is accumulated so that blocks can come one after another. `units` adds the units column
+        (one unit per record) when the file has none, so that every block has the same columns
+        when some incidents were merged."""
+        df = df.reset_index(drop=True)
         for name in TIMESTAMP_FIELDS:
             if name not in df:
                 df[name] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[s, UTC]")
+        if units and "units" not in df:
+            df["units"] = 1.0
         self._order_and_durations(df)
         self._coordinates(df)
         self._markers_and_source(df)
@@ -379,17 +401,20 @@ class Normaliser:
         for column in CATEGORY_COLUMNS:
             if column in df:
                 df[column] = df[column].astype("category")
-        report.update(self._report(df))
-        return df, report
+        self._tally(df)
+        return df
+
+    def merge_duplicates(self, df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+        return self._merge_duplicates(df)
 
     def _merge_duplicates(self, df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
         if "incident_id" not in df or df.empty:
-            return df, {"incidents": 0, "records_merged": 0, "rule": DEDUP_RULE, "examples": []}
+            return df, no_duplicates()
         codes, _ = _encode(df["incident_id"])
         counts = np.bincount(codes[codes >= 0], minlength=1)
         duplicated = pd.Series((codes >= 0) & (counts[np.maximum(codes, 0)] > 1), index=df.index)
         if not duplicated.any():
-            return df, {"incidents": 0, "records_merged": 0, "rule": DEDUP_RULE, "examples": []}
+            return df, no_duplicates()
         dups = df.loc[duplicated].sort_values(["incident_id", "received_at", "line"])
         grouped = dups.groupby("incident_id", sort=False, observed=True)
         merged = grouped.head(1).set_index("incident_id")
@@ -504,17 +529,37 @@ class Normaliser:
         df["dow"] = ((days + 3) % 7).astype("int8")  # 1970-01-01 was a Thursday; Monday = 0
         df["how"] = (df["dow"].astype("int16") * 24 + df["hour"]).astype("int16")
 
-    def _report(self, df: pd.DataFrame) -> dict:
-        received = df["received_at"]
+    def _tally(self, df: pd.DataFrame) -> None:
+        """Add one block's share of the report (kept rows, missing times, date range…)."""
+        self.rows_kept += len(df)
+        for name in TIMESTAMP_FIELDS:
+            self.missing_times[name] += int(df[name].isna().sum())
+        if len(df):
+            low, high = df["received_at"].min(), df["received_at"].max()
+            self.received_range[0] = (
+                low if self.received_range[0] is None else min(low, self.received_range[0])
+            )
+            self.received_range[1] = (
+                high if self.received_range[1] is None else max(high, self.received_range[1])
+            )
+        for key, value in df["initiated"].value_counts().items():
+            self.initiated[str(key)] += int(value)
+        for marker in self.markers:
+            self.markers[marker] += int(df[marker].sum())
+
+    def report(self, duplicates: dict | None = None) -> dict:
         timestamps = {}
         for name in TIMESTAMP_FIELDS:
             if name in self.fields or (name == "received_at" and "received_date" in self.fields):
                 stats = self.time_stats[name].as_dict()
-                stats["missing"] = int(df[name].isna().sum())
+                stats["missing"] = self.missing_times[name]
                 timestamps[name] = stats
+        first, last = self.received_range
+        initiated = sorted(self.initiated.items(), key=lambda kv: (-kv[1], kv[0]))
         return {
+            "duplicates": duplicates or no_duplicates(),
             "rows_read": self.rows_read,
-            "rows_kept": len(df),
+            "rows_kept": self.rows_kept,
             "empty_rows": self.empty_rows,
             "rejected": self.rejected.as_dict(),
             "rows_rejected": int(sum(self.rejected.counts.values())),
@@ -524,9 +569,24 @@ class Normaliser:
             "timestamps": timestamps,
             "time_zone": self.tz,
             "date_range": [
-                received.min().tz_convert(self.tz).isoformat() if len(df) else None,
-                received.max().tz_convert(self.tz).isoformat() if len(df) else None,
+                first.tz_convert(self.tz).isoformat() if first is not None else None,
+                last.tz_convert(self.tz).isoformat() if last is not None else None,
             ],
-            "initiated": {k: int(v) for k, v in df["initiated"].value_counts().items()},
-            "markers": {m: int(df[m].sum()) for m in ("weapon", "violence", "urgent", "injury")},
+            "initiated": {k: v for k, v in initiated if v},
+            "markers": dict(self.markers),
         }
+
+
+def no_duplicates() -> dict:
+    return {"incidents": 0, "records_merged": 0, "rule": DEDUP_RULE, "examples": []}
+
+
+def combine_duplicates(parts: list[dict]) -> dict:
+    """The duplicate-incident reports of several blocks of incidents as one."""
+    combined = no_duplicates()
+    for part in parts:
+        combined["incidents"] += part["incidents"]
+        combined["records_merged"] += part["records_merged"]
+        combined["examples"].extend(part["examples"])
+    combined["examples"] = sorted(combined["examples"], key=lambda e: e["incident_id"])[:EXAMPLES]
+    return combined

@@ -3,26 +3,51 @@
 The caller (the Celery task) gives callbacks for progress and cancellation; nothing here knows
 about Django. Parquet is written into `out_dir`, which the caller creates empty in a temporary
 place and moves into place only when the whole import succeeded.
+
+The import streams: memory follows the size of a block (32 MB of CSV), not of the file.
+
+1. When the file has an incident id, a first quick pass reads that one column and keeps the
+   ids that occur more than once (an exact, compact index: Arrow strings of the ids, about
+   15 bytes a row while it is built, then only the repeated ids).
+2. The main pass normalises block by block. Rows whose id is repeated are set aside on disk
+   (Parquet, spread over buckets by a hash of the id so that each bucket fits in memory); the
+   other rows are finished at once (durations, markers, local time), appended to one Parquet
+   writer per month (hive layout `year_month=2024-03/part-0.parquet`), and added to the
+   summary, the quality report and the compact scenario table as mergeable parts.
+3. Each bucket of set-aside rows is read back, its incidents merged by the rule in
+   `normalise.DEDUP_RULE`, finished and written the same way. Rows set aside that turn out to
+   be alone (their twin was a VOID or TEST record) pass through unchanged.
+4. The scenario table is written (`_scenario.arrow`) and the median time on scene per call
+   type, the one non-mergeable figure of the summary, is taken from it.
 """
 
 from __future__ import annotations
 
+import shutil
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from calldata.engine.mapping import mapping_problems
-from calldata.engine.normalise import Normaliser
-from calldata.engine.reading import ReadError, open_source, read_chunks
-from calldata.engine.summary import summarise
+from calldata.engine.normalise import (
+    Normaliser,
+    _clean_arrow,
+    _unify_categories,
+    combine_duplicates,
+)
+from calldata.engine.reading import ReadError, SourceInfo, open_source, read_chunks
+from calldata.engine.scenario_table import FILENAME, ScenarioTable, ScenarioTableBuilder
+from calldata.engine.summary import SummaryParts
+
+BUCKET_ROWS = 250_000  # set-aside rows merged at once
 
 
 class ImportCancelled(Exception):
@@ -37,31 +62,140 @@ class ImportResult:
     rows: int
 
 
-def write_parquet(df: pd.DataFrame, out_dir: Path) -> None:
-    """One Parquet file per local month (hive layout `year_month=2024-03/`), so that reading a
-    few months of a big city's year touches only those files."""
-    months = df["year_month"].astype("category")
-    order = np.argsort(months.cat.codes.to_numpy(), kind="stable")
-    ordered = df.drop(columns="year_month").iloc[order]
-    table = pa.Table.from_pandas(ordered, preserve_index=False)
-    counts = np.bincount(months.cat.codes.to_numpy(), minlength=len(months.cat.categories))
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """A block's table in the writer's schema (dictionary widths and all-blank columns vary
+    from block to block)."""
+    columns = []
+    for field in schema:
+        column = table.column(field.name)
+        if column.type != field.type:
+            if column.null_count == len(column):
+                column = pa.nulls(len(column), field.type)
+            else:
+                try:
+                    column = column.cast(field.type)
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    values = (
+                        column.cast(field.type.value_type)
+                        if pa.types.is_dictionary(column.type)
+                        else column
+                    )
+                    column = (
+                        pc.dictionary_encode(values)
+                        if pa.types.is_dictionary(field.type)
+                        else values
+                    )
+                    column = column.cast(field.type)
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=schema)
 
-    def write(label: str, start: int, count: int) -> None:
-        folder = out_dir / f"year_month={label}"
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(
-            table.slice(start, count), folder / "part-0.parquet", row_group_size=256 * 1024
+
+def _writer_schema(table: pa.Table) -> pa.Schema:
+    fields = []
+    for field in table.schema:
+        kind = field.type
+        if pa.types.is_dictionary(kind):
+            values = kind.value_type
+            if pa.types.is_null(values) or pa.types.is_large_string(values):
+                values = pa.string()
+            kind = pa.dictionary(pa.int32(), values)
+        elif pa.types.is_null(kind) or pa.types.is_large_string(kind):
+            kind = pa.string()
+        fields.append(pa.field(field.name, kind))
+    return pa.schema(fields, metadata=table.schema.metadata)
+
+
+class PartitionWriter:
+    """One Parquet writer per local month, so that reading a few months of a big city's year
+    touches only those files; each block becomes a row group of each month it covers."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.schema: pa.Schema | None = None
+        self.writers: dict[str, pq.ParquetWriter] = {}
+
+    def write(self, df: pd.DataFrame) -> None:
+        months = df["year_month"].astype("category")
+        codes = months.cat.codes.to_numpy()
+        order = np.argsort(codes, kind="stable")
+        table = pa.Table.from_pandas(
+            df.drop(columns="year_month").iloc[order], preserve_index=False
         )
+        if self.schema is None:
+            self.schema = _writer_schema(table)
+        table = _conform(table, self.schema)
+        counts = np.bincount(codes, minlength=len(months.cat.categories))
+        start = 0
+        for label, count in zip(months.cat.categories, counts, strict=True):
+            if count:
+                self._writer(str(label)).write_table(table.slice(start, int(count)))
+            start += int(count)
 
-    # Arrow releases the GIL while encoding, so two months are written at once.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for future in [
-            pool.submit(write, label, int(start), int(count))
-            for label, start, count in zip(months.cat.categories, starts, counts, strict=True)
-            if count
-        ]:
-            future.result()
+    def _writer(self, label: str) -> pq.ParquetWriter:
+        if label not in self.writers:
+            folder = self.out_dir / f"year_month={label}"
+            folder.mkdir(parents=True, exist_ok=True)
+            self.writers[label] = pq.ParquetWriter(folder / "part-0.parquet", self.schema)
+        return self.writers[label]
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+        self.writers = {}
+
+
+class SetAside:
+    """Rows of repeated incident ids, kept on disk in buckets until every block is read."""
+
+    def __init__(self, folder: Path, rows: int) -> None:
+        self.folder = folder
+        self.buckets = max(1, -(-rows // BUCKET_ROWS))
+        self.blocks = 0
+
+    def add(self, df: pd.DataFrame) -> None:
+        if df.empty:
+            return
+        self.blocks += 1
+        if self.buckets == 1:
+            parts = {0: df}
+        else:
+            ids = df["incident_id"].astype("str").to_numpy(dtype=object)
+            bucket = pd.util.hash_array(ids) % np.uint64(self.buckets)
+            parts = {int(b): df.loc[bucket == b] for b in np.unique(bucket)}
+        for number, part in parts.items():
+            folder = self.folder / f"bucket-{number:03d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            table = pa.Table.from_pandas(part, preserve_index=False)
+            pq.write_table(table, folder / f"block-{self.blocks:06d}.parquet")
+
+    def frames(self) -> Iterator[pd.DataFrame]:
+        for folder in sorted(self.folder.glob("bucket-*")):
+            frames = [pq.read_table(path).to_pandas() for path in sorted(folder.iterdir())]
+            _unify_categories(frames)
+            yield pd.concat(frames, ignore_index=True).sort_values("line", ignore_index=True)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def repeated_ids(
+    info: SourceInfo, header: str, cancelled: Callable[[], bool]
+) -> tuple[pa.Array, int]:
+    """The incident ids that occur on more than one row (cleaned as normalise cleans them),
+    and how many rows carry them."""
+    ids = []
+    for raw in read_chunks(info, columns=[header]):
+        if cancelled():
+            raise ImportCancelled
+        cleaned = _clean_arrow(raw[header])
+        ids.append(pa.array(cleaned.array, type=pa.string(), from_pandas=True))
+    if not ids:
+        return pa.array([], pa.string()), 0
+    counts = pc.value_counts(pa.chunked_array(ids, type=pa.string()))
+    del ids
+    repeated = pc.greater(counts.field("counts"), 1)
+    values = pc.filter(counts.field("values"), repeated)
+    values = pc.drop_null(values)
+    rows = int(pc.sum(pc.filter(counts.field("counts"), repeated)).as_py() or 0)
+    return values, rows
 
 
 def read_parquet(directory: Path, columns: list[str] | None = None) -> pd.DataFrame:
@@ -87,19 +221,55 @@ def run_import(
     if problems:
         raise ReadError(" ".join(problems))
     normaliser = Normaliser(mapping, tz)
-    frames = []
     progress(0, "reading")
-    for raw in read_chunks(info, columns=normaliser.columns):
+    id_header = normaliser.fields.get("incident_id")
+    repeated, repeated_rows = pa.array([], pa.string()), 0
+    if id_header in info.headers:
+        repeated, repeated_rows = repeated_ids(info, id_header, cancelled)
+    set_aside = SetAside(work_dir / "set-aside", repeated_rows) if len(repeated) else None
+    units = set_aside is not None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    writer = PartitionWriter(out_dir)
+    summary = SummaryParts()
+    table = ScenarioTableBuilder()
+
+    def finish_block(block: pd.DataFrame) -> None:
+        if block.empty:
+            return
+        block = normaliser.complete(block, units=units)
+        summary.add(block)
+        table.add(block)
+        writer.write(block)
+
+    try:
+        for raw in read_chunks(info, columns=normaliser.columns):
+            if cancelled():
+                raise ImportCancelled
+            block = normaliser.chunk(raw)
+            if set_aside is not None and "incident_id" in block:
+                ids = pa.array(block["incident_id"].array, type=pa.string(), from_pandas=True)
+                aside = pc.fill_null(pc.is_in(ids, value_set=repeated), False).to_numpy(
+                    zero_copy_only=False
+                )
+                set_aside.add(block.loc[aside])
+                block = block.loc[~aside]
+            finish_block(block)
+            progress(normaliser.rows_read, "reading")
         if cancelled():
             raise ImportCancelled
-        frames.append(normaliser.chunk(raw))
-        progress(normaliser.rows_read, "reading")
-    if cancelled():
-        raise ImportCancelled
-    progress(normaliser.rows_read, "checking")
-    df, report = normaliser.finish(frames)
-    del frames
-    if df.empty:
+        progress(normaliser.rows_read, "checking")
+        duplicates = []
+        if set_aside is not None:
+            for frame in set_aside.frames():
+                if cancelled():
+                    raise ImportCancelled
+                merged, part = normaliser.merge_duplicates(frame)
+                duplicates.append(part)
+                finish_block(merged)
+    finally:
+        writer.close()
+    report = normaliser.report(combine_duplicates(duplicates))
+    if report["rows_kept"] == 0:
         reasons = "; ".join(
             f"{k}: {v['count']} (first lines "
             + ", ".join(str(e["line"]) for e in v["examples"])
@@ -112,16 +282,38 @@ def run_import(
             + (f"; rejected — {reasons}" if reasons else "")
             + ")."
         )
-    progress(normaliser.rows_read, "writing")
+    progress(normaliser.rows_read, "summarising")
     if cancelled():
         raise ImportCancelled
-    write_parquet(df, out_dir)
-    progress(normaliser.rows_read, "summarising")
-    summary = summarise(df)
-    call_types = {str(k): int(v) for k, v in df["call_type"].value_counts().items() if v}
+    scenario_table = table.finish()
+    scenario_table.write(out_dir / FILENAME)
+    results = summary.result(medians_by_call_type(scenario_table))
+    call_types = {row["call_type"]: row["count"] for row in results["by_call_type"]}
     report["source"] = info.describe()
     report["mapping"] = mapping
     report["seconds"] = round(time.perf_counter() - started, 2)
     return ImportResult(
-        report=report, summary=summary, call_types=call_types, rows=normaliser.rows_read
+        report=report, summary=results, call_types=call_types, rows=normaliser.rows_read
     )
+
+
+def medians_by_call_type(table: ScenarioTable) -> dict[str, float | None]:
+    types = table.dictionaries.get("call_type", [])
+    codes = table["call_type"].astype("int64")
+    minutes = table["time_on_task_min"]
+    known = ~np.isnan(minutes) & (codes >= 0)
+    codes, minutes = codes[known], minutes[known].astype("float64")
+    order = np.lexsort((minutes, codes))
+    codes, minutes = codes[order], minutes[order]
+    starts = np.searchsorted(codes, np.arange(len(types)), side="left")
+    ends = np.searchsorted(codes, np.arange(len(types)), side="right")
+    medians: dict[str, float | None] = {}
+    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        if end > start:
+            middle = (start + end - 1) / 2
+            medians[types[index]] = float(
+                (minutes[int(np.floor(middle))] + minutes[int(np.ceil(middle))]) / 2
+            )
+        else:
+            medians[types[index]] = None
+    return medians

@@ -10,12 +10,13 @@ hours, outside the chosen beats, officer-initiated, cancelled.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from calldata.engine.fields import CATEGORIES
+from calldata.engine.scenario_table import ScenarioTable, table_from_frame
 from calldata.engine.staffing import staffing_profile
 
 DEFAULT_MINUTES_PER_CALL = 45.0
@@ -65,120 +66,156 @@ def with_defaults(criteria: dict | None) -> dict:
     return merged
 
 
-@dataclass
 class Calls:
-    """The columns a scenario needs, with each call's category from the jurisdiction's mapping."""
+    """A dataset's calls for scenarios: the compact table (always), the full frame of
+    normalised calls (loaded on first use, for decision trees) and, for keyword criteria,
+    a function telling which rows' remarks match a pattern."""
 
-    frame: pd.DataFrame
-    days: int
-    categories: dict[str, str]
+    def __init__(
+        self,
+        *,
+        table: ScenarioTable,
+        categories: dict[str, str],
+        frame: pd.DataFrame | None = None,
+        load_frame: Callable[[], pd.DataFrame] | None = None,
+        remarks_match: Callable[[str], np.ndarray] | None = None,
+    ) -> None:
+        self.table = table
+        self.categories = categories
+        self.days = max(table.days, 1)
+        self._frame = frame
+        self._load_frame = load_frame
+        self.remarks_match = remarks_match
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            self._frame = _with_category(self._load_frame(), self.categories)
+        return self._frame
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, categories: dict[str, str]) -> Calls:
-        frame = df.copy()
-        types = frame["call_type"].astype("category")
-        frame["call_type"] = types
-        frame["category"] = types.map(lambda t: categories.get(t, "other")).astype("category")
-        if len(frame):
-            days = int((frame["local_date"].max() - frame["local_date"].min()).days) + 1
-        else:
-            days = 0
-        return cls(frame=frame, days=max(days, 1), categories=categories)
+        frame = _with_category(df, categories)
+        remarks = frame.get("remarks")
+
+        def remarks_match(pattern: str) -> np.ndarray:
+            upper = remarks.astype("str").str.upper()
+            return upper.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
+
+        return cls(
+            table=table_from_frame(frame),
+            categories=categories,
+            frame=frame,
+            remarks_match=remarks_match if remarks is not None else None,
+        )
+
+
+def _with_category(df: pd.DataFrame, categories: dict[str, str]) -> pd.DataFrame:
+    frame = df.copy()
+    types = frame["call_type"].astype("category")
+    frame["call_type"] = types
+    frame["category"] = types.map(lambda t: categories.get(t, "other")).astype("category")
+    return frame
+
+
+def _lookup(labels: list[str], test: Callable[[str], bool]) -> np.ndarray:
+    """A per-code truth table with a last entry (for code -1, blank) that is False."""
+    return np.array([bool(test(label)) for label in labels] + [False], dtype=bool)
 
 
 def eligible_mask(calls: Calls, criteria: dict) -> np.ndarray:
+    """Which calls (rows of `calls.table`) the team would take."""
     c = with_defaults(criteria)
-    df = calls.frame
-    n = len(df)
+    t = calls.table
+    n = len(t)
+    types = t.dictionaries.get("call_type", [])
+    type_codes = t["call_type"]
     include = np.zeros(n, dtype=bool)
-    if c["categories"]:
-        include |= df["category"].isin(c["categories"]).to_numpy()
-    if c["call_types"]:
-        wanted = {str(t).upper() for t in c["call_types"]}
-        include |= df["call_type"].isin(wanted).to_numpy()
+    if c["categories"] or c["call_types"]:
+        chosen = set(c["categories"])
+        wanted = {str(x).upper() for x in c["call_types"]}
+        include |= _lookup(
+            types,
+            lambda label: calls.categories.get(label, "other") in chosen or label in wanted,
+        )[type_codes]
     for flag in c["include_flags"]:
-        if f"flag_{flag}" in df:
-            include |= df[f"flag_{flag}"].to_numpy(dtype=bool)
+        if f"flag_{flag}" in t:
+            include |= t[f"flag_{flag}"]
     keep = include
     for marker in ("weapon", "violence", "injury"):
-        if c[f"exclude_{marker}"] and marker in df:
-            keep &= ~df[marker].to_numpy(dtype=bool)
+        if c[f"exclude_{marker}"] and marker in t:
+            keep &= ~t[marker]
     for flag in c["exclude_flags"]:
-        if f"flag_{flag}" in df:
-            keep &= ~df[f"flag_{flag}"].to_numpy(dtype=bool)
+        if f"flag_{flag}" in t:
+            keep &= ~t[f"flag_{flag}"]
     threshold = c["exclude_priority_at_or_above"]
-    if threshold not in (None, "") and "priority_level" in df:
-        level = df["priority_level"].astype("float64").to_numpy()
-        keep &= ~(level <= float(threshold))
+    if threshold not in (None, "") and "priority_level" in t:
+        keep &= ~(t["priority_level"] <= float(threshold))
     words = [w.strip() for w in c["exclude_keywords"] if str(w).strip()]
     if words:
         pattern = "|".join(re.escape(w.upper()) for w in words)
-        types = df["call_type"].astype("category")
-        hit_types = types.cat.categories.str.contains(pattern, regex=True)
-        hit = np.append(hit_types, False)[types.cat.codes.to_numpy()]
-        if "remarks" in df:
-            hit |= (
-                df["remarks"]
-                .astype("str")
-                .str.upper()
-                .str.contains(pattern, regex=True, na=False)
-                .to_numpy()
-            )
+        hit = _lookup(types, lambda label: re.search(pattern, label) is not None)[type_codes]
+        if calls.remarks_match is not None:
+            hit |= calls.remarks_match(pattern)
         keep &= ~hit
     start, end = int(c["hours_from"]), int(c["hours_to"])
     if (start, end) != (0, 24) and start != end:
-        hour = df["hour"].to_numpy()
+        hour = t["hour"] if "hour" in t else t["how"] % 24
         keep &= (hour >= start) & (hour < end) if start < end else (hour >= start) | (hour < end)
-    if c["beats"] and "beat" in df:
-        keep &= df["beat"].isin([str(b) for b in c["beats"]]).to_numpy()
+    if c["beats"] and "beat" in t:
+        beats = {str(b) for b in c["beats"]}
+        keep &= _lookup(t.dictionaries.get("beat", []), lambda label: label in beats)[t["beat"]]
     if c["exclude_officer_initiated"]:
-        keep &= (df["initiated"] != "officer").to_numpy()
-    if c["exclude_cancelled"] and "cancelled" in df:
-        keep &= ~df["cancelled"].to_numpy(dtype=bool)
+        officer = _lookup(t.dictionaries.get("initiated", []), lambda label: label == "officer")
+        keep &= ~officer[t["initiated"]]
+    if c["exclude_cancelled"] and "cancelled" in t:
+        keep &= ~t["cancelled"]
     return keep
 
 
 def evaluate(calls: Calls, criteria: dict) -> dict:
     """Everything the scenario page shows, from the calls and the criteria."""
     c = with_defaults(criteria)
-    df = calls.frame
+    t = calls.table
     mask = eligible_mask(calls, c)
-    eligible = df.loc[mask]
-    total, count = len(df), int(mask.sum())
+    total, count = len(t), int(mask.sum())
     weeks = calls.days / 7.0
-    how = np.bincount(eligible["how"].to_numpy(dtype="int64"), minlength=168)[:168]
+    how = np.bincount(t["how"][mask].astype("int64"), minlength=168)[:168]
     per_week = how / weeks
-    measured = eligible["time_on_task_min"].dropna() if "time_on_task_min" in eligible else []
+    measured = t["time_on_task_min"][mask]
+    measured = measured[~np.isnan(measured)]
     if c["minutes_per_call"]:
         minutes = float(c["minutes_per_call"])
         minutes_source = "set in the scenario"
     elif len(measured) >= 20:
-        minutes = float(np.clip(measured.median() + 10.0, 15.0, 240.0))
+        minutes = float(np.clip(np.median(measured.astype("float64")) + 10.0, 15.0, 240.0))
         minutes_source = "median time on scene of these calls plus 10 minutes' travel"
     else:
         minutes = DEFAULT_MINUTES_PER_CALL
         minutes_source = f"{DEFAULT_MINUTES_PER_CALL:.0f} minutes (the file has no on-scene times)"
-    hours = eligible["unit_hours"] if "unit_hours" in eligible else pd.Series(dtype="float64")
-    estimated = bool(hours.notna().sum() == 0)
+    hours = t["unit_hours"][mask].astype("float64")
+    known = ~np.isnan(hours)
+    estimated = not known.any()
     if estimated:
         police_hours, ems_hours = count * minutes / 60.0, 0.0
     else:
-        if "unit_type" in eligible:
-            units = eligible["unit_type"].astype("category")
-            ems_types = units.cat.categories.astype("str").str.contains(
-                EMS_UNITS, regex=True, case=False
-            )
-            is_ems = np.append(ems_types, False)[units.cat.codes.to_numpy()]
-        else:
-            is_ems = np.zeros(len(eligible), dtype=bool)
-        ems_hours = float(hours[is_ems].sum())
-        police_hours = float(hours[~is_ems].sum())
+        ems = _lookup(
+            t.dictionaries.get("unit_type", []),
+            lambda label: re.search(EMS_UNITS, label, re.IGNORECASE) is not None,
+        )
+        is_ems = ems[t["unit_type"][mask]]
+        ems_hours = float(hours[known & is_ems].sum())
+        police_hours = float(hours[known & ~is_ems].sum())
     scale = 365.25 / calls.days
-    types = (
-        eligible.groupby("call_type", observed=True).size().sort_values(ascending=False).head(15)
-    )
+    types = t.dictionaries.get("call_type", [])
+    per_type = np.bincount(t["call_type"][mask].astype("int64"), minlength=len(types))[: len(types)]
+    # Most calls first; ties in alphabetical order (the dictionary is sorted).
+    top = [i for i in np.argsort(-per_type, kind="stable")[:15] if per_type[i]]
     category_of = calls.categories
-    by_category = eligible.groupby("category", observed=True).size().sort_values(ascending=False)
+    by_category: dict[str, int] = {}
+    for i in np.flatnonzero(per_type):
+        category = category_of.get(types[i], "other")
+        by_category[category] = by_category.get(category, 0) + int(per_type[i])
     return {
         "total_calls": total,
         "eligible_calls": count,
@@ -201,13 +238,13 @@ def evaluate(calls: Calls, criteria: dict) -> dict:
         | {"minutes_source": minutes_source},
         "top_call_types": [
             {
-                "call_type": str(k),
-                "category": category_of.get(str(k), "other"),
-                "category_label": CATEGORIES.get(category_of.get(str(k), "other"), "Other"),
-                "count": int(v),
-                "per_year": round(v * scale, 1),
+                "call_type": types[i],
+                "category": category_of.get(types[i], "other"),
+                "category_label": CATEGORIES.get(category_of.get(types[i], "other"), "Other"),
+                "count": int(per_type[i]),
+                "per_year": round(int(per_type[i]) * scale, 1),
             }
-            for k, v in types.items()
+            for i in top
         ],
-        "by_category": [[str(k), int(v)] for k, v in by_category.items()],
+        "by_category": sorted(([k, v] for k, v in by_category.items()), key=lambda kv: -kv[1]),
     }

@@ -1,92 +1,164 @@
-"""The per-dataset summary: every aggregate the analysis pages show, computed once at import."""
+"""The per-dataset summary: every aggregate the analysis pages show, computed once at import.
+
+The import streams, so the summary is built from mergeable parts: `SummaryParts.add` takes one
+block of normalised calls at a time (counts, sums, hour-of-week bins) and `result` turns the
+parts into the JSON the pages read. The median time on scene per call type is the one figure
+that does not merge; it comes from the compact scenario table (see `scenario_table`), which
+holds every call's call type and time on scene in a few bytes.
+"""
 
 from __future__ import annotations
+
+from collections import defaultdict
 
 import numpy as np
 import pandas as pd
 
 TOP_BEATS = 60
+BLANK = "(blank)"
+COUNTED = ("source", "initiated", "priority", "beat")
+HAS = ("priority", "beat", "source", "time_on_task_min", "unit_hours")
 
 
-def _counts(series: pd.Series, limit: int | None = None) -> list[list]:
-    counts = series.value_counts(dropna=False)
-    counts = counts[counts > 0]
-    if limit:
-        counts = counts.head(limit)
-    return [["(blank)" if pd.isna(k) else str(k), int(v)] for k, v in counts.items()]
+def _sorted_counts(counts: dict, limit: int | None = None) -> list[list]:
+    """Most frequent first; ties in the order of the values, blank last."""
+    rows = sorted(
+        ((k, v) for k, v in counts.items() if v > 0),
+        key=lambda kv: (-kv[1], kv[0] == BLANK, kv[0]),
+    )
+    return [[k, int(v)] for k, v in (rows[:limit] if limit else rows)]
+
+
+class SummaryParts:
+    def __init__(self) -> None:
+        self.calls = 0
+        self.columns: set[str] = set()
+        self.first: pd.Timestamp | None = None
+        self.last: pd.Timestamp | None = None
+        self.per_month: dict[str, int] = defaultdict(int)
+        self.per_day: dict[np.datetime64, int] = defaultdict(int)
+        self.by_type: dict[
+            str, np.ndarray
+        ] = {}  # count, unit-hour sum, unit-hour n, weapon, violence
+        self.how = np.zeros(168, dtype="int64")
+        self.counts: dict[str, dict[str, int]] = {c: defaultdict(int) for c in COUNTED}
+        self.has: dict[str, bool] = dict.fromkeys(HAS, False)
+        self.flag_counts: dict[str, int] = {}
+
+    def add(self, df: pd.DataFrame) -> None:
+        """Add one block of normalised calls (see normalise.Normaliser.complete)."""
+        self.columns |= set(df.columns)
+        for column in df.columns:
+            if column.startswith("flag_"):
+                self.flag_counts[column[5:]] = self.flag_counts.get(column[5:], 0) + int(
+                    df[column].sum()
+                )
+        if df.empty:
+            return
+        self.calls += len(df)
+        first, last = df["local_date"].min(), df["local_date"].max()
+        self.first = first if self.first is None else min(first, self.first)
+        self.last = last if self.last is None else max(last, self.last)
+        for key, value in df.groupby("year_month", observed=True).size().items():
+            self.per_month[str(key)] += int(value)
+        days, day_counts = np.unique(df["local_date"].to_numpy("datetime64[D]"), return_counts=True)
+        for day, value in zip(days, day_counts, strict=True):
+            self.per_day[day] += int(value)
+        hours = df["unit_hours"]
+        grouped = (
+            pd.DataFrame(
+                {
+                    "call_type": df["call_type"],
+                    "count": 1,
+                    "unit_hours": hours.fillna(0.0).astype("float64"),
+                    "unit_hours_n": hours.notna(),
+                    "weapon": df["weapon"],
+                    "violence": df["violence"],
+                }
+            )
+            .groupby("call_type", observed=True)
+            .sum()
+        )
+        for key, row in zip(grouped.index, grouped.to_numpy(dtype="float64"), strict=True):
+            key = str(key)
+            self.by_type[key] = self.by_type[key] + row if key in self.by_type else row
+        self.how += np.bincount(df["how"].to_numpy(dtype="int64"), minlength=168)[:168]
+        for column in COUNTED:
+            if column not in df:
+                continue
+            for key, value in df[column].value_counts(dropna=False).items():
+                self.counts[column][BLANK if pd.isna(key) else str(key)] += int(value)
+        for column in HAS:
+            if column in df and not self.has[column]:
+                self.has[column] = bool(df[column].notna().any())
+
+    def result(self, medians: dict[str, float | None]) -> dict:
+        """The summary; `medians` is the median time on scene of each call type."""
+        flags = list(self.flag_counts)
+        if self.calls == 0:
+            return {
+                "calls": 0,
+                "days": 0,
+                "per_month": [],
+                "per_day": [],
+                "by_call_type": [],
+                "by_source": [],
+                "by_initiated": [],
+                "hour_of_week": [[0] * 24 for _ in range(7)],
+                "by_priority": [],
+                "by_beat": [],
+                "has": {},
+                "flags": [],
+            }
+        has = {
+            "priority": self.has["priority"],
+            "beat": self.has["beat"],
+            "source": self.has["source"],
+            "time_on_task": self.has["time_on_task_min"],
+            "unit_hours": self.has["unit_hours"],
+            "remarks": "remarks" in self.columns,
+            "unit_type": "unit_type" in self.columns,
+        }
+        by_type = sorted(self.by_type.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        return {
+            "calls": self.calls,
+            "first_day": self.first.date().isoformat(),
+            "last_day": self.last.date().isoformat(),
+            "days": int((self.last - self.first).days) + 1,
+            "per_month": [[k, v] for k, v in sorted(self.per_month.items())],
+            "per_day": [[str(k), v] for k, v in sorted(self.per_day.items())],
+            "by_call_type": [
+                {
+                    "call_type": key,
+                    "count": int(row[0]),
+                    "unit_hours": round(float(row[1]), 1) if row[2] else None,
+                    "time_on_task_median": None
+                    if medians.get(key) is None
+                    else round(float(medians[key]), 1),
+                    "weapon": int(row[3]),
+                    "violence": int(row[4]),
+                }
+                for key, row in by_type
+            ],
+            "by_source": _sorted_counts(self.counts["source"]) if has["source"] else [],
+            "by_initiated": _sorted_counts(self.counts["initiated"]),
+            "hour_of_week": self.how.reshape(7, 24).tolist(),
+            "by_priority": _sorted_counts(self.counts["priority"]) if has["priority"] else [],
+            "by_beat": _sorted_counts(self.counts["beat"], TOP_BEATS) if has["beat"] else [],
+            "has": has,
+            "flags": flags,
+            "flag_counts": {f: self.flag_counts[f] for f in flags},
+        }
 
 
 def summarise(df: pd.DataFrame) -> dict:
-    """JSON-ready aggregates of normalised calls (see normalise.Normaliser.finish)."""
-    n = len(df)
-    if n == 0:
-        return {
-            "calls": 0,
-            "days": 0,
-            "per_month": [],
-            "per_day": [],
-            "by_call_type": [],
-            "by_source": [],
-            "by_initiated": [],
-            "hour_of_week": [[0] * 24 for _ in range(7)],
-            "by_priority": [],
-            "by_beat": [],
-            "has": {},
-            "flags": [],
-        }
-    first, last = df["local_date"].min(), df["local_date"].max()
-    days = int((last - first).days) + 1
-    per_month = df.groupby("year_month", observed=True).size()
-    per_day = df.groupby("local_date").size()
-    grouped = df.groupby("call_type", observed=True)
-    by_type = pd.DataFrame(
-        {
-            "count": grouped.size(),
-            "unit_hours": grouped["unit_hours"].sum(min_count=1),
-            "time_on_task_median": grouped["time_on_task_min"].median(),
-            "weapon": grouped["weapon"].sum(),
-            "violence": grouped["violence"].sum(),
-        }
-    ).sort_values("count", ascending=False)
-    how = np.bincount(df["how"].to_numpy(dtype="int64"), minlength=168)[:168]
-    flags = [c[5:] for c in df.columns if c.startswith("flag_")]
-    has = {
-        "priority": "priority" in df and bool(df["priority"].notna().any()),
-        "beat": "beat" in df and bool(df["beat"].notna().any()),
-        "source": "source" in df and bool(df["source"].notna().any()),
-        "time_on_task": bool(df["time_on_task_min"].notna().any()),
-        "unit_hours": bool(df["unit_hours"].notna().any()),
-        "remarks": "remarks" in df,
-        "unit_type": "unit_type" in df,
-    }
-    return {
-        "calls": n,
-        "first_day": first.date().isoformat(),
-        "last_day": last.date().isoformat(),
-        "days": days,
-        "per_month": [[str(k), int(v)] for k, v in per_month.items()],
-        "per_day": [[k.date().isoformat(), int(v)] for k, v in per_day.items()],
-        "by_call_type": [
-            {
-                "call_type": str(k),
-                "count": int(r["count"]),
-                "unit_hours": None
-                if pd.isna(r["unit_hours"])
-                else round(float(r["unit_hours"]), 1),
-                "time_on_task_median": None
-                if pd.isna(r["time_on_task_median"])
-                else round(float(r["time_on_task_median"]), 1),
-                "weapon": int(r["weapon"]),
-                "violence": int(r["violence"]),
-            }
-            for k, r in by_type.iterrows()
-        ],
-        "by_source": _counts(df["source"]) if has["source"] else [],
-        "by_initiated": _counts(df["initiated"]),
-        "hour_of_week": how.reshape(7, 24).tolist(),
-        "by_priority": _counts(df["priority"]) if has["priority"] else [],
-        "by_beat": _counts(df["beat"], TOP_BEATS) if has["beat"] else [],
-        "has": has,
-        "flags": flags,
-        "flag_counts": {f: int(df[f"flag_{f}"].sum()) for f in flags},
-    }
+    """JSON-ready aggregates of normalised calls held in memory at once."""
+    parts = SummaryParts()
+    parts.add(df)
+    medians = {}
+    if len(df):
+        for key, value in (
+            df.groupby("call_type", observed=True)["time_on_task_min"].median().items()
+        ):
+            medians[str(key)] = None if pd.isna(value) else float(value)
+    return parts.result(medians)
