@@ -253,6 +253,13 @@ CELERY_BEAT_SCHEDULE["outbox-requeue-stuck"] = {
     "task": "gpl_cohort.outbox.tasks.email_requeue_stuck_task",
     "schedule": 60 * 5,
 }
+# Call data: an import holds a lease refreshed by a heartbeat; one left running without it (its
+# worker died) is queued again by the sweeper (calldata/tasks.py).
+CELERY_BEAT_SCHEDULE["calldata-resume-stalled-imports"] = {
+    "task": "calldata.tasks.resume_stalled_imports",
+    "schedule": 60,
+}
+CALLDATA_IMPORT_LEASE_SECONDS = env.int("CALLDATA_IMPORT_LEASE_SECONDS", default=60)
 # Shared secret the mail provider sends in X-Cohort-Webhook-Secret to /outbox/events/.
 OUTBOX_WEBHOOK_SECRET = env.str("OUTBOX_WEBHOOK_SECRET", default="")
 
@@ -260,7 +267,7 @@ OUTBOX_WEBHOOK_SECRET = env.str("OUTBOX_WEBHOOK_SECRET", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "gpl_cohort.cache.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cohort"),
         }
