@@ -267,7 +267,7 @@ OUTBOX_WEBHOOK_SECRET = env.str("OUTBOX_WEBHOOK_SECRET", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "gpl_cohort.cache.ReusedClientRedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cohort"),
         }
