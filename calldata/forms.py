@@ -190,9 +190,60 @@ class TaxonomyForm(forms.Form):
 
 
 class DictionaryEntryForm(forms.ModelForm):
+    """A staff rule of the call-type dictionary, and the jurisdiction to preview it on."""
+
+    jurisdiction = forms.ModelChoiceField(
+        queryset=Jurisdiction.objects.order_by("name"),
+        required=False,
+        empty_label="Program-wide (every jurisdiction)",
+        label="Applies to",
+    )
+    preview_on = forms.ModelChoiceField(
+        queryset=Jurisdiction.objects.none(),
+        required=False,
+        empty_label="— choose a jurisdiction —",
+        label="Preview on the call types of",
+        help_text="For a program-wide rule; a jurisdiction's own rule is previewed on its data.",
+    )
+
     class Meta:
         model = DictionaryEntry
-        fields = ["category", "kind", "pattern", "note"]
+        fields = ["jurisdiction", "category", "kind", "pattern", "note"]
+        labels = {"kind": "Match kind", "note": "Note (what it stands for, e.g. APCO types)"}
+        help_texts = {
+            "pattern": "Keyword: a regular expression searched in the upper-cased call type "
+            "(e.g. <code>\\bWELF(ARE)?\\b</code>). Exact code: the whole call type, e.g. "
+            "<code>10-96</code>.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from calldata.selectors import jurisdictions_with_call_types
+
+        self.fields["preview_on"].queryset = jurisdictions_with_call_types()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        pattern, kind = (data.get("pattern") or "").strip(), data.get("kind")
+        if pattern and kind == DictionaryEntry.Kind.KEYWORD:
+            try:
+                regex = re.compile(pattern, re.IGNORECASE)
+            except re.error as error:
+                self.add_error(
+                    "pattern",
+                    f"Not a valid regular expression: {error}. Escape special characters "
+                    "such as ( ) [ ] + ? * with a backslash, or choose “Exact code”.",
+                )
+            else:
+                if regex.search(""):
+                    self.add_error(
+                        "pattern",
+                        "This pattern matches empty text, so it would match every call type.",
+                    )
+        return data
+
+    def preview_jurisdiction(self) -> Jurisdiction | None:
+        return self.cleaned_data.get("jurisdiction") or self.cleaned_data.get("preview_on")
 
 
 class TreeForm(forms.Form):

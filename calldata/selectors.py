@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.dataset as pads
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from calldata.engine.pipeline import read_parquet
 from calldata.engine.scenario import COLUMNS, Calls
@@ -77,15 +77,86 @@ def category_mapping(jurisdiction_id: int) -> dict[str, str]:
     )
 
 
-def classifier_for(jurisdiction_id: int | None) -> Classifier:
-    entries = DictionaryEntry.objects.filter(jurisdiction_id=jurisdiction_id) | (
-        DictionaryEntry.objects.filter(jurisdiction__isnull=True)
+def _rule_order(entry: DictionaryEntry) -> tuple:
+    # A jurisdiction's own rows before the program-wide ones; older rows first within each.
+    return (entry.jurisdiction_id is None, entry.pk is None, entry.pk or 0)
+
+
+def dictionary_entries_for(jurisdiction_id: int | None) -> list[DictionaryEntry]:
+    """The staff rows that apply to a jurisdiction, in the order they are tried."""
+    entries = DictionaryEntry.objects.filter(
+        Q(jurisdiction_id=jurisdiction_id) | Q(jurisdiction__isnull=True)
     )
-    rules = [
-        Rule(e.category, e.kind, e.pattern, e.note)
-        for e in entries.order_by("-jurisdiction_id", "pk")
-    ]
-    return Classifier(rules)
+    return sorted(entries, key=_rule_order)
+
+
+def classifier_for(
+    jurisdiction_id: int | None, entries: list[DictionaryEntry] | None = None
+) -> Classifier:
+    if entries is None:
+        entries = dictionary_entries_for(jurisdiction_id)
+    return Classifier([Rule(e.category, e.kind, e.pattern, e.note) for e in entries])
+
+
+def dictionary_entries_visible_to(user: Any) -> QuerySet[DictionaryEntry]:
+    """Staff extensions of the dictionary; only staff may list them (the view checks)."""
+    return DictionaryEntry.objects.select_related("jurisdiction", "created_by").order_by(
+        F("jurisdiction__name").asc(nulls_first=True), "pk"
+    )
+
+
+def jurisdictions_with_call_types() -> QuerySet[Jurisdiction]:
+    return Jurisdiction.objects.filter(
+        pk__in=CallTypeMapping.objects.values("jurisdiction_id")
+    ).order_by("name")
+
+
+PREVIEW_ROWS = 50
+
+
+def dictionary_preview(*, entry: DictionaryEntry, jurisdiction_id: int) -> dict:
+    """What saving `entry` (new or changed, not saved yet) would do to one jurisdiction's raw
+    call types: which would take another category, how many calls that is, and how many of
+    those the jurisdiction confirmed (they keep the category it chose)."""
+    current = dictionary_entries_for(jurisdiction_id)
+    candidate = [e for e in current if entry.pk is None or e.pk != entry.pk]
+    if entry.jurisdiction_id in (None, jurisdiction_id):
+        candidate = sorted([*candidate, entry], key=_rule_order)
+    before, after = (
+        classifier_for(jurisdiction_id, current),
+        classifier_for(jurisdiction_id, candidate),
+    )
+    rule = Rule(entry.category, entry.kind, entry.pattern).compiled()
+    mappings = CallTypeMapping.objects.filter(jurisdiction_id=jurisdiction_id).only(
+        "call_type", "category", "confirmed", "calls"
+    )
+    changes, matches = [], 0
+    for mapping in mappings:
+        text = " ".join(mapping.call_type.upper().split())
+        matches += bool(rule.search(text))
+        old, new = before.explain(mapping.call_type)[0], after.explain(mapping.call_type)[0]
+        if old != new:
+            changes.append(
+                {
+                    "call_type": mapping.call_type,
+                    "calls": mapping.calls,
+                    "from": old,
+                    "to": new,
+                    "confirmed": mapping.confirmed,
+                }
+            )
+    changes.sort(key=lambda c: -c["calls"])
+    moved = [c for c in changes if not c["confirmed"]]
+    return {
+        "jurisdiction_id": jurisdiction_id,
+        "call_types": len(mappings),
+        "matches": matches,
+        "changed_types": len(moved),
+        "changed_calls": sum(c["calls"] for c in moved),
+        "confirmed_kept": len(changes) - len(moved),
+        "changes": changes[:PREVIEW_ROWS],
+        "more": max(len(changes) - PREVIEW_ROWS, 0),
+    }
 
 
 def parquet_path(dataset: Dataset) -> Path:

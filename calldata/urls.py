@@ -26,4 +26,7 @@ urlpatterns = [
     path("j/<int:jurisdiction_id>/trees/", views.trees, name="trees"),
     path("trees/<int:pk>/", views.tree_detail, name="tree"),
     path("j/<int:jurisdiction_id>/outcomes/", views.outcomes, name="outcomes"),
+    path("dictionary/", views.dictionary_index, name="dictionary"),
+    path("dictionary/<int:pk>/", views.dictionary_entry, name="dictionary_entry"),
+    path("dictionary/<int:pk>/delete/", views.dictionary_delete, name="dictionary_delete"),
 ]

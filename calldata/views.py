@@ -16,12 +16,13 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from calldata import selectors, services
+from calldata import dictionary, selectors, services
 from calldata.engine import scenario as scenario_engine
 from calldata.engine import tree as tree_engine
 from calldata.engine.fields import CATEGORIES, FIELD_LABELS
 from calldata.engine.presets import presets
 from calldata.forms import (
+    DictionaryEntryForm,
     MappingForm,
     OutcomeForm,
     OutcomeImportForm,
@@ -32,7 +33,7 @@ from calldata.forms import (
     TreeForm,
     UploadForm,
 )
-from calldata.models import CallTypeMapping, Dataset
+from calldata.models import CallTypeMapping, Dataset, DictionaryEntry
 from calldata.outcomes import monthly_kpis
 from gpl_cohort.uploads import private_file_response
 from jurisdictions.models import Jurisdiction
@@ -611,3 +612,76 @@ def outcomes(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _require_dictionary_staff(request: HttpRequest) -> None:
+    if not request.user.has_perm("calldata.change_dictionaryentry"):
+        raise PermissionDenied
+
+
+def _dictionary_page(request: HttpRequest, entry: DictionaryEntry) -> HttpResponse:
+    """Add or change a rule: "Preview" shows what it would re-categorise, "Save" saves it."""
+    form = DictionaryEntryForm(request.POST or None, instance=entry)
+    preview, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            jurisdiction = form.preview_jurisdiction()
+            if "save" in request.POST:
+                changed = dictionary.dictionary_entry_save(entry=form.instance, user=request.user)
+                messages.success(
+                    request,
+                    f"Rule “{form.instance.pattern}” saved; {changed} call types re-categorised.",
+                )
+                return redirect("calldata:dictionary")
+            status = 200
+            if jurisdiction is None:
+                form.add_error("preview_on", "Choose the jurisdiction whose call types to preview.")
+                status = 400
+            else:
+                preview = selectors.dictionary_preview(
+                    entry=form.instance, jurisdiction_id=jurisdiction.pk
+                )
+                preview["jurisdiction"] = jurisdiction
+    return render(
+        request,
+        "calldata/dictionary_entry.html",
+        {"form": form, "entry": entry, "preview": preview, "categories": CATEGORIES},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dictionary_index(request: HttpRequest) -> HttpResponse:
+    """Staff: the rules that extend the built-in call-type dictionary, and a new one."""
+    _require_dictionary_staff(request)
+    if request.method == "POST":
+        return _dictionary_page(request, DictionaryEntry())
+    return render(
+        request,
+        "calldata/dictionary.html",
+        {
+            "entries": selectors.dictionary_entries_visible_to(request.user),
+            "form": DictionaryEntryForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dictionary_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_dictionary_staff(request)
+    entry = get_object_or_404(selectors.dictionary_entries_visible_to(request.user), pk=pk)
+    return _dictionary_page(request, entry)
+
+
+@login_required
+@require_POST
+def dictionary_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_dictionary_staff(request)
+    entry = get_object_or_404(selectors.dictionary_entries_visible_to(request.user), pk=pk)
+    pattern = entry.pattern
+    changed = dictionary.dictionary_entry_delete(entry=entry)
+    messages.success(request, f"Rule “{pattern}” removed; {changed} call types re-categorised.")
+    return redirect("calldata:dictionary")

@@ -112,4 +112,9 @@ def build_shared(staff: Any) -> dict[str, Any]:
         resource.file.save("tree.pdf", ContentFile(PDF), save=False)
     resource.save()
     shared["resource"] = resource
+    from calldata.models import DictionaryEntry
+
+    shared["dictionary_entry"] = DictionaryEntry.objects.create(
+        category="welfare_check", kind="keyword", pattern="WELL ?BEING", created_by=staff
+    )
     return shared

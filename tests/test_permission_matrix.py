@@ -128,6 +128,9 @@ MATRIX = {
     "calldata:trees": (302, 403, 200, 404, 200, 200),
     "calldata:tree": (302, 403, 200, 404, 200, 200),
     "calldata:outcomes": (302, 403, 200, 404, 200, 200),
+    "calldata:dictionary": (302, 403, 403, 403, 200, 200),
+    "calldata:dictionary_entry": (302, 403, 403, 403, 200, 200),
+    "calldata:dictionary_delete": (302, 405, 405, 405, 405, 405),
     "api-me": (403, 200, 200, 200, 200, 200),
     "api-token": (405, 405, 405, 405, 405, 405),
     "jurisdiction-list": (403, 200, 200, 200, 200, 200),
@@ -157,6 +160,9 @@ MATRIX = {
     "calldata-scenario-list": (403, 200, 200, 200, 200, 200),
     "calldata-scenario-detail": (403, 404, 200, 404, 200, 200),
     "calldata-scenario-results": (403, 404, 409, 404, 409, 409),
+    "calldata-tree-list": (403, 200, 200, 200, 200, 200),
+    "calldata-tree-detail": (403, 404, 200, 404, 200, 200),
+    "calldata-outcome-list": (403, 200, 200, 200, 200, 200),
     "api-schema": (200, 200, 200, 200, 200, 200),
     "api-docs": (200, 200, 200, 200, 200, 200),
 }
@@ -180,6 +186,7 @@ PK_OBJECT = [
     (r"^calldata:(dataset|mapping|progress|cancel|file|volume)$", "dataset"),
     (r"^calldata:scenario", "scenario"),
     (r"^calldata:tree$", "tree"),
+    (r"^calldata:dictionary_", "shared:dictionary_entry"),
     (r"^jurisdiction-detail$", "jurisdiction"),
     (r"^mou-detail$", "mou"),
     (r"^support-letter-detail$", "letter"),
@@ -191,6 +198,7 @@ PK_OBJECT = [
     (r"^coaching-deliverable-detail$", "deliverable"),
     (r"^calldata-dataset-", "dataset"),
     (r"^calldata-scenario-", "scenario"),
+    (r"^calldata-tree-", "tree"),
 ]
 
 

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from calldata import selectors
+from calldata.engine import tree as tree_engine
 from calldata.engine.presets import presets
 from calldata.engine.scenario import DEFAULTS
-from calldata.models import Dataset, Scenario
+from calldata.forms import OutcomeForm
+from calldata.models import Dataset, DecisionTree, OutcomeRecord, Scenario
 from jurisdictions.models import Jurisdiction
 
 
@@ -126,3 +130,101 @@ class ScenarioResultsSerializer(serializers.Serializer):
     staffing = serializers.DictField()
     top_call_types = serializers.ListField(child=serializers.DictField())
     by_category = serializers.ListField(child=serializers.ListField())
+
+
+def _writable_jurisdiction(user: Any, value: Jurisdiction, what: str) -> Jurisdiction:
+    if not selectors.jurisdictions_for_upload(user).filter(pk=value.pk).exists():
+        raise serializers.ValidationError(f"You cannot add {what} for this jurisdiction.")
+    return value
+
+
+class TreeLeafSerializer(serializers.Serializer):
+    path = serializers.CharField(help_text="root.yes.no…: the answers that lead to this leaf")
+    leaf = serializers.ChoiceField(choices=list(tree_engine.OUTCOMES))
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="calls of the dataset that end here")
+    per_day = serializers.FloatField()
+
+
+class TreeVolumesSerializer(serializers.Serializer):
+    dataset = serializers.IntegerField(help_text="the jurisdiction's latest imported dataset")
+    total = serializers.IntegerField()
+    leaves = TreeLeafSerializer(many=True)
+    by_outcome = serializers.DictField(child=serializers.IntegerField())
+
+
+class TreeNodesField(serializers.JSONField):
+    NOT_TEXT = "The tree holds characters that are not text (NUL or a lone surrogate)."
+
+    def to_internal_value(self, data: Any) -> dict:
+        value = super().to_internal_value(data)
+        try:
+            tree_engine.validate(value)
+        except tree_engine.TreeError as error:
+            raise serializers.ValidationError(str(error)) from error
+        # PostgreSQL's jsonb refuses NUL characters and lone surrogates.
+        text = json.dumps(value, ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise serializers.ValidationError(self.NOT_TEXT) from error
+        if "\\u0000" in text:
+            raise serializers.ValidationError(self.NOT_TEXT)
+        return value
+
+
+class DecisionTreeSerializer(serializers.ModelSerializer):
+    """One version of a call decision tree. POST saves a new version of the named tree."""
+
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    nodes = TreeNodesField(
+        help_text='A question {"question", "test": {"kind", …}, "yes": node, "no": node} or an '
+        'answer {"leaf": '
+        + " | ".join(tree_engine.OUTCOMES)
+        + ', "label"?}; test kinds: '
+        + ", ".join(sorted(tree_engine.TEST_KINDS))
+    )
+
+    class Meta:
+        model = DecisionTree
+        fields = ["id", "jurisdiction", "name", "version", "nodes", "note", "created_at"]
+        read_only_fields = ["version", "created_at"]
+        validators: list = []  # the version is the service's to number
+
+    def validate_jurisdiction(self, value: Jurisdiction) -> Jurisdiction:
+        return _writable_jurisdiction(self.context["request"].user, value, "decision trees")
+
+
+class DecisionTreeDetailSerializer(DecisionTreeSerializer):
+    volumes = serializers.SerializerMethodField()
+
+    class Meta(DecisionTreeSerializer.Meta):
+        fields = [*DecisionTreeSerializer.Meta.fields, "volumes"]
+
+    @extend_schema_field(TreeVolumesSerializer(allow_null=True))
+    def get_volumes(self, tree: DecisionTree) -> dict | None:
+        """Calls at each leaf on the latest imported dataset (null before any import)."""
+        dataset = selectors.latest_dataset(tree.jurisdiction_id)
+        if dataset is None:
+            return None
+        calls = selectors.calls_for(dataset)
+        return {"dataset": dataset.pk, **tree_engine.apply(tree.nodes, calls.frame, calls.days)}
+
+
+class OutcomeRecordSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    response_min = serializers.FloatField(
+        min_value=0, max_value=100_000, required=False, allow_null=True
+    )
+    on_scene_min = serializers.FloatField(
+        min_value=0, max_value=100_000, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = OutcomeRecord
+        # The fields of the page's form, so the two ways in record the same thing.
+        fields = ["id", "jurisdiction", *OutcomeForm.Meta.fields, "created_at"]
+        read_only_fields = ["created_at"]
+
+    def validate_jurisdiction(self, value: Jurisdiction) -> Jurisdiction:
+        return _writable_jurisdiction(self.context["request"].user, value, "outcomes")

@@ -5,5 +5,7 @@ from calldata.api import views
 router = SimpleRouter()
 router.register("datasets", views.DatasetViewSet, basename="calldata-dataset")
 router.register("scenarios", views.ScenarioViewSet, basename="calldata-scenario")
+router.register("trees", views.DecisionTreeViewSet, basename="calldata-tree")
+router.register("outcomes", views.OutcomeRecordViewSet, basename="calldata-outcome")
 
 urlpatterns = router.urls

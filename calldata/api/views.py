@@ -15,11 +15,14 @@ from calldata.api.serializers import (
     DatasetDetailSerializer,
     DatasetSerializer,
     DatasetUploadSerializer,
+    DecisionTreeDetailSerializer,
+    DecisionTreeSerializer,
     MappingSerializer,
+    OutcomeRecordSerializer,
     ScenarioResultsSerializer,
     ScenarioSerializer,
 )
-from calldata.models import Dataset, Scenario
+from calldata.models import Dataset, DecisionTree, OutcomeRecord, Scenario
 from gpl_cohort.api.permissions import RulesPermission
 
 
@@ -132,3 +135,55 @@ class ScenarioViewSet(viewsets.ModelViewSet):
                 status=status.HTTP_409_CONFLICT,
             )
         return Response(results)
+
+
+class DecisionTreeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Call decision trees, one row per version. POST saves the next version of the named tree
+    (versions are never changed); the detail adds the calls at each leaf on the latest data."""
+
+    permission_classes = [RulesPermission]
+    filterset_fields = ["jurisdiction", "name"]
+
+    def get_queryset(self) -> QuerySet[DecisionTree]:
+        return selectors.trees_visible_to(self.request.user)
+
+    def get_serializer_class(self) -> type:
+        return DecisionTreeDetailSerializer if self.action == "retrieve" else DecisionTreeSerializer
+
+    def perform_create(self, serializer: DecisionTreeSerializer) -> None:
+        data = serializer.validated_data
+        try:
+            serializer.instance = services.tree_save(
+                jurisdiction=data["jurisdiction"],
+                user=self.request.user,
+                name=data["name"].strip(),
+                nodes=data["nodes"],
+                note=data.get("note", ""),
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"nodes": error.messages}) from error
+
+
+class OutcomeRecordViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Calls the alternative team answered after launch: staff see all, a contact their
+    jurisdiction's."""
+
+    serializer_class = OutcomeRecordSerializer
+    permission_classes = [RulesPermission]
+    filterset_fields = ["jurisdiction", "outcome", "occurred_on"]
+
+    def get_queryset(self) -> QuerySet[OutcomeRecord]:
+        return selectors.outcomes_visible_to(self.request.user)
+
+    def perform_create(self, serializer: OutcomeRecordSerializer) -> None:
+        try:
+            serializer.instance = services.outcome_create(
+                user=self.request.user, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.messages) from error

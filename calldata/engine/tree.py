@@ -50,16 +50,37 @@ def validate(node: dict, path: str = "root", depth: int = 0) -> None:
     if "leaf" in node:
         if node["leaf"] not in OUTCOMES:
             raise TreeError(f"{path}: a leaf must be one of {', '.join(OUTCOMES)}.")
+        if not isinstance(node.get("label", ""), str):
+            raise TreeError(f"{path}: a label must be text.")
         return
     if not str(node.get("question", "")).strip():
         raise TreeError(f"{path}: a question needs its text.")
+    if not isinstance(node["question"], str):
+        raise TreeError(f"{path}: the question must be text.")
     test = node.get("test")
     if not isinstance(test, dict) or test.get("kind") not in TEST_KINDS:
         raise TreeError(f"{path}: the test kind must be one of {', '.join(sorted(TEST_KINDS))}.")
+    _validate_test(test, path)
     for branch in ("yes", "no"):
         if branch not in node:
             raise TreeError(f"{path}: the “{branch}” branch is missing.")
         validate(node[branch], f"{path}.{branch}", depth + 1)
+
+
+def _validate_test(test: dict, path: str) -> None:
+    kind = test["kind"]
+    if kind == "marker" and test.get("name") not in MARKER_NAMES:
+        raise TreeError(f"{path}: a marker test names one of {', '.join(MARKER_NAMES)}.")
+    if kind == "flag" and not (isinstance(test.get("name"), str) and test["name"].strip()):
+        raise TreeError(f"{path}: a flag test names the flag column.")
+    if kind in ("category", "call_type", "keyword"):
+        values = test.get("values")
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise TreeError(f"{path}: a {kind} test lists its values as text.")
+    if kind == "priority_at_most":
+        value = test.get("value")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 99:
+            raise TreeError(f"{path}: a priority test gives a priority from 0 to 99.")
 
 
 def _test(df: pd.DataFrame, test: dict) -> np.ndarray:

@@ -121,3 +121,82 @@ def test_scenario_results_without_data_say_so(contact_b_client, jurisdiction_b):
     assert response.status_code == 201
     results = contact_b_client.get(f"{SCENARIOS}{response.json()['id']}/results/")
     assert results.status_code == 409
+
+
+TREES = "/api/v1/calldata/trees/"
+OUTCOMES = "/api/v1/calldata/outcomes/"
+TREE = {
+    "question": "Is anyone in immediate danger?",
+    "test": {"kind": "priority_at_most", "value": 1},
+    "yes": {"leaf": "police"},
+    "no": {"leaf": "alternative", "label": "Crisis team"},
+}
+
+
+def test_a_contact_saves_tree_versions_and_reads_the_leaf_volumes(
+    api_dataset, contact_a_client, contact_b_client, jurisdiction_a
+):
+    body = {"jurisdiction": jurisdiction_a.pk, "name": "Triage", "nodes": TREE, "note": "v1"}
+    first = contact_a_client.post(TREES, body, content_type="application/json")
+    assert first.status_code == 201, first.content
+    second = contact_a_client.post(TREES, body, content_type="application/json")
+    assert (first.json()["version"], second.json()["version"]) == (1, 2)
+    detail = contact_a_client.get(f"{TREES}{second.json()['id']}/").json()
+    assert detail["nodes"] == TREE
+    volumes = detail["volumes"]
+    assert volumes["dataset"] == api_dataset.pk
+    assert [leaf["path"] for leaf in volumes["leaves"]] == ["root.yes", "root.no"]
+    assert volumes["leaves"][1]["label"] == "Crisis team"
+    assert sum(leaf["count"] for leaf in volumes["leaves"]) == api_dataset.rows_kept
+    listed = contact_a_client.get(TREES, {"name": "Triage"}).json()
+    assert [row["version"] for row in listed["results"]] == [2, 1]
+    assert contact_b_client.get(f"{TREES}{second.json()['id']}/").status_code == 404
+    assert contact_b_client.get(TREES).json()["results"] == []
+
+
+def test_a_bad_tree_or_another_jurisdiction_is_refused_with_a_message(
+    contact_a_client, practitioner_client, jurisdiction_a, jurisdiction_b
+):
+    def post(client, **changes):
+        body = {"jurisdiction": jurisdiction_a.pk, "name": "Triage", "nodes": TREE, **changes}
+        return client.post(TREES, body, content_type="application/json")
+
+    moon = post(contact_a_client, nodes={"leaf": "moon"})
+    assert moon.status_code == 400 and "leaf must be one of" in moon.json()["nodes"][0]
+    bad_test = {**TREE, "test": {"kind": "category", "values": "medical"}}
+    assert "values as text" in post(contact_a_client, nodes=bad_test).json()["nodes"][0]
+    nul = {**TREE, "question": "Danger\u0000?"}
+    assert post(contact_a_client, nodes=nul).status_code == 400
+    other = post(contact_a_client, jurisdiction=jurisdiction_b.pk)
+    assert other.status_code == 400 and "jurisdiction" in other.json()
+    assert post(practitioner_client).status_code == 403
+    from calldata.models import DecisionTree
+
+    assert not DecisionTree.objects.exists()
+
+
+def test_outcomes_are_listed_and_recorded_per_jurisdiction(
+    contact_a_client, contact_b_client, jurisdiction_a, jurisdiction_b
+):
+    record = {
+        "jurisdiction": jurisdiction_a.pk,
+        "occurred_on": "2024-05-02",
+        "call_type": "WELFARE CHECK",
+        "response_min": 12,
+        "outcome": "resolved",
+    }
+    created = contact_a_client.post(OUTCOMES, record, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert created.json()["on_scene_min"] is None
+    negative = contact_a_client.post(
+        OUTCOMES, {**record, "response_min": -3}, content_type="application/json"
+    )
+    assert negative.status_code == 400 and "response_min" in negative.json()
+    elsewhere = contact_a_client.post(
+        OUTCOMES, {**record, "jurisdiction": jurisdiction_b.pk}, content_type="application/json"
+    )
+    assert elsewhere.status_code == 400
+    assert [r["call_type"] for r in contact_a_client.get(OUTCOMES).json()["results"]] == [
+        "WELFARE CHECK"
+    ]
+    assert contact_b_client.get(OUTCOMES).json()["results"] == []
