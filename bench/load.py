@@ -66,6 +66,31 @@ def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def bench_environment(database_url: str, var_dir: Path) -> dict[str, str]:
+    """The environment gunicorn and the set-up commands run with."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "gpl_cohort.settings",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
+        "CELERY_TASK_ALWAYS_EAGER": "true",  # no worker in the bench: email is written eagerly
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "COHORT_VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def prepare_database(database_url: str, env: dict[str, str]) -> None:
+    """A fresh database with the demo loaded and static files collected."""
+    print(f"bench: database {database_url}, redis {env['REDIS_URL']}")
+    recreate_database(database_url)
+    manage("migrate", "-v0", env=env)
+    manage("seed_demo", "--quiet-logins", "-v0", env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+
+
 def prepare_people(env: dict[str, str]) -> dict:
     """Log people in by writing their sessions; return cookies, tokens and ids for the mix."""
     script = r"""
@@ -226,26 +251,10 @@ def main() -> None:
     database_url = os.environ.get(
         "BENCH_DATABASE_URL", parts._replace(path="/cohort_bench").geturl()
     )
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
     var_dir = Path(tempfile.mkdtemp(prefix="cohort-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "gpl_cohort.settings",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "CELERY_TASK_ALWAYS_EAGER": "true",  # no worker in the bench: email is written eagerly
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "COHORT_VAR_DIR": str(var_dir),
-        "LOG_LEVEL": "WARNING",
-    }
-    print(f"bench: database {database_url}, redis {redis_url}")
-    recreate_database(database_url)
+    env = bench_environment(database_url, var_dir)
     started = time.monotonic()
-    manage("migrate", "-v0", env=env)
-    manage("seed_demo", "--quiet-logins", "-v0", env=env)
-    manage("collectstatic", "--noinput", "-v0", env=env)
+    prepare_database(database_url, env)
     people = prepare_people(env)
     print(f"bench: database ready in {time.monotonic() - started:.1f}s")
 

@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gpl_cohort.context_processors.site",
             ],
+            # `{% url %}` that remembers what it reversed (see the module).
+            "builtins": ["gpl_cohort.template_builtins"],
         },
     },
 ]
@@ -267,7 +269,7 @@ OUTBOX_WEBHOOK_SECRET = env.str("OUTBOX_WEBHOOK_SECRET", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "gpl_cohort.cache.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cohort"),
         }

@@ -1,5 +1,33 @@
+from typing import Any
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 
 
 class EmailBackend(ModelBackend):
     """Log-in by email address, whatever its case; the model's USERNAME_FIELD is the email."""
+
+    def get_user(self, user_id: Any) -> Any:
+        """The logged-in person, with "is a practitioner" answered by the same query.
+
+        Every page asks for the person's roles (navigation, rules); reading the membership in
+        the query that loads the user saves a round trip on each request, and written as SQL
+        it costs a fifth of the CPU the ORM spends compiling the same query with Exists().
+        accounts.roles reads `_has_approved_membership`; users loaded any other way are asked.
+        """
+        from community.models import Membership
+
+        user_model = get_user_model()
+        try:
+            user_id = user_model._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        users = user_model._default_manager.raw(
+            f"SELECT u.*, EXISTS (SELECT 1 FROM {Membership._meta.db_table} m"  # noqa: S608
+            " WHERE m.user_id = u.id AND m.status = %s) AS _has_approved_membership"
+            f" FROM {user_model._meta.db_table} u WHERE u.id = %s",
+            [Membership.Status.APPROVED, user_id],
+        )
+        user = next(iter(users), None)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -37,11 +37,13 @@ def roles_of(user: Any) -> Roles:
         return cached
     from community.selectors import is_practitioner
 
+    # The session's user is loaded with this answer already (accounts.backends.EmailBackend).
+    practitioner = getattr(user, "_has_approved_membership", None)
     roles = Roles(
         is_authenticated=True,
         is_staff=bool(user.is_staff),
         is_contact=user.contact_jurisdiction_id is not None,
-        is_practitioner=is_practitioner(user),
+        is_practitioner=is_practitioner(user) if practitioner is None else bool(practitioner),
         jurisdiction_id=user.contact_jurisdiction_id,
     )
     user._cohort_roles = roles

@@ -1,0 +1,71 @@
+"""`{% url %}` with its answers remembered, loaded into every template (TEMPLATES builtins).
+
+Each page's navigation reverses a dozen URL names; Django's reverse() costs ~60 µs a call
+(language and urlconf look-ups in context-locals, then the pattern substitution), a sixth of
+what rendering the base template costs. A URL depends only on the name, the arguments, the
+current app, the urlconf and the script prefix (Cohort has no i18n_patterns), so the answer is
+kept per process for that key. Failures are not kept: they raise as Django's tag does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.template.defaulttags import URLNode, url
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
+
+register = template.Library()
+
+_CACHE: dict[tuple[Any, ...], str] = {}
+_CACHE_LIMIT = 10_000  # distinct (name, arguments) pairs; emptied when full
+
+
+def _key(value: Any) -> tuple[str, str]:
+    return (type(value).__name__, str(value))
+
+
+class CachedURLNode(URLNode):
+    def render(self, context: template.Context) -> str:
+        args = [arg.resolve(context) for arg in self.args]
+        kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
+        view_name = self.view_name.resolve(context)
+        try:
+            current_app = context.request.current_app
+        except AttributeError:
+            try:
+                current_app = context.request.resolver_match.namespace
+            except AttributeError:
+                current_app = None
+        key = (
+            view_name,
+            tuple(_key(a) for a in args),
+            tuple(sorted((k, _key(v)) for k, v in kwargs.items())),
+            current_app,
+            get_urlconf() or settings.ROOT_URLCONF,
+            get_script_prefix(),
+        )
+        found = _CACHE.get(key)
+        if found is None:
+            try:
+                found = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
+            except NoReverseMatch:
+                if self.asvar is None:
+                    raise
+                found = ""
+            else:
+                if len(_CACHE) >= _CACHE_LIMIT:
+                    _CACHE.clear()
+                _CACHE[key] = found
+        if self.asvar:
+            context[self.asvar] = found
+            return ""
+        return conditional_escape(found) if context.autoescape else found
+
+
+@register.tag(name="url")
+def cached_url(parser: template.base.Parser, token: template.base.Token) -> CachedURLNode:
+    node = url(parser, token)
+    return CachedURLNode(node.view_name, node.args, node.kwargs, node.asvar)
