@@ -389,7 +389,13 @@ def deliverable_new(request: HttpRequest) -> HttpResponse:
         request.user, request.GET.get("jurisdiction")
     )
     if jurisdiction is None:
-        return HttpResponseBadRequest("Choose a jurisdiction (?jurisdiction=ID).")
+        # A page, not a bare string: staff reach it from a link without the jurisdiction.
+        context = {
+            "message": "Choose the jurisdiction whose deliverable you add (?jurisdiction=ID).",
+            "back_url": reverse("coaching:deliverables"),
+            "back_label": "Back to the deliverables",
+        }
+        return render(request, "bad_request.html", context, status=400)
     form = DeliverableForm(request.POST or None, jurisdiction_id=jurisdiction.pk)
     if request.method == "POST" and form.is_valid():
         try:
