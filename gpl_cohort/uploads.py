@@ -7,12 +7,14 @@ a view that has checked permission first (`private_file_response`).
 
 from __future__ import annotations
 
+import csv
 import io
 import mimetypes
 import re
 import unicodedata
 import uuid
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Any
@@ -23,6 +25,7 @@ from django.http import FileResponse
 from django.utils import timezone
 
 MB = 1024 * 1024
+_NAME_MAX = 150  # the file_name columns of every app
 
 
 class Kind:
@@ -118,7 +121,7 @@ def safe_filename(name: str, *, fallback: str = "file") -> str:
     name = PurePath(name.replace("\\", "/")).name
     name = unicodedata.normalize("NFKC", name)
     name = re.sub(r"[^\w.\- ()]+", "_", name).strip(" ._")
-    return (name or fallback)[:150]
+    return (name or fallback)[:_NAME_MAX]
 
 
 def storage_name(prefix: str, kind: str) -> str:
@@ -154,11 +157,169 @@ def check_upload(
         accepted = ", ".join(LABELS[k] for k in allowed)
         found = LABELS.get(kind, "a type we cannot read") if kind else "a type we cannot read"
         raise ValidationError(f"“{name}” is {found}. Accepted: {accepted}.")
+    if kind in ARCHIVE_KINDS:
+        check_archive(upload, name=name, max_total_bytes=max(ARCHIVE_MAX_TOTAL_BYTES, max_bytes))
     pages = None
-    if count_pages and kind == Kind.PDF:
+    if kind == Kind.PDF:
+        # Every PDF is opened, counted or not: damaged, encrypted and active ones are refused.
         pages = pdf_page_count(upload, name=name)
     upload.seek(0)
-    return CheckedUpload(kind=kind, size=upload.size, original_name=name, pages=pages)
+    return CheckedUpload(
+        kind=kind,
+        size=upload.size,
+        original_name=_with_extension(name, kind),
+        pages=pages if count_pages else None,
+    )
+
+
+# Extensions a file of each kind may keep; any other (letter.pdf.exe) is replaced on the way in,
+# so the download name and its Content-Type always say what the bytes are.
+_KIND_SUFFIXES = {
+    Kind.PDF: {".pdf"},
+    Kind.DOCX: {".docx"},
+    Kind.XLSX: {".xlsx"},
+    Kind.ZIP: {".zip"},
+    Kind.CSV: {".csv", ".txt", ".tsv"},
+    Kind.PNG: {".png"},
+    Kind.JPEG: {".jpg", ".jpeg"},
+}
+
+
+def _with_extension(name: str, kind: str) -> str:
+    path = PurePath(name)
+    if path.suffix.lower() in _KIND_SUFFIXES[kind]:
+        return name
+    stem = path.stem if path.suffix and len(path.suffix) <= 6 else name
+    if PurePath(stem).suffix.lower() in _KIND_SUFFIXES[kind]:
+        return stem
+    extension = EXTENSIONS[kind]
+    return f"{stem[: _NAME_MAX - len(extension)]}{extension}"
+
+
+ARCHIVE_KINDS = (Kind.DOCX, Kind.XLSX, Kind.ZIP)
+#: Beyond these an archive is a zip bomb: refused from its listing, never inflated. The ratio is
+#: OWASP's usual bound; real workbooks and CSV exports compress 5–20 times.
+ARCHIVE_MAX_TOTAL_BYTES = 1024 * MB
+ARCHIVE_MAX_RATIO = 100
+ARCHIVE_MAX_MEMBERS = 10_000
+_RATIO_FLOOR = 1 * MB  # small members compress absurdly well and harm no one
+_XML_DECLARATIONS = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def check_archive(
+    file: IO[bytes],
+    *,
+    name: str = "the archive",
+    max_total_bytes: int = ARCHIVE_MAX_TOTAL_BYTES,
+    max_ratio: int = ARCHIVE_MAX_RATIO,
+) -> None:
+    """Refuse a ZIP (or .xlsx/.docx, which are ZIPs) that would inflate out of bounds.
+
+    Judged from the central directory alone: Python's zipfile stops reading a member at its
+    declared size, so a reader that passed this check cannot be made to inflate more. Office
+    files are also refused when an XML part declares a DTD or entities (billion laughs, XXE);
+    only the first bytes of each part are inflated to look.
+    """
+    position = file.tell()
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            _check_members(members, name=name, max_total_bytes=max_total_bytes, ratio=max_ratio)
+            office = any(m.filename == "[Content_Types].xml" for m in members)
+            for member in members if office else ():
+                if member.filename.endswith((".xml", ".rels")):
+                    with archive.open(member) as part:
+                        if _XML_DECLARATIONS.search(part.read(4096)):
+                            raise ValidationError(
+                                f"“{name}” declares XML entities, which spreadsheets and "
+                                "documents never need. Save it again from Excel or Word."
+                            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        raise ValidationError(f"“{name}” is a damaged archive and cannot be opened.") from error
+    finally:
+        file.seek(position)
+
+
+def _check_members(
+    members: list[zipfile.ZipInfo], *, name: str, max_total_bytes: int, ratio: int
+) -> None:
+    if len(members) > ARCHIVE_MAX_MEMBERS:
+        raise ValidationError(
+            f"“{name}” holds {len(members):,} files; the limit is {ARCHIVE_MAX_MEMBERS:,}."
+        )
+    total = sum(m.file_size for m in members)
+    if total > max_total_bytes:
+        raise ValidationError(
+            f"“{name}” would unpack to {total / MB:,.0f} MB; the limit is "
+            f"{max_total_bytes / MB:,.0f} MB."
+        )
+    for member in members:
+        if member.file_size > _RATIO_FLOOR and member.file_size > ratio * max(
+            member.compress_size, 1
+        ):
+            raise ValidationError(
+                f"“{name}” is compressed {member.file_size // max(member.compress_size, 1):,} "
+                f"times over (a “zip bomb”); the limit is {ratio} times. Upload the file "
+                "uncompressed or as a plain ZIP."
+            )
+
+
+def check_xlsx(file: IO[bytes], *, name: str = "the workbook") -> None:
+    """The guard every .xlsx reader runs before openpyxl: size, ratio, and no DTD."""
+    check_archive(file, name=name)
+
+
+CSV_MAX_COLUMNS = 500
+
+
+def read_csv_upload(upload: UploadedFile, *, max_bytes: int) -> str:
+    """The text of an uploaded CSV, refused with a message before any parsing goes wrong.
+
+    Size and type are judged before the file is read into memory; the text must decode as
+    UTF-8 or Windows-1252 (what Excel and meeting tools export) and hold no NUL character,
+    which no CSV export has and PostgreSQL cannot store.
+    """
+    checked = check_upload(upload, allowed=(Kind.CSV,), max_bytes=max_bytes)
+    raw = upload.read()
+    upload.seek(0)
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError(
+            f"“{checked.original_name}” is not text we can read. Save it from Excel as "
+            "“CSV UTF-8” and upload it again."
+        )
+    if "\x00" in text:
+        raise ValidationError(
+            f"“{checked.original_name}” contains NUL characters, so it is not a plain CSV "
+            "(perhaps a UTF-16 or binary file). Save it as “CSV UTF-8” and upload it again."
+        )
+    return text
+
+
+def csv_rows(text: str, *, name: str, max_columns: int = CSV_MAX_COLUMNS) -> Iterator[list[str]]:
+    """Rows of CSV text; a malformed or too wide file raises ValidationError, not csv.Error."""
+    reader = csv.reader(io.StringIO(text))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ValidationError(
+                f"“{name}” cannot be read as CSV at line {reader.line_num}: {error}."
+            ) from error
+        if len(row) > max_columns:
+            raise ValidationError(
+                f"“{name}” has {len(row):,} columns at line {reader.line_num}; the limit is "
+                f"{max_columns:,}."
+            )
+        yield row
 
 
 def pdf_page_count(file: IO[bytes], *, name: str = "the PDF") -> int:

@@ -132,3 +132,97 @@ def test_storage_names_are_random_and_ignore_the_users_name():
     assert first != second
     assert first.startswith("letters/") and first.endswith(".pdf")
     assert ".." not in first
+
+
+def _real_xlsx(rows: int = 50) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for i in range(rows):
+        workbook.active.append([f"2024-05-{i % 28 + 1:02d}", "WELFARE CHECK", i])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_real_workbook_passes_the_archive_guard():
+    from gpl_cohort.uploads import check_xlsx
+
+    check_xlsx(io.BytesIO(_real_xlsx()), name="calls.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("hostile_id", "message"),
+    [
+        ("zip-bomb-xlsx", "zip bomb"),
+        ("zip-bomb-zip", "zip bomb"),
+        ("billion-laughs-xlsx", "declares XML entities"),
+        ("xxe-xlsx", "declares XML entities"),
+    ],
+)
+def test_zip_bombs_and_xml_entities_are_refused_from_the_listing_fast(hostile_id, message):
+    from gpl_cohort.uploads import check_archive
+    from tests.security.hostile import BY_ID
+
+    content = bytes(BY_ID[hostile_id])
+    started = time.monotonic()
+    with pytest.raises(ValidationError, match=message):
+        check_archive(io.BytesIO(content), name="calls.xlsx")
+    assert time.monotonic() - started < 1
+
+
+def test_an_archive_over_the_unpacked_size_limit_is_refused():
+    from gpl_cohort.uploads import check_archive
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("a.csv", b"x" * (2 * MB))
+    with pytest.raises(ValidationError, match="would unpack to 2 MB; the limit is 1 MB"):
+        check_archive(io.BytesIO(buffer.getvalue()), name="a.zip", max_total_bytes=1 * MB)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("letter.pdf.exe", "letter.pdf"),
+        ("letter.PDF", "letter.PDF"),
+        ("scan", "scan.pdf"),
+        ("invoice\u202efdp.exe", "invoice_fdp.pdf"),
+        ("a" * 300 + ".exe", "a" * 146 + ".pdf"),
+    ],
+)
+def test_a_stored_name_always_ends_with_the_extension_of_its_content(name, expected):
+    assert check_pdf(pdf_bytes(1), name).original_name == expected
+
+
+def test_every_pdf_is_opened_even_where_pages_are_not_counted():
+    with pytest.raises(ValidationError, match="JavaScript"):
+        check_upload(
+            upload(pdf_bytes(1, javascript="app.alert(1)")), allowed=(Kind.PDF,), max_bytes=MB
+        )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"email\n\x81\x8d\x8f\n", "not text we can read"),
+        (b"email\n" + b"a@b.gov\n" * 1000 + b"Ann\x00\n", "NUL characters"),
+        (b"email,name\na@b.gov,Ann\x00\n", "a type we cannot read"),
+        ("email\n".encode("utf-16"), "NUL characters|a type we cannot read"),
+    ],
+)
+def test_a_csv_that_would_not_decode_or_store_is_refused_before_parsing(content, message):
+    from gpl_cohort.uploads import read_csv_upload
+
+    with pytest.raises(ValidationError, match=message):
+        read_csv_upload(upload(content, "a.csv"), max_bytes=MB)
+
+
+def test_csv_rows_turn_parser_errors_and_absurd_widths_into_messages():
+    from gpl_cohort.uploads import csv_rows
+
+    assert list(csv_rows("a,b\n1,2\n", name="a.csv")) == [["a", "b"], ["1", "2"]]
+    with pytest.raises(ValidationError, match="cannot be read as CSV at line 2"):
+        list(csv_rows("email\n" + "x" * 200_000 + "\n", name="a.csv"))
+    with pytest.raises(ValidationError, match="1,000 columns at line 1; the limit is 500"):
+        list(csv_rows(",".join(["c"] * 1000), name="a.csv"))
