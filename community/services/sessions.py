@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q
@@ -17,7 +16,14 @@ from django.utils import timezone
 from community.ics import registration_ics
 from community.models import Registration, Session
 from gpl_cohort.outbox.services import Attachment, email_queue, email_render
-from gpl_cohort.uploads import Kind, check_upload, safe_filename, storage_name
+from gpl_cohort.uploads import (
+    Kind,
+    check_upload,
+    csv_rows,
+    read_csv_upload,
+    safe_filename,
+    storage_name,
+)
 
 REMINDERS = {
     # name: (how long before the start it is due, the next reminder that supersedes it)
@@ -271,13 +277,14 @@ def attendance_import_csv(*, session: Session, upload: UploadedFile) -> list[Att
     Returns a report line per data row: matched, no registration with that email, no email,
     or a repeat of an earlier row (people who rejoin appear several times in such reports).
     """
-    raw = upload.read()
-    if len(raw) > 5 * 1024 * 1024:
-        raise RegistrationError("The attendance file is larger than 5 MB.")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+        return _attendance_import(session=session, upload=upload)
+    except ValidationError as error:
+        raise RegistrationError(" ".join(error.messages)) from error
+
+
+def _attendance_import(*, session: Session, upload: UploadedFile) -> list[AttendanceRow]:
+    text = read_csv_upload(upload, max_bytes=5 * 1024 * 1024)
     # Some meeting tools put a summary block above the participants table: find the header row.
     lines = text.splitlines()
     header_index = next((i for i, line in enumerate(lines) if "email" in line.lower()), None)
@@ -285,9 +292,11 @@ def attendance_import_csv(*, session: Session, upload: UploadedFile) -> list[Att
         raise RegistrationError(
             "No column with 'email' in its name: export the participants report with emails."
         )
-    reader = csv.reader(io.StringIO("\n".join(lines[header_index:])))
-    header = [h.strip().lower() for h in next(reader)]
-    email_column = next(i for i, h in enumerate(header) if "email" in h)
+    reader = csv_rows("\n".join(lines[header_index:]), name=safe_filename(upload.name or ""))
+    header = [h.strip().lower() for h in next(reader, [])]
+    email_column = next((i for i, h in enumerate(header) if "email" in h), None)
+    if email_column is None:
+        raise RegistrationError("The row naming the columns has no 'email' column.")
     registrations = {
         r.email: r
         for r in Registration.objects.filter(session=session, status=Registration.Status.REGISTERED)
