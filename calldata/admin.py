@@ -18,6 +18,10 @@ class DatasetAdmin(admin.ModelAdmin):
     search_fields = ["original_name", "jurisdiction__name"]
     list_select_related = ["jurisdiction"]
     readonly_fields = ["report", "summary", "mapping", "headers", "preview", "source"]
+    exclude = ["file"]  # an export is read only as it came in through the checked upload
+
+    def has_add_permission(self, request) -> bool:
+        return False  # imports go through the upload page or the API
 
 
 @admin.register(DictionaryEntry)

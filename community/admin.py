@@ -77,12 +77,16 @@ class SessionAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     autocomplete_fields = ["staff_topic"]
     inlines = [PresenterInline, RegistrationInline]
-    readonly_fields = ["followup_sent_at"]
+    # Slides come in through the staff session page, where the PDF is checked.
+    readonly_fields = ["followup_sent_at", "slides_filename"]
     fieldsets = [
         (None, {"fields": ["kind", "title", "topic", "staff_topic", "description"]}),
         ("When", {"fields": ["starts_at", "time_zone", "duration", "capacity", "meeting_url"]}),
         ("Agenda", {"fields": ["agenda_sharing", "agenda_learning", "agenda_connection"]}),
-        ("After the session", {"fields": ["recording_url", "slides", "followup_sent_at"]}),
+        (
+            "After the session",
+            {"fields": ["recording_url", "slides_filename", "followup_sent_at"]},
+        ),
     ]
 
     def save_model(self, request: HttpRequest, obj: Session, form: object, change: bool) -> None:

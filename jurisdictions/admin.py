@@ -75,7 +75,13 @@ class MoUAdmin(admin.ModelAdmin):
     list_filter = ["status", "membership__cohort"]
     search_fields = ["membership__jurisdiction__name", "jurisdiction_signatory"]
     # Status changes go through the MoU pages (jurisdictions.services.mou_transition).
-    readonly_fields = ["status", "sent_at", "signed_at", "countersigned_at", "last_reminded_at"]
+    readonly_fields = [
+        "status", "sent_at", "signed_at", "countersigned_at", "last_reminded_at",
+        "signed_file_name",
+    ]  # fmt: skip
+    # The signed PDF comes in through the seat page, where its content is checked, and is
+    # served only by the permission-checked download view.
+    exclude = ["signed_file"]
     inlines = [MoUTransitionInline]
 
 
@@ -84,6 +90,12 @@ class SupportLetterAdmin(admin.ModelAdmin):
     list_display = ["signer_name", "signer_title", "jurisdiction", "dated", "membership"]
     list_filter = ["dated", "jurisdiction__state"]
     search_fields = ["signer_name", "jurisdiction__name"]
+    exclude = ["file"]  # checked on the way in by the upload pages, served by the download view
+    readonly_fields = ["file_name", "uploaded_by"]
+
+    def has_add_permission(self, request) -> bool:
+        # Letters come in through the application and seat pages, where the PDF is checked.
+        return False
 
 
 @admin.register(PointOfContactChange)
