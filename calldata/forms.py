@@ -11,6 +11,7 @@ from calldata.engine.fields import CATEGORIES, FIELD_LABELS, FLAG_SYNONYMS
 from calldata.engine.presets import presets
 from calldata.engine.tree import OUTCOMES, TreeError, validate
 from calldata.models import DictionaryEntry, OutcomeRecord
+from calldata.outcomes import outcomes_import_check
 from jurisdictions.models import Jurisdiction
 
 CATEGORY_CHOICES = list(CATEGORIES.items())
@@ -221,6 +222,10 @@ class DictionaryEntryForm(forms.ModelForm):
         from calldata.selectors import jurisdictions_with_call_types
 
         self.fields["preview_on"].queryset = jurisdictions_with_call_types()
+        self.fields["kind"].choices = [
+            (DictionaryEntry.Kind.KEYWORD, "Keyword (regular expression)"),
+            (DictionaryEntry.Kind.CODE, "Exact code"),
+        ]
 
     def clean(self) -> dict:
         data = super().clean()
@@ -496,5 +501,10 @@ class OutcomeForm(forms.ModelForm):
 class OutcomeImportForm(forms.Form):
     file = forms.FileField(
         help_text="CSV with columns date, call_type, response_min, "
-        "on_scene_min, outcome, race_ethnicity, neighbourhood"
+        "on_scene_min, outcome, race_ethnicity, neighbourhood; up to 5 MB"
     )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        outcomes_import_check(upload)
+        return upload
