@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from jurisdictions.models import (
     Agency,
@@ -23,6 +24,7 @@ class ResponseTeamInline(admin.TabularInline):
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "state", "kind", "population", "time_zone"]
     list_filter = ["kind", "state", "time_zone"]
     search_fields = ["name", "state"]
