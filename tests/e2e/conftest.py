@@ -95,37 +95,73 @@ def log_in(page):
     return do
 
 
+def add_session_cookie(context, base_url: str, user) -> None:
+    """Log a browser context in by its session cookie: faster than the form, which has its own
+    keyboard test (test_foundation_accessibility)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
+
+
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-@pytest.fixture
-def axe_check():
-    """Run axe-core (npm, installed by `make test`) on a page: no serious or critical WCAG 2.1
-    AA violation may remain. Evaluated through the DevTools protocol, so the page's CSP (which
-    forbids inline scripts) stays on."""
+def axe_source() -> str:
+    """axe-core's source, or a skip (a failure under CI=true) when npm has not installed it."""
     if not AXE.exists():
         message = f"{AXE} is missing (make test installs it with npm)"
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true and {message}")
         pytest.skip(f"NOTICE: {message}; accessibility checks skipped")
-    source = AXE.read_text()
+    return AXE.read_text()
+
+
+def axe_serious(page, source: str) -> list[dict]:
+    """The serious and critical WCAG 2.1 AA violations axe finds on the page as it is now.
+    Evaluated through the DevTools protocol, so the page's CSP (which forbids inline scripts)
+    stays on."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(source)
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def axe_lines(violations: list[dict], nodes: int = 5) -> list[str]:
+    """One readable line per violation: rule, impact, what it asks, the first few targets."""
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(_axe_node(node) for node in v["nodes"][:nodes])
+        + (f" (+{len(v['nodes']) - nodes} more)" if len(v["nodes"]) > nodes else "")
+        for v in violations
+    ]
+
+
+def _axe_node(node: dict) -> str:
+    target = " ".join(map(str, node["target"]))
+    data = next((check.get("data") for check in node.get("any", []) if check.get("data")), None)
+    if isinstance(data, dict) and {"fgColor", "bgColor", "contrastRatio"} <= set(data):
+        return f"{target} [{data['fgColor']} on {data['bgColor']}: {data['contrastRatio']}:1]"
+    return target
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core (npm, installed by `make test`) on a page: no serious or critical WCAG 2.1
+    AA violation may remain."""
+    source = axe_source()
 
     def check(page, label: str = "") -> list[dict]:
-        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.evaluate(source)
-        result = page.evaluate(
-            "async (tags) => await axe.run(document, "
-            "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-            AXE_TAGS,
-        )
-        serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        details = [
-            f"{v['id']} ({v['impact']}): {v['help']} -> "
-            + "; ".join(node["target"][0] for node in v["nodes"][:5])
-            for v in serious
-        ]
-        assert not serious, f"axe on {label or page.url}:\n" + "\n".join(details)
-        return result["violations"]
+        serious = axe_serious(page, source)
+        assert not serious, f"axe on {label or page.url}:\n" + "\n".join(axe_lines(serious))
+        return serious
 
     return check
