@@ -76,11 +76,19 @@ def dataset_inspect(*, dataset: Dataset) -> None:
     """Headers, first rows and a proposed mapping (the jurisdiction's saved one if it fits)."""
     work = _work_dir(dataset)
     try:
-        info = open_source(Path(dataset.file.path), work_dir=work)
+        # A .zip is judged by its directory listing and the first lines of its CSV; the
+        # import task unpacks it (streamed, within the caps of engine/reading.py).
+        info = open_source(Path(dataset.file.path), work_dir=work, extract=False)
         rows = preview(info)
-    except ReadError as error:
+    except Exception as error:  # a bad file is a failed dataset with a reason, never a 500
+        if not isinstance(error, ReadError):
+            logger.exception("calldata inspection of dataset %s failed", dataset.pk)
         dataset.status = Dataset.Status.FAILED
-        dataset.error = str(error)
+        dataset.error = (
+            str(error)
+            if isinstance(error, ReadError)
+            else f"The file could not be read ({type(error).__name__}: {error})."
+        )
         dataset.save(update_fields=["status", "error"])
         return
     finally:
@@ -90,7 +98,7 @@ def dataset_inspect(*, dataset: Dataset) -> None:
     dataset.source = info.describe()
     if rows:
         sample_bytes = sum(len(",".join(r)) + 1 for r in rows) / len(rows)
-        dataset.estimated_rows = int(dataset.size / max(sample_bytes, 1))
+        dataset.estimated_rows = int((info.unpacked_size or dataset.size) / max(sample_bytes, 1))
     saved = ColumnMapping.objects.filter(jurisdiction_id=dataset.jurisdiction_id).first()
     if saved and not mapping_problems(saved.mapping, info.headers):
         dataset.mapping = saved.mapping

@@ -162,7 +162,8 @@ def _clean_arrow(values: pd.Series) -> pd.Series:
         array = array.combine_chunks()
     array = pc.utf8_trim_whitespace(array)
     array = pc.if_else(pc.fill_null(pc.is_in(array, value_set=_MISSING), False), _NULL_TEXT, array)
-    return pd.Series(array.to_pandas(types_mapper=_ARROW_STRINGS.get), index=values.index)
+    cleaned = array.to_pandas(types_mapper=_ARROW_STRINGS.get)
+    return pd.Series(cleaned.array, index=values.index)  # by position, whatever the index
 
 
 def _matches(values: pd.Series, patterns: dict[str, str]) -> dict[str, np.ndarray]:

@@ -7,8 +7,8 @@ place and moves into place only when the whole import succeeded.
 The import streams: memory follows the size of a block (32 MB of CSV), not of the file.
 
 1. When the file has an incident id, a first quick pass reads that one column and keeps the
-   ids that occur more than once (an exact, compact index: Arrow strings of the ids, about
-   15 bytes a row while it is built, then only the repeated ids).
+   64-bit hashes of the ids that occur more than once (8 bytes a row while it is built, then
+   only the repeated ones).
 2. The main pass normalises block by block. Rows whose id is repeated are set aside on disk
    (Parquet, spread over buckets by a hash of the id so that each bucket fits in memory); the
    other rows are finished at once (durations, markers, local time), appended to one Parquet
@@ -48,6 +48,7 @@ from calldata.engine.scenario_table import FILENAME, ScenarioTable, ScenarioTabl
 from calldata.engine.summary import SummaryParts
 
 BUCKET_ROWS = 250_000  # set-aside rows merged at once
+ID_BLOCK_BYTES = 4 * 1024 * 1024  # blocks of the first pass, which reads one column
 
 
 class ImportCancelled(Exception):
@@ -176,26 +177,33 @@ class SetAside:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def id_hashes(ids: pd.Series) -> np.ndarray:
+    """64-bit hashes of cleaned incident ids (blank ids hash to 0 and never count)."""
+    cleaned = _clean_arrow(ids)
+    values = cleaned.to_numpy(dtype=object, na_value=None)
+    hashes = pd.util.hash_array(values, categorize=False)
+    hashes[pd.isna(values)] = 0
+    return hashes
+
+
 def repeated_ids(
     info: SourceInfo, header: str, cancelled: Callable[[], bool]
-) -> tuple[pa.Array, int]:
-    """The incident ids that occur on more than one row (cleaned as normalise cleans them),
-    and how many rows carry them."""
-    ids = []
-    for raw in read_chunks(info, columns=[header]):
+) -> tuple[np.ndarray, int]:
+    """The hashes of incident ids that occur on more than one row (cleaned as normalise
+    cleans them), sorted, and how many rows carry them. Eight bytes a row while it is built;
+    two ids that share a hash only send a few extra rows to the merge, which compares ids."""
+    parts = []
+    for raw in read_chunks(info, columns=[header], block_size=ID_BLOCK_BYTES):
         if cancelled():
             raise ImportCancelled
-        cleaned = _clean_arrow(raw[header])
-        ids.append(pa.array(cleaned.array, type=pa.string(), from_pandas=True))
-    if not ids:
-        return pa.array([], pa.string()), 0
-    counts = pc.value_counts(pa.chunked_array(ids, type=pa.string()))
-    del ids
-    repeated = pc.greater(counts.field("counts"), 1)
-    values = pc.filter(counts.field("values"), repeated)
-    values = pc.drop_null(values)
-    rows = int(pc.sum(pc.filter(counts.field("counts"), repeated)).as_py() or 0)
-    return values, rows
+        parts.append(id_hashes(raw[header]))
+    hashes = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype="uint64")
+    del parts
+    hashes = hashes[hashes != 0]
+    same = hashes[1:] == hashes[:-1]
+    repeated = np.unique(hashes[1:][same])
+    rows = int(np.isin(hashes, repeated).sum()) if len(repeated) else 0
+    return repeated, rows
 
 
 def read_parquet(directory: Path, columns: list[str] | None = None) -> pd.DataFrame:
@@ -223,7 +231,7 @@ def run_import(
     normaliser = Normaliser(mapping, tz)
     progress(0, "reading")
     id_header = normaliser.fields.get("incident_id")
-    repeated, repeated_rows = pa.array([], pa.string()), 0
+    repeated, repeated_rows = np.zeros(0, dtype="uint64"), 0
     if id_header in info.headers:
         repeated, repeated_rows = repeated_ids(info, id_header, cancelled)
     set_aside = SetAside(work_dir / "set-aside", repeated_rows) if len(repeated) else None
@@ -247,10 +255,9 @@ def run_import(
                 raise ImportCancelled
             block = normaliser.chunk(raw)
             if set_aside is not None and "incident_id" in block:
-                ids = pa.array(block["incident_id"].array, type=pa.string(), from_pandas=True)
-                aside = pc.fill_null(pc.is_in(ids, value_set=repeated), False).to_numpy(
-                    zero_copy_only=False
-                )
+                hashes = id_hashes(block["incident_id"])
+                found = np.minimum(np.searchsorted(repeated, hashes), len(repeated) - 1)
+                aside = repeated[found] == hashes
                 set_aside.add(block.loc[aside])
                 block = block.loc[~aside]
             finish_block(block)

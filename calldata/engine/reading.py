@@ -11,7 +11,6 @@ import codecs
 import csv
 import datetime as dt
 import io
-import shutil
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,9 +22,16 @@ import pyarrow.csv as pacsv
 
 from calldata.engine.fields import header_key
 
-CHUNK_BYTES = 32 * 1024 * 1024
+CHUNK_BYTES = 16 * 1024 * 1024
 XLSX_CHUNK_ROWS = 50_000
-MAX_UNZIPPED_BYTES = 8 * 1024**3
+# Limits on what a .zip (or an .xlsx, which is a zip of XML) may unpack to. A CAD export
+# compresses about 5-15 times; a zip bomb a thousand times. The ratio is only judged on
+# members big enough for it to matter.
+MAX_UNZIPPED_BYTES = 4 * 1024**3
+MAX_XLSX_UNZIPPED_BYTES = 2 * 1024**3
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 8 * 1024 * 1024
+HEAD_BYTES = 1024 * 1024  # what the upload reads of a zipped CSV for the mapping page
 
 
 # Text columns stay in Arrow memory: pandas string operations then run in Arrow's C++ kernels.
@@ -45,6 +51,7 @@ class SourceInfo:
     delimiter: str = ","
     member: str = ""  # name inside the .zip
     notes: list[str] = field(default_factory=list)
+    unpacked_size: int = 0  # the member's size, for a .zip
 
     def describe(self) -> dict:
         return {
@@ -63,7 +70,7 @@ class SourceInfo:
 def sniff_kind(head: bytes) -> str | None:
     if not head:
         return None
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a member first, or an empty zip
         return "zip"
     if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
@@ -125,8 +132,115 @@ def _unique_headers(headers: list[str]) -> list[str]:
     return result
 
 
-def open_source(path: Path, *, work_dir: Path) -> SourceInfo:
-    """Look at a stored file and say how to read it; ReadError with a clear message if not."""
+def _mb(size: int) -> str:
+    return f"{size / 1024**2:,.0f} MB" if size < 1024**3 else f"{size / 1024**3:,.1f} GB"
+
+
+def _unsafe_name(name: str) -> bool:
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":")
+
+
+def _check_ratio(info: zipfile.ZipInfo, size: int) -> None:
+    if size > RATIO_FROM_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
+        raise ReadError(
+            f"“{info.filename}” inside the archive would unpack from "
+            f"{_mb(info.compress_size)} to {_mb(size)}, more than {MAX_RATIO} times its "
+            "compressed size: that is how a zip bomb looks, so the file was not unpacked. "
+            "Zip the CSV export again with ordinary settings and upload it."
+        )
+
+
+def zip_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
+    """The one CSV or Excel file of a .zip, judged from its directory listing alone (cheap:
+    nothing is unpacked); ReadError with the reason for anything else."""
+    entries = archive.infolist()
+    for info in entries:
+        if _unsafe_name(info.filename):
+            raise ReadError(
+                f"The .zip holds an entry with an unsafe name (“{info.filename[:80]}”, which "
+                "points outside the archive's folder); the archive was not unpacked."
+            )
+    files = [
+        i
+        for i in entries
+        if not i.is_dir()
+        and not Path(i.filename).name.startswith(".")
+        and "__MACOSX" not in i.filename
+    ]
+    if len(files) != 1:
+        names = ", ".join(f"“{Path(i.filename).name[:60]}”" for i in files[:5])
+        raise ReadError(
+            f"The .zip file holds {len(files)} files{': ' + names if names else ''}; it must "
+            "hold exactly one CSV or Excel file."
+        )
+    info = files[0]
+    if info.flag_bits & 0x1:
+        raise ReadError("The file inside the .zip is password-protected; zip it without one.")
+    if Path(info.filename).suffix.lower() in {".zip", ".gz", ".7z", ".rar", ".tar", ".bz2"}:
+        raise ReadError(
+            f"The .zip holds another archive (“{Path(info.filename).name[:60]}”); put the CSV "
+            "or Excel file itself in the .zip."
+        )
+    if info.file_size > MAX_UNZIPPED_BYTES:
+        raise ReadError(
+            f"The file inside the .zip unpacks to {_mb(info.file_size)}; the limit is "
+            f"{_mb(MAX_UNZIPPED_BYTES)}."
+        )
+    _check_ratio(info, info.file_size)
+    return info
+
+
+def check_xlsx_listing(archive: zipfile.ZipFile) -> None:
+    """An .xlsx is a zip of XML parts: refuse one whose parts would inflate past the limits
+    before any XML parser sees them."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        _check_ratio(info, info.file_size)
+    if total > MAX_XLSX_UNZIPPED_BYTES:
+        raise ReadError(
+            f"The Excel workbook unpacks to {_mb(total)} of XML; the limit is "
+            f"{_mb(MAX_XLSX_UNZIPPED_BYTES)}. Export the calls as CSV (and zip it) instead."
+        )
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limit: int) -> int:
+    """Copy a member out in blocks, stopping as soon as it passes the caps (the directory
+    listing is checked first, but it is written by whoever made the file)."""
+    written = 0
+    cap = min(MAX_UNZIPPED_BYTES, limit)
+    with archive.open(info) as src, target.open("wb") as dst:
+        while block := src.read(4 * 1024 * 1024):
+            written += len(block)
+            if written > cap:
+                raise ReadError(
+                    f"The file inside the .zip unpacks to more than {_mb(cap)}; it was not "
+                    "imported."
+                )
+            _check_ratio(info, written)
+            dst.write(block)
+    return written
+
+
+def _head_sample(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None:
+    """The first lines of a zipped CSV (whole lines, at most HEAD_BYTES), for the upload."""
+    with archive.open(info) as src:
+        head = src.read(HEAD_BYTES)
+        more = bool(src.read(1))
+    if more and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]
+    target.write_bytes(head)
+
+
+def open_source(
+    path: Path, *, work_dir: Path, extract: bool = True, inside_zip: bool = False
+) -> SourceInfo:
+    """Look at a stored file and say how to read it; ReadError with a clear message if not.
+
+    A .zip is unpacked (streamed, within the caps) only with `extract`, which the import task
+    asks for; the upload reads the directory listing and the first lines of a zipped CSV.
+    """
     path = Path(path)
     if not path.exists():
         raise ReadError("The uploaded file is missing from storage.")
@@ -142,33 +256,38 @@ def open_source(path: Path, *, work_dir: Path) -> SourceInfo:
                 names = archive.namelist()
                 if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
                     kind = "xlsx"
+                    check_xlsx_listing(archive)
+                elif inside_zip:
+                    raise ReadError(
+                        "The .zip holds another .zip; put the CSV or Excel file itself in it."
+                    )
                 else:
-                    files = [
-                        i
-                        for i in archive.infolist()
-                        if not i.is_dir()
-                        and not Path(i.filename).name.startswith(".")
-                        and "__MACOSX" not in i.filename
-                    ]
-                    if len(files) != 1:
-                        raise ReadError(
-                            f"The .zip file holds {len(files)} files; it must hold exactly one "
-                            "CSV or Excel file."
-                        )
-                    info = files[0]
-                    if info.file_size > MAX_UNZIPPED_BYTES:
-                        raise ReadError("The file inside the .zip is larger than 8 GB.")
+                    info = zip_member(archive)
                     member = info.filename
                     work_dir.mkdir(parents=True, exist_ok=True)
-                    target = work_dir / ("unzipped" + Path(member).suffix.lower()[:6])
-                    with archive.open(info) as src, target.open("wb") as dst:
-                        shutil.copyfileobj(src, dst, 4 * 1024 * 1024)
+                    suffix = Path(member).suffix.lower()[:6]
+                    target = work_dir / ("unzipped" + suffix)
+                    is_xlsx = suffix in {".xlsx", ".xlsm"}
+                    if extract or is_xlsx:
+                        _unpack(archive, info, target, info.file_size)
+                    else:
+                        _head_sample(archive, info, target)
             if member:
-                inner = open_source(target, work_dir=work_dir / "inner")
+                inner = open_source(
+                    target, work_dir=work_dir / "inner", extract=extract, inside_zip=True
+                )
                 inner.member = member
+                inner.unpacked_size = info.file_size
+                if not extract and inner.kind == "csv":
+                    inner.notes.append(
+                        f"Read from the first lines of “{Path(member).name}” inside the .zip; "
+                        "the whole file is unpacked when the import runs."
+                    )
                 return inner
         except zipfile.BadZipFile as error:
             raise ReadError("The file looks like a .zip archive but is damaged.") from error
+        except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError) as error:
+            raise ReadError(f"The .zip archive cannot be unpacked ({error}).") from error
     if kind is None:
         raise ReadError(
             "The file is not a CSV, Excel (.xlsx) or .zip file: its content is binary "
@@ -215,12 +334,34 @@ def _xlsx_rows(path: Path) -> Iterator[tuple]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged workbook
-        raise ReadError("The Excel workbook is damaged or password-protected.") from error
+        raise _xlsx_error(error) from error
     try:
         sheet = workbook.worksheets[0]
-        yield from sheet.iter_rows(values_only=True)
+        rows = sheet.iter_rows(values_only=True)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:  # the sheet's XML is parsed as the rows are read
+                raise _xlsx_error(error) from error
+            yield row
     finally:
         workbook.close()
+
+
+def _xlsx_error(error: Exception) -> ReadError:
+    causes, cause = [], error
+    while cause is not None and len(causes) < 5:  # openpyxl wraps the parser's error
+        causes.append(f"{type(cause).__name__}: {cause}")
+        cause = cause.__cause__ or cause.__context__
+    text = " ".join(causes)
+    if any(w in text for w in ("Entit", "DTD", "amplification", "entity")):
+        return ReadError(
+            "The Excel workbook's XML declares entities (as in the “billion laughs” attack); "
+            "a workbook saved by Excel never does, so it was refused."
+        )
+    return ReadError("The Excel workbook is damaged or password-protected.")
 
 
 def _cell_text(value: object) -> str:
@@ -235,7 +376,9 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_chunks(info: SourceInfo, *, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
+def read_chunks(
+    info: SourceInfo, *, columns: list[str] | None = None, block_size: int | None = None
+) -> Iterator[pd.DataFrame]:
     """DataFrames of text (missing = NA) with a `_line` column: the row's line in the file."""
     if info.kind == "xlsx":
         yield from _xlsx_chunks(info, columns)
@@ -245,7 +388,7 @@ def read_chunks(info: SourceInfo, *, columns: list[str] | None = None) -> Iterat
         encoding="utf8" if info.encoding.startswith("utf-8") else info.encoding,
         column_names=info.headers,
         skip_rows=1,
-        block_size=CHUNK_BYTES,
+        block_size=block_size or CHUNK_BYTES,
     )
     bad_rows: list[int] = []
 
