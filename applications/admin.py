@@ -31,6 +31,7 @@ from applications.models import (
 )
 from applications.selectors import with_review_stats
 from applications.services import TransitionError, application_transition
+from gpl_cohort.uploads import csv_safe
 
 
 class ShortAnswerQuestionInline(admin.TabularInline):
@@ -261,7 +262,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             writer = csv.writer(_Echo())
             yield writer.writerow([title for title, _ in CSV_COLUMNS])
             for application in queryset.iterator(chunk_size=500):
-                yield writer.writerow([str(get(application)) for _, get in CSV_COLUMNS])
+                yield writer.writerow([csv_safe(str(get(application))) for _, get in CSV_COLUMNS])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="applications.csv"'

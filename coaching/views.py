@@ -17,7 +17,7 @@ from coaching import selectors, services
 from coaching.forms import CoachingLogForm, DeliverableForm, DocumentForm, ExportForm, WeekFormSet
 from coaching.models import CoachingLog, DeliverableDocument, week_start_of
 from gpl_cohort.accounts.roles import roles_of
-from gpl_cohort.uploads import private_file_response
+from gpl_cohort.uploads import csv_safe, private_file_response
 from jurisdictions.models import Jurisdiction
 
 
@@ -323,7 +323,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
                 f"{log.hours:g}", log.get_kind_display(), log.get_workstream_display(),
                 log.get_side_display(), log.author.full_name or log.author.email,
                 (log.staff_member.full_name if log.staff_member else ""),
-                _csv_safe(log.notes), _csv_safe(log.next_steps), log.pairs_with_id or "",
+                csv_safe(log.notes), csv_safe(log.next_steps), log.pairs_with_id or "",
                 "no" if log.pairs_with_id else "yes",
             ])  # fmt: skip
 
@@ -332,11 +332,6 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     response["Content-Disposition"] = f'attachment; filename="coaching-logs-{start}-{end}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _csv_safe(text: str) -> str:
-    # A cell that starts with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @login_required

@@ -19,6 +19,7 @@ from community import selectors, services
 from community.forms import AttendanceImportForm, IssueForm, MaterialsForm, ScheduleForm
 from community.models import NewsletterIssue, Registration, Session, Subscriber
 from community.services.newsletter import issue_html
+from gpl_cohort.uploads import csv_safe
 
 
 def staff_only(perm: str) -> Callable:
@@ -46,7 +47,7 @@ def _csv_response(filename: str, header: list[str], rows: Any) -> StreamingHttpR
     def lines():
         yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([csv_safe(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -374,6 +374,18 @@ def _pdf_has_active_content(file: IO[bytes], *, chunk_size: int = 1024 * 1024) -
     return False
 
 
+# A cell starting with one of these runs as a formula when the CSV is opened in a spreadsheet
+# (OWASP "CSV injection"): =cmd|' /C calc'!A0, @SUM(...), +HYPERLINK(...), -2+3+cmd|...
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """A value a spreadsheet shows as text: a formula-like string gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def private_file_response(field_file: Any, *, filename: str) -> FileResponse:
     """Serve a stored file as a download after the caller has checked permission."""
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
