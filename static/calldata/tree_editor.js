@@ -7,6 +7,7 @@
   var form = document.getElementById("tree-editor");
   var body = document.getElementById("tree-editor-body");
   if (!form || !body || !window.fetch || !window.FormData) { return; }
+  var status = document.getElementById("tree-editor-status");
   var sequence = 0;
 
   function showTestFields(fieldset) {
@@ -44,10 +45,24 @@
     }).then(function (response) {
       return response.text().then(function (html) {
         if (mine !== sequence) { return; }  // a later change is on its way
-        var activeId = document.activeElement && document.activeElement.id;
+        // What the person is typing into right now survives the replacement.
+        var active = document.activeElement;
+        var activeId = active && active.id;
+        var typing = active && active.tagName === "INPUT" && body.contains(active) &&
+          (active.type === "text" || active.type === "number") ? active : null;
+        var typed = typing && { value: typing.value, start: typing.selectionStart, end: typing.selectionEnd };
         body.innerHTML = html;
         enhance();
         focusAfter(activeId);
+        var marker = body.querySelector("[data-focus]");
+        if (typed && activeId && !(marker && marker.dataset.focus)) {
+          var again = document.getElementById(activeId);
+          if (again) {
+            again.value = typed.value;
+            try { again.setSelectionRange(typed.start, typed.end); } catch (e) { /* number inputs */ }
+          }
+        }
+        if (status) { status.textContent = op === "refresh" ? "Diagram updated." : "Tree changed; diagram updated."; }
         form.removeAttribute("aria-busy");
       });
     }).catch(function () {

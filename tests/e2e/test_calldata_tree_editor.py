@@ -35,6 +35,7 @@ def test_a_contact_builds_a_two_question_tree_and_sees_its_volumes(
     page.locator('.tree-node[data-path="root.no"]').get_by_role(
         "button", name="Ask a question here"
     ).click()
+    page.mouse.move(0, 0)  # no button left hovered (mid-transition colours) for axe below
     second = page.locator('.tree-node[data-path="root.no"]')
     expect(second.get_by_label("Question the dispatcher asks")).to_be_focused()
     second.get_by_label("Question the dispatcher asks").fill(
@@ -69,10 +70,12 @@ def test_a_contact_builds_a_two_question_tree_and_sees_its_volumes(
     swap = page.locator('.tree-node[data-path="root.no"]').get_by_role(
         "button", name="Swap Yes and No"
     )
-    swap.click()
+    swap.focus()
+    page.keyboard.press("Space")
     expect(
         page.locator('.tree-node[data-path="root.no.yes"]').get_by_label("This step")
     ).to_have_value("alternative")
+    expect(page.locator("#tree-editor-status")).to_have_text("Tree changed; diagram updated.")
     page.get_by_label("Tree name").fill("Dispatcher triage")
     page.get_by_label("What changed (optional)").fill("Two questions")
     axe_check(page, "tree editor")
