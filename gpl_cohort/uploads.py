@@ -339,6 +339,11 @@ def pdf_page_count(file: IO[bytes], *, name: str = "the PDF") -> int:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
         raise ValidationError(f"“{name}” is damaged and cannot be read as a PDF.") from error
+    except Exception as error:  # pypdf raises many more types on hostile input (fuzz-found)
+        raise ValidationError(
+            f"“{name}” uses PDF features we cannot read (such as an unusual encryption). "
+            "Print it to a plain PDF and upload that copy."
+        ) from error
     finally:
         file.seek(0)
     if pages == 0:
