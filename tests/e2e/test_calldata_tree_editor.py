@@ -96,3 +96,51 @@ def test_a_contact_builds_a_two_question_tree_and_sees_its_volumes(
     assert sum(counts) == imported_a.rows_kept and len(counts) == 3
     axe_check(page, "tree")
     screenshot(page, "saved")
+
+
+def test_the_editor_works_without_javascript(
+    imported_a,  # noqa: F811
+    contact_a,
+    password,
+    browser,
+    live_server,
+    screenshot,
+):
+    from calldata.models import DecisionTree
+
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.get_by_label("Email address").fill(contact_a.email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.goto(f"/calldata/j/{imported_a.jurisdiction_id}/trees/")
+        page.get_by_role("button", name="Start a blank tree").click()
+        page.locator('.tree-node[data-path="root"]').get_by_label(
+            "Question the dispatcher asks"
+        ).fill("Is anyone in immediate danger?")
+        page.locator('.tree-node[data-path="root.yes"]').get_by_role(
+            "button", name="Ask a question here"
+        ).click()
+        second = page.locator('.tree-node[data-path="root.yes"]')
+        expect(second.get_by_label("Question the dispatcher asks")).to_have_value("")
+        expect(
+            page.locator('.tree-node[data-path="root"]').get_by_label(
+                "Question the dispatcher asks"
+            )
+        ).to_have_value("Is anyone in immediate danger?")
+        second.get_by_label("Question the dispatcher asks").fill("Is someone injured?")
+        second.get_by_label("Answered “yes” in the data when").select_option("marker")
+        second.get_by_label("Marker").select_option("injury")
+        page.locator('.tree-node[data-path="root.yes.yes"]').get_by_label(
+            "This step"
+        ).select_option("ems")
+        page.get_by_role("button", name="Save as new version").click()
+        expect(page.get_by_test_id("leaf-volumes")).to_be_visible()
+        screenshot(page, "no-javascript")
+    finally:
+        context.close()
+    tree = DecisionTree.objects.get()
+    assert tree.nodes["yes"]["test"] == {"kind": "marker", "name": "injury"}
+    assert tree.nodes["yes"]["yes"] == {"leaf": "ems"}
