@@ -16,13 +16,12 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load  # bench/load.py: the same database, people and mix
@@ -118,23 +117,15 @@ def main() -> None:
     if os.environ.get("BENCH_CHILD"):
         measure(json.loads(os.environ["BENCH_PEOPLE"]), args.rounds, args.profile)
         return
-    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cohort_ci")
-    database_url = os.environ.get(
-        "BENCH_DATABASE_URL", urlparse(base_url)._replace(path="/cohort_bench").geturl()
-    )
-    env = load.bench_environment(database_url, Path(tempfile.gettempdir()))
-    people_file = Path(env["COHORT_VAR_DIR"]) / "cohort-bench-people.json"
-    if args.reuse and people_file.exists():
-        people = json.loads(people_file.read_text())
-    else:
-        load.prepare_database(database_url, env)
-        people = load.prepare_people(env)
-        people_file.write_text(json.dumps(people))
-    subprocess.run(
-        [sys.executable, __file__, *sys.argv[1:]],
-        env={**env, "BENCH_CHILD": "1", "BENCH_PEOPLE": json.dumps(people)},
-        check=True,
-    )
+    env, people = load.bench_database_and_people(args.reuse)
+    try:
+        subprocess.run(
+            [sys.executable, __file__, *sys.argv[1:]],
+            env={**env, "BENCH_CHILD": "1", "BENCH_PEOPLE": json.dumps(people)},
+            check=True,
+        )
+    finally:
+        shutil.rmtree(env["COHORT_VAR_DIR"], ignore_errors=True)
 
 
 if __name__ == "__main__":
