@@ -48,7 +48,7 @@ from calldata.engine.scenario_table import FILENAME, ScenarioTable, ScenarioTabl
 from calldata.engine.summary import SummaryParts
 
 BUCKET_ROWS = 250_000  # set-aside rows merged at once
-ID_BLOCK_BYTES = 4 * 1024 * 1024  # blocks of the first pass, which reads one column
+ID_BLOCK_BYTES = 2 * 1024 * 1024  # blocks of the first pass, which reads one column
 
 
 class ImportCancelled(Exception):
@@ -193,7 +193,9 @@ def repeated_ids(
     cleans them), sorted, and how many rows carry them. Eight bytes a row while it is built;
     two ids that share a hash only send a few extra rows to the merge, which compares ids."""
     parts = []
-    for raw in read_chunks(info, columns=[header], block_size=ID_BLOCK_BYTES):
+    for raw in read_chunks(
+        info, columns=[header], block_size=ID_BLOCK_BYTES, chunk_bytes=ID_BLOCK_BYTES
+    ):
         if cancelled():
             raise ImportCancelled
         parts.append(id_hashes(raw[header]))

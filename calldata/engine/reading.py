@@ -22,7 +22,10 @@ import pyarrow.csv as pacsv
 
 from calldata.engine.fields import header_key
 
-CHUNK_BYTES = 16 * 1024 * 1024
+CHUNK_BYTES = 16 * 1024 * 1024  # rows handed to normalise at once
+# Arrow's CSV reader reads up to 32 blocks ahead of the consumer: small blocks keep that
+# readahead at 64 MB whatever the file's size; they are grouped into CHUNK_BYTES frames.
+READ_BLOCK_BYTES = 2 * 1024 * 1024
 XLSX_CHUNK_ROWS = 50_000
 # Limits on what a .zip (or an .xlsx, which is a zip of XML) may unpack to. A CAD export
 # compresses about 5-15 times; a zip bomb a thousand times. The ratio is only judged on
@@ -377,7 +380,11 @@ def _cell_text(value: object) -> str:
 
 
 def read_chunks(
-    info: SourceInfo, *, columns: list[str] | None = None, block_size: int | None = None
+    info: SourceInfo,
+    *,
+    columns: list[str] | None = None,
+    block_size: int | None = None,
+    chunk_bytes: int | None = None,
 ) -> Iterator[pd.DataFrame]:
     """DataFrames of text (missing = NA) with a `_line` column: the row's line in the file."""
     if info.kind == "xlsx":
@@ -388,7 +395,7 @@ def read_chunks(
         encoding="utf8" if info.encoding.startswith("utf-8") else info.encoding,
         column_names=info.headers,
         skip_rows=1,
-        block_size=block_size or CHUNK_BYTES,
+        block_size=min(block_size or READ_BLOCK_BYTES, CHUNK_BYTES),
     )
     bad_rows: list[int] = []
 
@@ -413,8 +420,19 @@ def read_chunks(
             parse_options=parse_options,
             convert_options=convert_options,
         )
-        for batch in reader:
-            frame = batch.to_pandas(types_mapper=_ARROW_STRINGS.get)
+        group: list[pa.RecordBatch] = []
+        size = 0
+        for batch in _with_end(reader):
+            if batch is not None:
+                group.append(batch)
+                size += batch.nbytes
+                if size < (chunk_bytes or CHUNK_BYTES):
+                    continue
+            if not group:
+                break
+            table = pa.Table.from_batches(group)
+            group, size = [], 0
+            frame = table.to_pandas(types_mapper=_ARROW_STRINGS.get)
             frame["_line"] = pd.RangeIndex(line, line + len(frame))
             line += len(frame)
             frame.attrs["bad_rows"] = list(bad_rows)
@@ -424,6 +442,11 @@ def read_chunks(
         raise ReadError(
             f"The CSV file cannot be parsed near data row {line - 1}: {error}"
         ) from error
+
+
+def _with_end(reader: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch | None]:
+    yield from reader
+    yield None
 
 
 def _xlsx_chunks(info: SourceInfo, columns: list[str] | None) -> Iterator[pd.DataFrame]:

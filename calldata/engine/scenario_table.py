@@ -56,8 +56,13 @@ class ScenarioTable:
         return [c[5:] for c in self.columns if c.startswith("flag_")]
 
     def write(self, path: Path) -> None:
-        arrays = {name: pa.array(values) for name, values in self.columns.items()}
-        metadata = {"dictionaries": self.dictionaries, "days": self.days}
+        # Booleans as bytes, not Arrow's bits, so that reading them back copies nothing.
+        arrays = {
+            name: pa.array(values.view("uint8") if values.dtype == bool else values)
+            for name, values in self.columns.items()
+        }
+        booleans = [name for name, values in self.columns.items() if values.dtype == bool]
+        metadata = {"dictionaries": self.dictionaries, "days": self.days, "booleans": booleans}
         table = pa.table(arrays).replace_schema_metadata(
             {"cohort": json.dumps(metadata, ensure_ascii=False)}
         )
@@ -69,10 +74,13 @@ class ScenarioTable:
         source = pa.memory_map(str(path), "r")
         table = pa.ipc.open_file(source).read_all()
         metadata = json.loads(table.schema.metadata[b"cohort"])
-        columns = {
-            name: table.column(name).combine_chunks().to_numpy(zero_copy_only=False)
-            for name in table.column_names
-        }
+        columns = {}
+        for name in table.column_names:
+            column = table.column(name)
+            array = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+            columns[name] = array.to_numpy(zero_copy_only=False)
+        for name in metadata["booleans"]:
+            columns[name] = columns[name].view(bool)
         return cls(columns, metadata["dictionaries"], int(metadata["days"]))
 
 
