@@ -265,9 +265,11 @@ def _check_members(
             )
 
 
-def check_xlsx(file: IO[bytes], *, name: str = "the workbook") -> None:
-    """The guard every .xlsx reader runs before openpyxl: size, ratio, and no DTD."""
-    check_archive(file, name=name)
+def check_xlsx(
+    file: IO[bytes], *, name: str = "the workbook", max_total_bytes: int = ARCHIVE_MAX_TOTAL_BYTES
+) -> None:
+    """The guard every .xlsx reader runs before openpyxl: unpacked size, ratio, and no DTD."""
+    check_archive(file, name=name, max_total_bytes=max_total_bytes)
 
 
 CSV_MAX_COLUMNS = 500
