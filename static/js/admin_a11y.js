@@ -6,6 +6,18 @@
     const label = id && document.querySelector('label[for="' + id + '"]');
     return label ? label.textContent.replace(/:\s*$/, "").trim() : "";
   }
+  // A tabular inline names its columns in the table head only: "Name, row 2".
+  function columnOf(control) {
+    const cell = control.closest(".tabular td");
+    const table = cell && cell.closest("table");
+    const head = table && table.tHead && table.tHead.rows[0];
+    const th = head && head.cells[cell.cellIndex];
+    const title = th ? th.textContent.trim() : "";
+    return title ? title + ", row " + (cell.parentElement.sectionRowIndex + 1) : "";
+  }
+  function nameOf(control) {
+    return (control && (labelOf(control.id) || columnOf(control))) || "";
+  }
   function repair() {
     // Split date/time inputs are introduced by the words "Date:" and "Time:", not by labels.
     document.querySelectorAll("p.datetime").forEach(function (p) {
@@ -19,9 +31,14 @@
       });
     });
     // The autocomplete box names itself after the chosen value only: empty, it has no name.
+    document.querySelectorAll(".tabular td input:not([type=hidden]), .tabular td select, .tabular td textarea").forEach(function (control) {
+      if (!control.hasAttribute("aria-label") && !labelOf(control.id)) {
+        const name = columnOf(control);
+        if (name) { control.setAttribute("aria-label", name); }
+      }
+    });
     document.querySelectorAll(".select2").forEach(function (container) {
-      const select = container.previousElementSibling;
-      const name = select ? labelOf(select.id) : "";
+      const name = nameOf(container.previousElementSibling);
       if (!name) { return; }
       container.querySelectorAll("[role=combobox], [role=textbox]").forEach(function (box) {
         if (!box.hasAttribute("aria-label")) { box.setAttribute("aria-label", name); }
