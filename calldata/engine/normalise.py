@@ -155,13 +155,17 @@ def _clean_by_value(values: pd.Series, clean: object = _strip_missing) -> pd.Ser
     return result
 
 
+def _clean_arrow_ids(array: pa.Array) -> pa.Array:
+    array = pc.utf8_trim_whitespace(array)
+    return pc.if_else(pc.fill_null(pc.is_in(array, value_set=_MISSING), False), _NULL_TEXT, array)
+
+
 def _clean_arrow(values: pd.Series) -> pd.Series:
     """The same for many-valued text (incident ids, addresses, remarks), in Arrow kernels."""
     array = pa.array(values.array, type=pa.string(), from_pandas=True)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    array = pc.utf8_trim_whitespace(array)
-    array = pc.if_else(pc.fill_null(pc.is_in(array, value_set=_MISSING), False), _NULL_TEXT, array)
+    array = _clean_arrow_ids(array)
     cleaned = array.to_pandas(types_mapper=_ARROW_STRINGS.get)
     return pd.Series(cleaned.array, index=values.index)  # by position, whatever the index
 

@@ -7,8 +7,8 @@ place and moves into place only when the whole import succeeded.
 The import streams: memory follows the size of a block (32 MB of CSV), not of the file.
 
 1. When the file has an incident id, a first quick pass reads that one column and keeps the
-   64-bit hashes of the ids that occur more than once (8 bytes a row while it is built, then
-   only the repeated ones).
+   ids that occur more than once (the column alone, as Arrow strings, while Arrow counts them;
+   then only the repeated ids).
 2. The main pass normalises block by block. Rows whose id is repeated are set aside on disk
    (Parquet, spread over buckets by a hash of the id so that each bucket fits in memory); the
    other rows are finished at once (durations, markers, local time), appended to one Parquet
@@ -26,6 +26,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +40,7 @@ import pyarrow.parquet as pq
 from calldata.engine.mapping import mapping_problems
 from calldata.engine.normalise import (
     Normaliser,
-    _clean_arrow,
+    _clean_arrow_ids,
     _unify_categories,
     combine_duplicates,
 )
@@ -114,6 +115,10 @@ class PartitionWriter:
         self.out_dir = out_dir
         self.schema: pa.Schema | None = None
         self.writers: dict[str, pq.ParquetWriter] = {}
+        # Arrow encodes Parquet without the GIL: one block is written while the next is
+        # normalised. At most one block waits, so memory stays bounded.
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pending: Future | None = None
 
     def write(self, df: pd.DataFrame) -> None:
         months = df["year_month"].astype("category")
@@ -126,10 +131,16 @@ class PartitionWriter:
             self.schema = _writer_schema(table)
         table = _conform(table, self.schema)
         counts = np.bincount(codes, minlength=len(months.cat.categories))
+        labels = [str(label) for label in months.cat.categories]
+        if self.pending is not None:
+            self.pending.result()
+        self.pending = self.pool.submit(self._write, table, labels, counts)
+
+    def _write(self, table: pa.Table, labels: list[str], counts: np.ndarray) -> None:
         start = 0
-        for label, count in zip(months.cat.categories, counts, strict=True):
+        for label, count in zip(labels, counts, strict=True):
             if count:
-                self._writer(str(label)).write_table(table.slice(start, int(count)))
+                self._writer(label).write_table(table.slice(start, int(count)))
             start += int(count)
 
     def _writer(self, label: str) -> pq.ParquetWriter:
@@ -140,9 +151,15 @@ class PartitionWriter:
         return self.writers[label]
 
     def close(self) -> None:
-        for writer in self.writers.values():
-            writer.close()
-        self.writers = {}
+        try:
+            if self.pending is not None:
+                self.pending.result()
+        finally:
+            self.pending = None
+            self.pool.shutdown()
+            for writer in self.writers.values():
+                writer.close()
+            self.writers = {}
 
 
 class SetAside:
@@ -177,35 +194,35 @@ class SetAside:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def id_hashes(ids: pd.Series) -> np.ndarray:
-    """64-bit hashes of cleaned incident ids (blank ids hash to 0 and never count)."""
-    cleaned = _clean_arrow(ids)
-    values = cleaned.to_numpy(dtype=object, na_value=None)
-    hashes = pd.util.hash_array(values, categorize=False)
-    hashes[pd.isna(values)] = 0
-    return hashes
+def clean_ids(ids: pd.Series) -> pa.Array:
+    """Incident ids as normalise cleans them (trimmed; missing tokens blank), in Arrow."""
+    array = pa.array(ids.array, type=pa.string(), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return _clean_arrow_ids(array)
 
 
 def repeated_ids(
     info: SourceInfo, header: str, cancelled: Callable[[], bool]
-) -> tuple[np.ndarray, int]:
-    """The hashes of incident ids that occur on more than one row (cleaned as normalise
-    cleans them), sorted, and how many rows carry them. Eight bytes a row while it is built;
-    two ids that share a hash only send a few extra rows to the merge, which compares ids."""
+) -> tuple[pa.Array, int]:
+    """The incident ids that occur on more than one row, and how many rows carry them. The
+    first pass holds the id column alone (Arrow strings, ~15 bytes a row) while Arrow counts
+    the ids in C++; only the repeated ids are kept."""
     parts = []
     for raw in read_chunks(
-        info, columns=[header], block_size=ID_BLOCK_BYTES, chunk_bytes=ID_BLOCK_BYTES
+        info, columns=[header], block_size=ID_BLOCK_BYTES, chunk_bytes=ID_BLOCK_BYTES * 4
     ):
         if cancelled():
             raise ImportCancelled
-        parts.append(id_hashes(raw[header]))
-    hashes = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype="uint64")
+        parts.append(clean_ids(raw[header]))
+    if not parts:
+        return pa.array([], pa.string()), 0
+    counts = pc.value_counts(pa.chunked_array(parts, type=pa.string()))
     del parts
-    hashes = hashes[hashes != 0]
-    same = hashes[1:] == hashes[:-1]
-    repeated = np.unique(hashes[1:][same])
-    rows = int(np.isin(hashes, repeated).sum()) if len(repeated) else 0
-    return repeated, rows
+    repeated = pc.and_(pc.greater(counts.field("counts"), 1), pc.is_valid(counts.field("values")))
+    values = pc.filter(counts.field("values"), repeated)
+    rows = int(pc.sum(pc.filter(counts.field("counts"), repeated)).as_py() or 0)
+    return values, rows
 
 
 def read_parquet(directory: Path, columns: list[str] | None = None) -> pd.DataFrame:
@@ -233,7 +250,7 @@ def run_import(
     normaliser = Normaliser(mapping, tz)
     progress(0, "reading")
     id_header = normaliser.fields.get("incident_id")
-    repeated, repeated_rows = np.zeros(0, dtype="uint64"), 0
+    repeated, repeated_rows = pa.array([], pa.string()), 0
     if id_header in info.headers:
         repeated, repeated_rows = repeated_ids(info, id_header, cancelled)
     set_aside = SetAside(work_dir / "set-aside", repeated_rows) if len(repeated) else None
@@ -257,9 +274,9 @@ def run_import(
                 raise ImportCancelled
             block = normaliser.chunk(raw)
             if set_aside is not None and "incident_id" in block:
-                hashes = id_hashes(block["incident_id"])
-                found = np.minimum(np.searchsorted(repeated, hashes), len(repeated) - 1)
-                aside = repeated[found] == hashes
+                aside = pc.fill_null(
+                    pc.is_in(clean_ids(block["incident_id"]), value_set=repeated), False
+                ).to_numpy(zero_copy_only=False)
                 set_aside.add(block.loc[aside])
                 block = block.loc[~aside]
             finish_block(block)
