@@ -19,5 +19,9 @@
       { type: "bar", orientation: "h", name: "unit-hours", y: names, x: data.time_on_task.map(function (r) { return r[2]; }).reverse(), xaxis: "x2" }
     ], { grid: { rows: 1, columns: 2 }, margin: { t: 30, r: 10, b: 40, l: 260 }, height: Math.max(300, 22 * names.length + 60), legend: { orientation: "h", y: 1.08 } },
     { displaylogo: false, responsive: true });
+    CohortCharts.describe(el, "Bar charts by call type; the longest median times on scene: " +
+      CohortCharts.largest(data.time_on_task.map(function (r) { return [r[0], r[1]]; }), 3) +
+      " minutes; the most unit-hours: " +
+      CohortCharts.largest(data.time_on_task.map(function (r) { return [r[0], r[2]]; }), 3) + ".");
   }
 })();

@@ -182,8 +182,19 @@ def _audit(page, url: str, source: str, errors: list[str]) -> list[str] | None:
     if url in DRAWN:
         page.locator(DRAWN[url]).first.wait_for()
     problems = [f"{url}: JavaScript error: {error}" for error in errors]
+    problems += [f"{url}: a chart without a text alternative: {c}" for c in _unnamed_charts(page)]
     problems += [f"{url}: {line}" for line in axe_lines(axe_serious(page, source), nodes=8)]
     return problems
+
+
+def _unnamed_charts(page) -> list[str]:
+    """Plotly charts (whose SVG axe does not judge) that carry no accessible name (WCAG 1.1.1)."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll(".js-plotly-plot"))
+          .filter(el => !el.closest("[role=img][aria-label]") && !(
+            document.getElementById(el.getAttribute("aria-describedby") || "")?.textContent.trim()))
+          .map(el => el.id || el.className)"""
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
