@@ -104,8 +104,12 @@ def bench_database_and_people(reuse: bool) -> tuple[dict[str, str], dict]:
     if reuse and people_file.exists():
         return env, json.loads(people_file.read_text())
     started = time.monotonic()
-    prepare_database(database_url, env)
-    people = prepare_people(env)
+    try:
+        prepare_database(database_url, env)
+        people = prepare_people(env)
+    except BaseException:
+        shutil.rmtree(env["COHORT_VAR_DIR"], ignore_errors=True)
+        raise
     people_file.write_text(json.dumps(people))
     print(f"bench: database ready in {time.monotonic() - started:.1f}s")
     return env, people
