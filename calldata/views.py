@@ -35,7 +35,7 @@ from calldata.forms import (
 )
 from calldata.models import CallTypeMapping, Dataset, DictionaryEntry
 from calldata.outcomes import monthly_kpis
-from gpl_cohort.uploads import private_file_response
+from gpl_cohort.uploads import csv_safe, private_file_response
 from jurisdictions.models import Jurisdiction
 
 
@@ -363,7 +363,7 @@ def scenarios_csv(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
             continue
         writer.writerow(
             [
-                item.name,
+                csv_safe(item.name),
                 item.preset,
                 r["eligible_calls"],
                 r["share"],
@@ -374,7 +374,9 @@ def scenarios_csv(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
                 r["unit_hours"]["estimated"],
                 r["staffing"]["peak_teams"],
                 r["staffing"]["team_hours_per_week"],
-                "; ".join(f"{t['call_type']} ({t['count']})" for t in r["top_call_types"][:5]),
+                csv_safe(
+                    "; ".join(f"{t['call_type']} ({t['count']})" for t in r["top_call_types"][:5])
+                ),
             ]
         )
     return response

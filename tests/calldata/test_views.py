@@ -259,6 +259,16 @@ def test_scenarios_from_a_preset_are_compared_exported_and_briefed(imported_a, c
     assert "community briefing" in brief.content.decode()
 
 
+def test_the_scenarios_csv_shows_a_formula_like_name_as_text(imported_a, contact_a_client):
+    url = reverse("calldata:scenarios", args=[imported_a.jurisdiction_id])
+    contact_a_client.post(url, {"preset": "durham-heart"})
+    Scenario.objects.update(name='=HYPERLINK("http://evil.example","x")')
+    csv_text = contact_a_client.get(
+        reverse("calldata:scenarios_csv", args=[imported_a.jurisdiction_id])
+    ).content.decode()
+    assert csv_text.splitlines()[1].startswith("\"'=HYPERLINK(")
+
+
 def _criteria_form(**extra):
     data = {
         "name": "Mental health only",
