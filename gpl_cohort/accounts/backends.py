@@ -23,10 +23,13 @@ class EmailBackend(ModelBackend):
             user_id = user_model._meta.pk.to_python(user_id)
         except ValidationError:
             return None
+        # Table and column names come from the models' metadata, never from input.
+        membership_user = Membership._meta.get_field("user").column
+        pk = user_model._meta.pk.column
         users = user_model._default_manager.raw(
             f"SELECT u.*, EXISTS (SELECT 1 FROM {Membership._meta.db_table} m"  # noqa: S608
-            " WHERE m.user_id = u.id AND m.status = %s) AS _has_approved_membership"
-            f" FROM {user_model._meta.db_table} u WHERE u.id = %s",
+            f" WHERE m.{membership_user} = u.{pk} AND m.status = %s) AS _has_approved_membership"
+            f" FROM {user_model._meta.db_table} u WHERE u.{pk} = %s",
             [Membership.Status.APPROVED, user_id],
         )
         user = next(iter(users), None)
