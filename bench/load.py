@@ -283,6 +283,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn's; sync to compare")
     parser.add_argument("--reuse", action="store_true", help="keep the last run's database")
     parser.add_argument(
         "--fail-on-errors", action="store_true",
@@ -304,7 +305,8 @@ def main() -> None:
         [
             str(Path(PYTHON).with_name("gunicorn")), "gpl_cohort.wsgi:application",
             "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-            "--threads", str(args.threads), "--log-level", "warning",
+            "--worker-class", args.worker_class, "--threads", str(args.threads),
+            "--log-level", "warning",
         ],
         cwd=ROOT, env=env,
     )  # fmt: skip
@@ -341,7 +343,7 @@ def main() -> None:
     print(
         f"mix: {len(mix)} requests cycled (practitioners browse and register, contacts log "
         f"coaching, staff list views), {args.connections} connections, {args.workers} workers "
-        f"x {args.threads} threads (gunicorn.conf.py)"
+        f"x {args.threads} threads ({args.worker_class})"
     )
     print(f"throughput: {rps:.1f} requests/s (target {TARGET_RPS})")
     print(
