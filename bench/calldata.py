@@ -206,6 +206,7 @@ from calldata.engine.reading import open_source, preview
 from calldata.engine.taxonomy import Classifier
 path, out = Path(sys.argv[2]), Path(sys.argv[3])
 t0 = time.perf_counter()
+before = resource.getrusage(resource.RUSAGE_SELF)
 info = open_source(path, work_dir=out / "work")
 mapping = propose_mapping(info.headers, preview(info))
 result = run_import(path, mapping=mapping, tz="America/Chicago", out_dir=out / "parquet",
@@ -214,9 +215,11 @@ categories = Classifier().classify(list(result.call_types))
 seconds = time.perf_counter() - t0
 (out / "summary.json").write_text(json.dumps({"summary": result.summary, "report": result.report,
                                               "categories": categories}))
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+usage = resource.getrusage(resource.RUSAGE_SELF)
+peak = usage.ru_maxrss / 1024
 print(json.dumps({"import_s": seconds, "peak_rss_mb": peak, "rows": result.rows,
-                  "kept": result.summary["calls"]}))
+                  "kept": result.summary["calls"],
+                  "cpu_s": usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime}))
 """
 
 
@@ -234,9 +237,17 @@ def measure_import(csv_path: Path, work: Path) -> dict:
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
-def measure_duckdb(csv_path: Path) -> float:
+def _cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure_duckdb(csv_path: Path) -> tuple[float, float]:
     import duckdb
 
+    cpu = _cpu()
     started = time.perf_counter()
     con = duckdb.connect()
     # The file's dates are US month/day; DuckDB's sniffer guesses day/month from its sample.
@@ -244,7 +255,7 @@ def measure_duckdb(csv_path: Path) -> float:
     con.execute(query, [str(csv_path), "%m/%d/%Y %H:%M:%S"])
     con.execute('SELECT "Nature Code", count(*) FROM calls GROUP BY 1').fetchall()
     con.close()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _cpu() - cpu
 
 
 SCENARIO_SCRIPT = r"""
@@ -356,13 +367,14 @@ def main() -> None:
     print(f"file: {csv_path} ({size_mb:.0f} MB, {args.rows} rows)")
     # The machine may be shared: the figures are read against its load.
     print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
-    duckdb_s = measure_duckdb(csv_path)
-    print(f"duckdb read_csv_auto + group-by: {duckdb_s:.2f} s")
+    duckdb_s, duckdb_cpu = measure_duckdb(csv_path)
+    print(f"duckdb read_csv_auto + group-by: {duckdb_s:.2f} s ({duckdb_cpu:.1f} s of CPU)")
     work = OUT / "import"
     imported = measure_import(csv_path, work)
     print(
         f"import (parse, map, normalise, classify, Parquet + summary): "
-        f"{imported['import_s']:.2f} s, {imported['kept']} calls kept"
+        f"{imported['import_s']:.2f} s ({imported['cpu_s']:.1f} s of CPU), "
+        f"{imported['kept']} calls kept"
     )
     print(f"import peak RSS: {imported['peak_rss_mb']:.0f} MB")
     ratio = imported["import_s"] / duckdb_s
