@@ -39,7 +39,6 @@ from jurisdictions.models import Jurisdiction
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 2048 * MB
 PHASE_PROGRESS = {"reading": (2, 80), "checking": 85, "writing": 92, "summarising": 97}
 
 
@@ -52,9 +51,12 @@ def dataset_upload(*, user: Any, jurisdiction: Jurisdiction, upload: UploadedFil
 
     A file we cannot read is still kept, and the dataset says why it failed.
     """
-    if upload.size > MAX_UPLOAD_BYTES:
+    # The same bound as the request-size guard in front of /calldata/ (REQUEST_SIZE_CALLDATA_LIMIT),
+    # so an upload the middleware lets through is never refused here for its size, and vice versa.
+    max_bytes = settings.REQUEST_SIZE_LIMITS["/calldata/"]
+    if upload.size > max_bytes:
         raise ValidationError(
-            f"The file is {upload.size / MB:.0f} MB; the limit is {MAX_UPLOAD_BYTES / MB:.0f} MB."
+            f"The file is {upload.size / MB:.0f} MB; the limit is {max_bytes / MB:.0f} MB."
             " Compress it as .zip and upload that."
         )
     kind = sniff_kind(upload) or "bin"
