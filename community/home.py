@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
 
-from community.selectors import sessions_upcoming
+from community import page_cache
 from gpl_cohort.accounts.roles import Roles
 from gpl_cohort.home import Panel
 
@@ -13,7 +14,7 @@ def panels(request: HttpRequest, roles: Roles) -> list[Panel]:
     return [
         Panel(
             template="community/_home_sessions.html",
-            context={"sessions": list(sessions_upcoming(limit=5))},
+            context={"sessions": page_cache.upcoming(timezone.now(), limit=5)},
             order=20,
         )
     ]

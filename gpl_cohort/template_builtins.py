@@ -69,3 +69,35 @@ class CachedURLNode(URLNode):
 def cached_url(parser: template.base.Parser, token: template.base.Token) -> CachedURLNode:
     node = url(parser, token)
     return CachedURLNode(node.view_name, node.args, node.kwargs, node.asvar)
+
+
+class RememberedNode(template.Node):
+    """`{% remember a b c %}…{% endremember %}`: the block's output is kept per process for
+    the values of a, b, c. Only for blocks whose output depends on nothing else (the
+    navigation: the person's roles, the current page's name and the URLs of the site)."""
+
+    def __init__(self, nodelist: template.NodeList, parts: list[template.base.FilterExpression]):
+        self.nodelist = nodelist
+        self.parts = parts
+        self.cache: dict[tuple[Any, ...], str] = {}
+
+    def render(self, context: template.Context) -> str:
+        values = [part.resolve(context) for part in self.parts]
+        key = (*values, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+        found = self.cache.get(key)
+        if found is None:
+            found = self.nodelist.render(context)
+            if len(self.cache) >= _CACHE_LIMIT:
+                self.cache.clear()
+            self.cache[key] = found
+        return found
+
+
+@register.tag(name="remember")
+def remember(parser: template.base.Parser, token: template.base.Token) -> RememberedNode:
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("{% remember %} needs the values its output depends on")
+    nodelist = parser.parse(("endremember",))
+    parser.delete_first_token()
+    return RememberedNode(nodelist, [parser.compile_filter(bit) for bit in bits])
