@@ -34,6 +34,10 @@ NAIVE_FORMATS = [
 ]  # fmt: skip
 OFFSET_FORMATS = ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]
 COMPACT = re.compile(r"^\d{14}([A-Z]{2})?$")
+# Compiled once: the sample of every column of every block is tested against them.
+ENDS_WITH_OFFSET = re.compile(r"([+-]\d{2}:?\d{2}|Z)$")
+UTC_OFFSET = re.compile(r"([+-]\d{2}:?\d{2})$")
+EXCEL_SERIAL = re.compile(r"\d{5}(\.\d+)?")
 SAMPLE = 2000
 
 
@@ -125,7 +129,7 @@ def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Ser
         values = pc.utf8_trim_whitespace(values)
     cols = _Columns(values)
     sample = [s for s in _sample(values) if s]
-    if sample and any(re.search(r"([+-]\d{2}:?\d{2}|Z)$", s) for s in sample):
+    if sample and any(ENDS_WITH_OFFSET.search(s) for s in sample):
         for fmt in OFFSET_FORMATS:
             if not len(cols.todo):
                 break
@@ -133,7 +137,7 @@ def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Ser
             if got.any():
                 stats.formats[fmt.replace("%z", "±hh:mm")] = int(got.sum())
                 cols.done(got)
-        offsets = {m.group(1) for s in sample if (m := re.search(r"([+-]\d{2}:?\d{2})$", s))}
+        offsets = {m.group(1) for s in sample if (m := UTC_OFFSET.search(s))}
         stats.offsets = sorted(offsets)
     if sample and any(COMPACT.match(s) for s in sample) and len(cols.todo):
         left = cols.pending()
@@ -152,7 +156,7 @@ def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Ser
             )
             stats.formats["YYYYMMDDhhmmss+zone"] = int(got.sum())
             cols.done(got)
-    if sample and any(re.fullmatch(r"\d{5}(\.\d+)?", s) for s in sample) and len(cols.todo):
+    if sample and any(EXCEL_SERIAL.fullmatch(s) for s in sample) and len(cols.todo):
         numbers = pd.to_numeric(
             pd.Series(cols.pending().to_pylist(), dtype="object"), errors="coerce"
         )
@@ -275,4 +279,6 @@ def parse_timestamps(
     if clock is not None:
         naive = naive.dt.normalize() + parse_clock(clock)
     local = localise(naive, tz, hint, stats)
+    if local.dtype == aware.dtype and not aware.notna().any():
+        return local  # no value carried an offset (the usual case): nothing to combine
     return aware.where(aware.notna(), local)
