@@ -23,6 +23,9 @@ def panels(request: HttpRequest, roles: Roles) -> list[Panel]:
         ]
     if not roles.is_authenticated:
         return []
+    # The session's user comes with this answer (accounts.backends); most people have none.
+    if not getattr(request.user, "_has_application_contact", True):
+        return []
     applications = list(applications_of_user(request.user))
     if not applications:
         return []

@@ -71,17 +71,20 @@ def sessions(request: HttpRequest) -> HttpResponse:
         counts = live[row["pk"]]
         mine = {"status": counts["mine"]} if counts["mine"] else None
         rows.append(({**row, **counts}, mine))
-    membership = getattr(request.user, "community_membership", None)
     return render(
         request,
         "community/sessions.html",
-        {
-            "rows": rows,
-            "feed_url": request.build_absolute_uri(f"/community/feed/{membership.feed_token}.ics")
-            if membership
-            else "",
-        },
+        {"rows": rows, "feed_url": _feed_url(request)},
     )
+
+
+def _feed_url(request: HttpRequest) -> str:
+    # The session's user comes with their feed token (accounts.backends); others are asked.
+    token = getattr(request.user, "_community_feed_token", False)
+    if token is False:
+        membership = getattr(request.user, "community_membership", None)
+        token = membership.feed_token if membership else None
+    return request.build_absolute_uri(f"/community/feed/{token}.ics") if token else ""
 
 
 @login_required
@@ -139,6 +142,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     registration = selectors.registration_of(user=request.user, session=session)
     if registration is None:
         raise Http404("You have no registration for this session.")
+    registration.session = session  # the service starts from it; no second query for it
     services.registration_cancel(registration=registration)
     messages.success(request, "Your registration is cancelled.")
     return redirect("community:session_detail", pk=pk)

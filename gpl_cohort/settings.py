@@ -95,7 +95,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "gpl_cohort.middleware.CSPMiddleware",  # django-csp's, its usual header built once
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
     "gpl_cohort.accounts.middleware.UserTimezoneMiddleware",

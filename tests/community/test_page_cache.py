@@ -165,3 +165,13 @@ def test_the_session_pages_cost_two_queries_once_cached(
         client.get("/community/sessions/")
     with django_assert_max_num_queries(3):  # session user, seats and mine
         client.get(f"/community/sessions/{session.pk}/")
+
+
+def test_each_member_sees_only_their_own_calendar_feed_address(practitioner, member_b):
+    SessionFactory()
+    page_a = _client(practitioner).get("/community/sessions/").content.decode()
+    page_b = _client(member_b).get("/community/sessions/").content.decode()
+    token_a = practitioner.community_membership.feed_token
+    token_b = member_b.community_membership.feed_token
+    assert f"/community/feed/{token_a}.ics" in page_a and token_b not in page_a
+    assert f"/community/feed/{token_b}.ics" in page_b and token_a not in page_b
