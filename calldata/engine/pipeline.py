@@ -23,9 +23,7 @@ The import streams: memory follows the size of a block (32 MB of CSV), not of th
 
 from __future__ import annotations
 
-import queue
 import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -227,58 +225,6 @@ def repeated_ids(
     return values, rows
 
 
-_END = object()
-
-
-def prefetch(items: Iterator, *, depth: int = 1) -> Iterator:
-    """`items`, produced by a background thread up to `depth` ahead of the consumer.
-
-    The import's two halves, reading + normalising a block and finishing + writing the
-    previous one, spend much of their time in Arrow and numpy kernels that release the GIL, so
-    on two cores they overlap. An exception in the producer is raised in the consumer; when the
-    consumer stops early (cancelled, an error), the producer stops at its next item.
-    """
-    slots: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        slots.put((item, None), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            slots.put((_END, None))
-        except BaseException as error:  # handed to the consumer, which raises it
-            slots.put((_END, error))
-
-    thread = threading.Thread(target=produce, name="calldata-prefetch", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item, error = slots.get()
-            if error is not None:
-                raise error
-            if item is _END:
-                return
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():
-            try:
-                slots.get(timeout=0.1)
-            except queue.Empty:
-                continue
-        thread.join()
-        close = getattr(items, "close", None)
-        if close is not None:
-            close()
-
-
 def read_parquet(directory: Path, columns: list[str] | None = None) -> pd.DataFrame:
     dataset = pads.dataset(directory, format="parquet", partitioning="hive")
     if columns is not None:
@@ -322,14 +268,11 @@ def run_import(
         table.add(block)
         writer.write(block)
 
-    def normalised() -> Iterator[tuple[pd.DataFrame, int]]:
-        for raw in read_chunks(info, columns=normaliser.columns):
-            yield normaliser.chunk(raw), normaliser.rows_read
-
     try:
-        for block, rows_read in prefetch(normalised()):
+        for raw in read_chunks(info, columns=normaliser.columns):
             if cancelled():
                 raise ImportCancelled
+            block = normaliser.chunk(raw)
             if set_aside is not None and "incident_id" in block:
                 aside = pc.fill_null(
                     pc.is_in(clean_ids(block["incident_id"]), value_set=repeated), False
@@ -337,7 +280,7 @@ def run_import(
                 set_aside.add(block.loc[aside])
                 block = block.loc[~aside]
             finish_block(block)
-            progress(rows_read, "reading")
+            progress(normaliser.rows_read, "reading")
         if cancelled():
             raise ImportCancelled
         progress(normaliser.rows_read, "checking")

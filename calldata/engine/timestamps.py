@@ -16,6 +16,7 @@ changed would have shown it). Both are counted.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +40,7 @@ ENDS_WITH_OFFSET = re.compile(r"([+-]\d{2}:?\d{2}|Z)$")
 UTC_OFFSET = re.compile(r"([+-]\d{2}:?\d{2})$")
 EXCEL_SERIAL = re.compile(r"\d{5}(\.\d+)?")
 SAMPLE = 2000
+MAX_HOUR_SPAN = 200_000  # hours (23 years) a block's offsets are looked up for at once
 
 
 @dataclass
@@ -65,6 +67,13 @@ def _sample(values: pa.Array) -> list[str]:
         return valid.to_pylist()
     step = max(len(valid) // SAMPLE, 1)
     return valid.take(pa.array(np.arange(0, len(valid), step)[:SAMPLE])).to_pylist()
+
+
+def _any_in_sample(sample: list[str], candidates: pa.Array, test: Callable) -> bool:
+    """Whether `test` holds for a sample value. `candidates` (an Arrow kernel's answer for every
+    value at once) rules out the values that cannot match, so few reach the Python regex."""
+    picked = np.flatnonzero(pc.fill_null(candidates, False).to_numpy(zero_copy_only=False))
+    return any(test(sample[i]) for i in picked)
 
 
 def _strptime(values: pa.Array, fmt: str) -> pa.Array:
@@ -129,7 +138,9 @@ def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Ser
         values = pc.utf8_trim_whitespace(values)
     cols = _Columns(values)
     sample = [s for s in _sample(values) if s]
-    if sample and any(ENDS_WITH_OFFSET.search(s) for s in sample):
+    probe = pa.array(sample, pa.string())
+    could_have_offset = pc.match_substring_regex(probe, "[+Z-]")  # the pattern needs one
+    if sample and _any_in_sample(sample, could_have_offset, ENDS_WITH_OFFSET.search):
         for fmt in OFFSET_FORMATS:
             if not len(cols.todo):
                 break
@@ -139,7 +150,9 @@ def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Ser
                 cols.done(got)
         offsets = {m.group(1) for s in sample if (m := UTC_OFFSET.search(s))}
         stats.offsets = sorted(offsets)
-    if sample and any(COMPACT.match(s) for s in sample) and len(cols.todo):
+    lengths = pc.utf8_length(probe)
+    could_be_compact = pc.and_(pc.greater_equal(lengths, 14), pc.less_equal(lengths, 17))
+    if sample and _any_in_sample(sample, could_be_compact, COMPACT.match) and len(cols.todo):
         left = cols.pending()
         matches = pc.fill_null(pc.match_substring_regex(left, r"^\d{14}([A-Z]{2})?$"), False)
         parsed = pc.if_else(
@@ -156,7 +169,12 @@ def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Ser
             )
             stats.formats["YYYYMMDDhhmmss+zone"] = int(got.sum())
             cols.done(got)
-    if sample and any(EXCEL_SERIAL.fullmatch(s) for s in sample) and len(cols.todo):
+    could_be_serial = pc.invert(pc.match_substring_regex(probe, "[ :/-]"))
+    if (
+        sample
+        and _any_in_sample(sample, could_be_serial, EXCEL_SERIAL.fullmatch)
+        and len(cols.todo)
+    ):
         numbers = pd.to_numeric(
             pd.Series(cols.pending().to_pylist(), dtype="object"), errors="coerce"
         )
@@ -166,7 +184,6 @@ def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Ser
             cols.naive[cols.todo[ok]] = days.astype("datetime64[s]").astype("int64").to_numpy()
             stats.formats["Excel serial date"] = int(ok.sum())
             cols.done(ok)
-    probe = pa.array(sample, pa.string())
     for fmt in NAIVE_FORMATS:
         if not len(cols.todo):
             break
@@ -238,7 +255,14 @@ def localise(naive: pd.Series, tz: str, hint: pd.Series, stats: ParseStats) -> p
     seconds = naive.to_numpy(dtype="datetime64[s]").astype("int64")
     valid = naive.notna().to_numpy()
     hours = np.where(valid, seconds // 3600, 0)
-    codes, unique_hours = pd.factorize(hours)
+    first, last = int(hours[valid].min()), int(hours[valid].max())
+    if last - first < MAX_HOUR_SPAN:
+        # Every hour from the block's first to its last: a subtraction instead of a hash of
+        # each row's hour (a block of a time-ordered export spans a few days).
+        unique_hours = np.arange(first, last + 1, dtype="int64")
+        codes = np.where(valid, hours - first, 0)
+    else:
+        codes, unique_hours = pd.factorize(hours)
     buckets = pd.Series((unique_hours * 3600).astype("datetime64[s]"))
     strict = buckets.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
     resolved = buckets.dt.tz_localize(
@@ -251,8 +275,10 @@ def localise(naive: pd.Series, tz: str, hint: pd.Series, stats: ParseStats) -> p
     offset = utc_buckets.astype("int64") - unique_hours * 3600
     ambiguous = (strict.isna() & kept.notna()).to_numpy()
     skipped = kept.isna().to_numpy()
-    stats.ambiguous += int(ambiguous[codes][valid].sum())
-    stats.nonexistent += int(skipped[codes][valid].sum())
+    if ambiguous.any():
+        stats.ambiguous += int(ambiguous[codes[valid]].sum())
+    if skipped.any():
+        stats.nonexistent += int(skipped[codes[valid]].sum())
     utc = (seconds + offset[codes]).view("datetime64[s]")
     result = pd.Series(utc, index=naive.index).dt.tz_localize("UTC")
     return result.where(valid)
