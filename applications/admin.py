@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from applications import workflow
 from applications.models import (
@@ -204,6 +206,16 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
         return with_review_stats(super().get_queryset(request))
+
+    def action_checkbox(self, obj: Application) -> str:
+        # Django's markup, written directly: its CheckboxInput renders a template per row,
+        # a tenth of this list's CPU at a hundred rows.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     @admin.display(description="Jurisdiction", ordering="jurisdiction__name")
     def jurisdiction_name(self, obj: Application) -> str:
