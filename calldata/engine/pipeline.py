@@ -44,12 +44,17 @@ from calldata.engine.normalise import (
     _unify_categories,
     combine_duplicates,
 )
-from calldata.engine.reading import ReadError, SourceInfo, open_source, read_chunks
+from calldata.engine.reading import (
+    ReadError,
+    SourceInfo,
+    open_source,
+    read_chunks,
+    read_column,
+)
 from calldata.engine.scenario_table import FILENAME, ScenarioTable, ScenarioTableBuilder
 from calldata.engine.summary import SummaryParts
 
 BUCKET_ROWS = 250_000  # set-aside rows merged at once
-ID_BLOCK_BYTES = 2 * 1024 * 1024  # blocks of the first pass, which reads one column
 
 
 class ImportCancelled(Exception):
@@ -206,19 +211,17 @@ def repeated_ids(
     info: SourceInfo, header: str, cancelled: Callable[[], bool]
 ) -> tuple[pa.Array, int]:
     """The incident ids that occur on more than one row, and how many rows carry them. The
-    first pass holds the id column alone (Arrow strings, ~15 bytes a row) while Arrow counts
-    the ids in C++; only the repeated ids are kept."""
-    parts = []
-    for raw in read_chunks(
-        info, columns=[header], block_size=ID_BLOCK_BYTES, chunk_bytes=ID_BLOCK_BYTES * 4
-    ):
-        if cancelled():
-            raise ImportCancelled
-        parts.append(clean_ids(raw[header]))
-    if not parts:
+    first pass holds the id column alone (Arrow strings, ~15 bytes a row, read by Arrow's
+    multi-threaded reader) while Arrow counts the ids in C++; only the repeated ids are kept."""
+    if cancelled():
+        raise ImportCancelled
+    column = read_column(info, header)
+    if cancelled():
+        raise ImportCancelled
+    if not len(column):
         return pa.array([], pa.string()), 0
-    counts = pc.value_counts(pa.chunked_array(parts, type=pa.string()))
-    del parts
+    counts = pc.value_counts(_clean_arrow_ids(column.combine_chunks()))
+    del column
     repeated = pc.and_(pc.greater(counts.field("counts"), 1), pc.is_valid(counts.field("values")))
     values = pc.filter(counts.field("values"), repeated)
     rows = int(pc.sum(pc.filter(counts.field("counts"), repeated)).as_py() or 0)

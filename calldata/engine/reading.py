@@ -382,6 +382,62 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _csv_options(
+    info: SourceInfo, columns: list[str] | None, block_size: int, bad_rows: list[int]
+) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
+    """How Arrow reads this file: every column as text, lines with the wrong number of fields
+    skipped (their numbers kept in `bad_rows`)."""
+    read_options = pacsv.ReadOptions(
+        encoding="utf8" if info.encoding.startswith("utf-8") else info.encoding,
+        column_names=info.headers,
+        skip_rows=1,
+        block_size=min(block_size, CHUNK_BYTES),
+    )
+
+    def invalid(row: pacsv.InvalidRow) -> str:
+        bad_rows.append(row.number or 0)
+        return "skip"
+
+    parse_options = pacsv.ParseOptions(
+        delimiter=info.delimiter, newlines_in_values=True, invalid_row_handler=invalid
+    )
+    convert_options = pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in info.headers},
+        include_columns=columns or info.headers,
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    return read_options, parse_options, convert_options
+
+
+def read_column(info: SourceInfo, header: str) -> pa.ChunkedArray:
+    """One column of the whole file as Arrow strings (the first pass of the import). Arrow's
+    multi-threaded reader parses the blocks of a CSV in parallel and keeps only this column; a
+    file it cannot parse is read block by block instead, which says near which row it fails."""
+    if info.kind == "csv":
+        read_options, parse_options, convert_options = _csv_options(
+            info, [header], READ_BLOCK_BYTES, []
+        )
+        try:
+            table = pacsv.read_csv(
+                info.path,
+                read_options=read_options,
+                parse_options=parse_options,
+                convert_options=convert_options,
+            )
+            return table.column(header)
+        except pa.ArrowInvalid:
+            pass
+    parts = [
+        pa.array(frame[header].array, type=pa.string(), from_pandas=True)
+        for frame in read_chunks(info, columns=[header])
+    ]
+    return pa.chunked_array(
+        [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])],
+        type=pa.string(),
+    )
+
+
 def read_chunks(
     info: SourceInfo,
     *,
@@ -393,27 +449,9 @@ def read_chunks(
     if info.kind == "xlsx":
         yield from _xlsx_chunks(info, columns)
         return
-    wanted = columns or info.headers
-    read_options = pacsv.ReadOptions(
-        encoding="utf8" if info.encoding.startswith("utf-8") else info.encoding,
-        column_names=info.headers,
-        skip_rows=1,
-        block_size=min(block_size or READ_BLOCK_BYTES, CHUNK_BYTES),
-    )
     bad_rows: list[int] = []
-
-    def invalid(row: pacsv.InvalidRow) -> str:
-        bad_rows.append(row.number or 0)
-        return "skip"
-
-    parse_options = pacsv.ParseOptions(
-        delimiter=info.delimiter, newlines_in_values=True, invalid_row_handler=invalid
-    )
-    convert_options = pacsv.ConvertOptions(
-        column_types={c: pa.string() for c in info.headers},
-        include_columns=wanted,
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
+    read_options, parse_options, convert_options = _csv_options(
+        info, columns, block_size or READ_BLOCK_BYTES, bad_rows
     )
     line = 2
     try:
