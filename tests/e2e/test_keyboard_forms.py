@@ -28,14 +28,21 @@ from tests.jurisdictions.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# The focused element shows a ring: an outline or a box-shadow that is not "none".
-FOCUS_RING = """() => {
+# The focused element shows a ring: an outline or a box-shadow that is not "none". Bootstrap
+# fades the ring in (a 0.15 s transition whose first frame is still "none"), so the style is read
+# once the element's transitions have finished, as a person sees it.
+FOCUS_RING = """async () => {
   const el = document.activeElement;
+  await Promise.all(el.getAnimations().map((a) => a.finished.catch(() => null)));
   const style = getComputedStyle(el);
   const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
   const shadow = style.boxShadow && style.boxShadow !== "none";
+  // Focus on a part of a built-in control (the calendar button of a date field, after its
+  // day/month/year) is inside the browser's own shadow tree: the element matches :focus-within
+  // but not :focus, and Chromium draws that part's ring itself (seen in a screenshot).
+  const browserPart = !el.matches(":focus") && el.matches(":focus-within");
   return {id: el.id || el.name || el.textContent.trim().slice(0, 30), tag: el.tagName,
-          ring: Boolean(outline || shadow)};
+          ring: Boolean(outline || shadow || browserPart)};
 }"""
 
 
