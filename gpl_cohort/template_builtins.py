@@ -82,15 +82,54 @@ class RememberedNode(template.Node):
         self.cache: dict[tuple[Any, ...], str] = {}
 
     def render(self, context: template.Context) -> str:
-        values = [part.resolve(context) for part in self.parts]
-        key = (*values, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-        found = self.cache.get(key)
-        if found is None:
-            found = self.nodelist.render(context)
-            if len(self.cache) >= _CACHE_LIMIT:
-                self.cache.clear()
-            self.cache[key] = found
+        # A permission named in the key is asked once, not again by the block on a miss.
+        with context.push(perms=_PermsAskedOnce(context.get("perms"))):
+            values = [part.resolve(context) for part in self.parts]
+            key = (*values, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+            found = self.cache.get(key)
+            if found is None:
+                found = self.nodelist.render(context)
+                if len(self.cache) >= _CACHE_LIMIT:
+                    self.cache.clear()
+                self.cache[key] = found
         return found
+
+
+class _PermsAskedOnce:
+    """`perms` in a template, remembering each answer for the rest of the block."""
+
+    def __init__(self, perms: Any) -> None:
+        self.perms = perms
+        self.answers: dict[tuple[str, str], bool] = {}
+
+    def __getitem__(self, app_label: str) -> Any:
+        return _AppPermsAskedOnce(self, app_label)
+
+    def __contains__(self, perm_name: str) -> bool:
+        app_label, _, name = perm_name.partition(".")
+        return self[app_label][name]
+
+    def __bool__(self) -> bool:
+        return bool(self.perms)
+
+
+class _AppPermsAskedOnce:
+    def __init__(self, owner: _PermsAskedOnce, app_label: str) -> None:
+        self.owner = owner
+        self.app_label = app_label
+
+    def __getitem__(self, name: str) -> bool:
+        key = (self.app_label, name)
+        if key not in self.owner.answers:
+            perms = self.owner.perms
+            self.owner.answers[key] = bool(perms and perms[self.app_label][name])
+        return self.owner.answers[key]
+
+    def __contains__(self, name: str) -> bool:
+        return self[name]
+
+    def __bool__(self) -> bool:
+        return bool(self.owner.perms and self.owner.perms[self.app_label])
 
 
 @register.tag(name="remember")

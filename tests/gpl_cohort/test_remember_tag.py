@@ -34,3 +34,18 @@ def test_remember_keeps_one_output_per_value_and_needs_a_value():
     assert template.render(Context({"who": "a", "other": 3})) == "a 1"
     with pytest.raises(TemplateSyntaxError):
         Template("{% remember %}x{% endremember %}")
+
+
+def test_a_permission_named_in_the_key_is_asked_once_per_rendering():
+    asked = []
+
+    class Perms:
+        def __getitem__(self, app_label):
+            return {"view_resource": asked.append(app_label) or True}
+
+    template = Template(
+        "{% remember perms.jurisdictions.view_resource %}"
+        "{% if perms.jurisdictions.view_resource %}resources{% endif %}{% endremember %}"
+    )
+    assert template.render(Context({"perms": Perms()})) == "resources"
+    assert asked == ["jurisdictions"]
