@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from coaching.models import CoachingLog, CoachingSettings, Deliverable, Workstream, week_start_of
@@ -35,6 +35,59 @@ def deliverables_visible_to(user: Any) -> QuerySet[Deliverable]:
     return scoped_to_jurisdiction(
         Deliverable.objects.select_related("jurisdiction", "owner", "updated_by"), user
     )
+
+
+# The week grid lists each day's entries under the day; a day holding more (an import, a
+# script posting through the API) shows the first ones and links to the rest, so the page costs
+# one week of rows however much was logged.
+WEEK_ENTRIES_PER_DAY = 8
+
+
+@dataclass
+class DayEntries:
+    """The first entries of a day (oldest first), and how many there are in all."""
+
+    entries: list[CoachingLog] = field(default_factory=list)
+    count: int = 0
+    minutes: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.entries)
+
+    @property
+    def more_minutes(self) -> int:
+        return self.minutes - sum(log.duration_minutes for log in self.entries)
+
+
+def week_entries(
+    user: Any,
+    *,
+    jurisdiction: Jurisdiction,
+    days: list[dt.date],
+    per_day: int = WEEK_ENTRIES_PER_DAY,
+) -> dict[dt.date, DayEntries]:
+    """Each day's first `per_day` entries with the day's count and minutes, in one query."""
+    by_day = {day: DayEntries() for day in days}
+    day = {"partition_by": [F("date")]}
+    first = (
+        logs_visible_to(user)
+        .select_related(None)
+        .filter(jurisdiction=jurisdiction, date__gte=days[0], date__lte=days[-1])
+        .annotate(
+            rank=Window(RowNumber(), **day, order_by=[F("created_at").asc(), F("pk").asc()]),
+            day_count=Window(Count("pk"), **day),
+            day_minutes=Window(Sum("duration_minutes"), **day),
+        )
+        .filter(rank__lte=per_day)
+        .only("pk", "date", "author_id", "duration_minutes", "kind", "pairs_with_id", "created_at")
+        .order_by("date", "created_at", "pk")
+    )
+    for log in first:
+        entries = by_day[log.date]
+        entries.entries.append(log)
+        entries.count, entries.minutes = log.day_count, log.day_minutes
+    return by_day
 
 
 def coaching_jurisdiction_for(user: Any, jurisdiction_id: int | str | None) -> Jurisdiction | None:

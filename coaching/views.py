@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coaching import selectors, services
 from coaching.forms import CoachingLogForm, DeliverableForm, DocumentForm, ExportForm, WeekFormSet
-from coaching.models import CoachingLog, DeliverableDocument, week_start_of
+from coaching.models import DeliverableDocument, week_start_of
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.uploads import csv_safe, private_file_response
 from jurisdictions.models import Jurisdiction
@@ -124,16 +124,13 @@ def week(request: HttpRequest) -> HttpResponse:
             return redirect(_week_url(request, jurisdiction, monday))
     else:
         formset = WeekFormSet(initial=initial)
-    logs = (
-        selectors.logs_visible_to(request.user)
-        .filter(jurisdiction=jurisdiction, date__gte=days[0], date__lte=days[-1])
-        .order_by("date", "created_at")
-    )
-    by_day: dict[dt.date, list[tuple[CoachingLog, bool]]] = {day: [] for day in days}
+    by_day = selectors.week_entries(request.user, jurisdiction=jurisdiction, days=days)
     window = services.edit_window()
-    for log in logs:
-        editable = services.log_is_editable(log=log, user=request.user, window=window)
-        by_day[log.date].append((log, editable))
+    editable = {
+        log.pk: services.log_is_editable(log=log, user=request.user, window=window)
+        for logged in by_day.values()
+        for log in logged.entries
+    }
     return render(
         request,
         "coaching/week.html",
@@ -141,7 +138,13 @@ def week(request: HttpRequest) -> HttpResponse:
             "jurisdiction": jurisdiction,
             "formset": formset,
             "rows": [
-                (day, form, by_day[day], day > today)
+                (
+                    day,
+                    form,
+                    [(log, editable[log.pk]) for log in by_day[day].entries],
+                    by_day[day],
+                    day > today,
+                )
                 for day, form in zip(days, formset.forms, strict=True)
             ],
             "monday": monday,

@@ -388,3 +388,48 @@ def test_the_coaching_pages_use_few_queries_however_many_entries(
     ):
         with django_assert_max_num_queries(14):
             assert contact_a_client.get(url).status_code == 200
+
+
+def test_a_day_with_many_entries_shows_the_first_ones_and_links_to_the_rest(
+    contact_a_client, contact_a, jurisdiction_a, jurisdiction_b
+):
+    from coaching.selectors import WEEK_ENTRIES_PER_DAY
+
+    for minutes in [30] * WEEK_ENTRIES_PER_DAY + [60, 90]:
+        CoachingLogFactory(
+            jurisdiction=jurisdiction_a, author=contact_a, date=dt.date(2021, 10, 12),
+            duration_minutes=minutes,
+        )  # fmt: skip
+    CoachingLogFactory(jurisdiction=jurisdiction_a, author=contact_a, date=dt.date(2021, 10, 13))
+    CoachingLogFactory(jurisdiction=jurisdiction_b, date=dt.date(2021, 10, 12))
+    page = contact_a_client.get(reverse("coaching:week")).content.decode()
+    assert page.count("0.5 h · 1:1 coaching") == WEEK_ENTRIES_PER_DAY
+    assert "1.5 h · 1:1 coaching" not in page
+    assert page.count("1 h · 1:1 coaching") == 1  # Wednesday's, not Tuesday's third hour
+    assert "2 more entries (2.5 h)" in page
+    assert "?start=2021-10-12&amp;end=2021-10-12" in page
+    assert page.count("more entr") == 1
+
+
+def test_the_week_grid_costs_the_same_however_many_entries_a_day_holds(
+    contact_a_client, contact_a, jurisdiction_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def measure():
+        with CaptureQueriesContext(connection) as queries:
+            page = contact_a_client.get(reverse("coaching:week")).content
+        return len(queries), len(page)
+
+    measure()  # the first page ever shown creates the settings row
+    CoachingLogFactory.create_batch(
+        10, jurisdiction=jurisdiction_a, author=contact_a, date=dt.date(2021, 10, 12)
+    )
+    few = measure()
+    CoachingLogFactory.create_batch(
+        200, jurisdiction=jurisdiction_a, author=contact_a, date=dt.date(2021, 10, 12)
+    )
+    many = measure()
+    assert many[0] == few[0]
+    assert many[1] - few[1] < 10  # only the count of the rest changes
