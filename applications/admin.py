@@ -33,6 +33,7 @@ from applications.models import (
 )
 from applications.selectors import with_review_stats
 from applications.services import TransitionError, application_transition
+from gpl_cohort.admin_site import PlainActionForm
 from gpl_cohort.uploads import csv_safe
 
 
@@ -190,6 +191,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["jurisdiction", "cohort"]
     autocomplete_fields = ["jurisdiction"]
     list_per_page = 100
+    action_form = PlainActionForm
     change_list_template = "applications/admin/change_list.html"
     readonly_fields = [
         "status",

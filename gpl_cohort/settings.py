@@ -52,7 +52,7 @@ PROGRAM_NAME = env.str(
 SITE_URL = env.str("COHORT_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "gpl_cohort.admin_site.CohortAdminConfig",  # Django's admin, sidebar built once per permissions
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,0 +1,86 @@
+"""The admin sidebar kept per set of permission answers, and the plain action menu."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+from gpl_cohort.admin_site import PlainSelect
+from tests.accounts.factories import StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _sidebar(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    start = page.index('<nav class="sticky" id="nav-sidebar"')
+    return page[start : page.index("</nav>", start)]
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _clerk(*codenames: str):
+    """Admin access without the program-staff role: only the model permissions given."""
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return clerk
+
+
+def test_the_sidebar_follows_a_permission_granted_or_taken_on_the_next_page():
+    clerk = _clerk("view_cohort")
+    client = _client(clerk)
+    page = "/admin/applications/cohort/"
+    assert "/admin/auth/group/" not in _sidebar(client, page)
+
+    clerk.user_permissions.add(Permission.objects.get(codename="view_group"))
+    sidebar = _sidebar(client, page)
+    assert "/admin/auth/group/" in sidebar
+    assert "/admin/auth/group/add/" not in sidebar
+
+    clerk.user_permissions.add(Permission.objects.get(codename="add_group"))
+    assert "/admin/auth/group/add/" in _sidebar(client, page)
+
+    clerk.user_permissions.clear()
+    clerk.user_permissions.add(Permission.objects.get(codename="view_cohort"))
+    assert "/admin/auth/group/" not in _sidebar(client, page)
+
+
+def test_two_people_with_different_permissions_each_see_their_own_sidebar():
+    plain = _client(_clerk("view_cohort"))
+    groups = _client(_clerk("view_cohort", "view_group"))
+    for _ in range(2):  # the second round is served from what the first one kept
+        assert "/admin/auth/group/" not in _sidebar(plain, "/admin/applications/cohort/")
+        assert "/admin/auth/group/" in _sidebar(groups, "/admin/applications/cohort/")
+
+
+def test_the_sidebar_marks_the_page_being_shown():
+    client = _client(StaffFactory())
+    for url, model in [
+        ("/admin/applications/cohort/", "cohort"),
+        ("/admin/applications/application/", "application"),
+        ("/admin/applications/cohort/", "cohort"),
+    ]:
+        sidebar = _sidebar(client, url)
+        current = re.findall(r'<tr class="model-(\w+) current-model">', sidebar)
+        assert current == [model]
+        assert sidebar.count('aria-current="page"') == 1
+        assert 'class="app-applications module current-app"' in sidebar
+
+
+def test_the_plain_action_menu_writes_what_djangos_select_writes():
+    from django import forms
+
+    choices = [("", "---------"), ("delete_selected", "Delete <selected>"), ("b", "B")]
+    plain = PlainSelect(choices=choices).render("action", None, {"required": True})
+    django = forms.Select(choices=choices).render("action", None, {"required": True})
+    squeeze = lambda html: re.sub(r">\s+<", "><", html.strip())  # noqa: E731
+    assert squeeze(plain) == squeeze(django)
+    assert 'value="b" selected' in PlainSelect(choices=choices).render("action", "b")
+    assert "Delete &lt;selected&gt;" in plain
