@@ -112,7 +112,26 @@ class WeekRowForm(forms.Form):
         return data
 
 
-WeekFormSet = forms.formset_factory(WeekRowForm, extra=0, min_num=7, max_num=7, validate_max=True)
+class _WeekRows(forms.BaseFormSet):
+    """The seven day rows, offering one staff list read once (not once per row)."""
+
+    def _construct_form(self, i: int, **kwargs: Any) -> WeekRowForm:
+        form = super()._construct_form(i, **kwargs)
+        field = form.fields["staff_member"]
+        if not hasattr(self, "_staff_choices"):
+            # One plain query (Django's choice iterator counts first, then reads the rows
+            # through a server-side cursor), shared by the seven rows.
+            self._staff_choices = [
+                ("", field.empty_label),
+                *((user.pk, field.label_from_instance(user)) for user in field.queryset),
+            ]
+        field.choices = self._staff_choices
+        return form
+
+
+WeekFormSet = forms.formset_factory(
+    WeekRowForm, formset=_WeekRows, extra=0, min_num=7, max_num=7, validate_max=True
+)
 
 
 class ExportForm(forms.Form):
