@@ -5,7 +5,9 @@ handles what needs the whole file (several records of one incident, durations, l
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +20,19 @@ from calldata.engine.taxonomy import CANCELLED, NOT_A_CALL, initiated_by, marker
 from calldata.engine.timestamps import ParseStats, parse_timestamps
 
 EXAMPLES = 5
+_TIME_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _time_pool() -> ThreadPoolExecutor:
+    """Threads for parsing timestamp columns side by side, made in the process that uses them
+    (a forked worker does not inherit its parent's threads)."""
+    pid = os.getpid()
+    if pid not in _TIME_POOLS:
+        _TIME_POOLS.clear()
+        _TIME_POOLS[pid] = ThreadPoolExecutor(max_workers=2, thread_name_prefix="timestamps")
+    return _TIME_POOLS[pid]
+
+
 TEXT_FIELDS = [
     "incident_id",
     "priority",
@@ -236,6 +251,11 @@ class Normaliser:
         """The file's columns this mapping reads."""
         return list(dict.fromkeys([*self.fields.values(), *self.flags.values()]))
 
+    @property
+    def coded_columns(self) -> list[str]:
+        """The file's columns with few distinct values, read dictionary-encoded."""
+        return [h for name, h in self.fields.items() if name in LOW_CARDINALITY]
+
     def _text(self, raw: pd.DataFrame, name: str) -> pd.Series | None:
         header = self.fields.get(name)
         if not header or header not in raw:
@@ -311,7 +331,9 @@ class Normaliser:
         missing_type = keep & out["call_type"].isna().to_numpy()
         self.rejected.add("no call type", out, missing_type)
         keep &= ~missing_type
-        # Timestamps.
+        # Timestamps: the columns are parsed side by side (Arrow's strptime runs without
+        # the GIL); each has its own statistics.
+        columns = {}
         for name in TIMESTAMP_FIELDS:
             header = self.fields.get(name)
             clock = None
@@ -319,10 +341,20 @@ class Normaliser:
                 header = self.fields["received_date"]
                 clock_header = self.fields.get("received_clock")
                 clock = raw.get(clock_header, None)
-            if not header or header not in raw:
-                continue
-            values = raw[header]
-            parsed = parse_timestamps(values, self.tz, self.time_stats[name], clock=clock)
+            if header and header in raw:
+                columns[name] = (raw[header], clock, self.time_stats[name])
+        parsed_columns = dict(
+            zip(
+                columns,
+                _time_pool().map(
+                    lambda args: parse_timestamps(args[0], self.tz, args[2], clock=args[1]),
+                    columns.values(),
+                ),
+                strict=True,
+            )
+        )
+        for name, (values, clock, _) in columns.items():
+            parsed = parsed_columns[name]
             out[name] = parsed
             if name == "received_at":
                 shown = values if clock is None else (values, clock)

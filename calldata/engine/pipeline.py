@@ -24,9 +24,10 @@ The import streams: memory follows the size of a block (32 MB of CSV), not of th
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,7 @@ from calldata.engine.scenario_table import FILENAME, ScenarioTable, ScenarioTabl
 from calldata.engine.summary import SummaryParts
 
 BUCKET_ROWS = 250_000  # set-aside rows merged at once
+WAITING_BLOCKS = 3  # normalised blocks held while the first pass finishes
 
 
 class ImportCancelled(Exception):
@@ -152,7 +154,18 @@ class PartitionWriter:
         if label not in self.writers:
             folder = self.out_dir / f"year_month={label}"
             folder.mkdir(parents=True, exist_ok=True)
-            self.writers[label] = pq.ParquetWriter(folder / "part-0.parquet", self.schema)
+            self.writers[label] = pq.ParquetWriter(
+                folder / "part-0.parquet",
+                self.schema,
+                # zstd: a third of snappy's size for less CPU. Dictionary pages only for the
+                # coded columns (trying them on ids, times and coordinates costs and fails);
+                # statistics for the times a reader may filter on.
+                compression="zstd",
+                use_dictionary=[f.name for f in self.schema if pa.types.is_dictionary(f.type)],
+                write_statistics=[
+                    n for n in ("received_at", "local_date", "line") if n in self.schema.names
+                ],
+            )
         return self.writers[label]
 
     def close(self) -> None:
@@ -189,7 +202,7 @@ class SetAside:
             folder = self.folder / f"bucket-{number:03d}"
             folder.mkdir(parents=True, exist_ok=True)
             table = pa.Table.from_pandas(part, preserve_index=False)
-            pq.write_table(table, folder / f"block-{self.blocks:06d}.parquet")
+            pq.write_table(table, folder / f"block-{self.blocks:06d}.parquet", compression="none")
 
     def frames(self) -> Iterator[pd.DataFrame]:
         for folder in sorted(self.folder.glob("bucket-*")):
@@ -253,37 +266,65 @@ def run_import(
     normaliser = Normaliser(mapping, tz)
     progress(0, "reading")
     id_header = normaliser.fields.get("incident_id")
-    repeated, repeated_rows = pa.array([], pa.string()), 0
+    # The first pass runs beside the main pass (Arrow parses without the GIL): blocks
+    # normalised before the repeated ids are known wait, a few at most, in `waiting`. Only
+    # this thread asks `cancelled` (it may read the database); the first pass sees `stop`.
+    first_pass = ThreadPoolExecutor(max_workers=1)
+    stop = threading.Event()
+    ids_future: Future | None = None
     if id_header in info.headers:
-        repeated, repeated_rows = repeated_ids(info, id_header, cancelled)
-    set_aside = SetAside(work_dir / "set-aside", repeated_rows) if len(repeated) else None
-    units = set_aside is not None
+        ids_future = first_pass.submit(repeated_ids, info, id_header, stop.is_set)
+    first_pass.shutdown(wait=False)
+    set_aside: SetAside | None = None
+    repeated = pa.array([], pa.string())
     out_dir.mkdir(parents=True, exist_ok=True)
     writer = PartitionWriter(out_dir)
     summary = SummaryParts()
     table = ScenarioTableBuilder()
+    waiting: list[pd.DataFrame] = []
+    known = ids_future is None
 
     def finish_block(block: pd.DataFrame) -> None:
         if block.empty:
             return
-        block = normaliser.complete(block, units=units)
+        block = normaliser.complete(block, units=set_aside is not None)
         summary.add(block)
         table.add(block)
         writer.write(block)
 
+    def route(block: pd.DataFrame) -> None:
+        if set_aside is not None and "incident_id" in block:
+            aside = pc.fill_null(
+                pc.is_in(clean_ids(block["incident_id"]), value_set=repeated), False
+            ).to_numpy(zero_copy_only=False)
+            set_aside.add(block.loc[aside])
+            block = block.loc[~aside]
+        finish_block(block)
+
+    def learn_repeated() -> None:
+        nonlocal repeated, set_aside, known
+        repeated, repeated_rows = ids_future.result()
+        if len(repeated):
+            set_aside = SetAside(work_dir / "set-aside", repeated_rows)
+        known = True
+        for block in waiting:
+            route(block)
+        waiting.clear()
+
     try:
-        for raw in read_chunks(info, columns=normaliser.columns):
+        for raw in read_chunks(info, columns=normaliser.columns, coded=normaliser.coded_columns):
             if cancelled():
                 raise ImportCancelled
             block = normaliser.chunk(raw)
-            if set_aside is not None and "incident_id" in block:
-                aside = pc.fill_null(
-                    pc.is_in(clean_ids(block["incident_id"]), value_set=repeated), False
-                ).to_numpy(zero_copy_only=False)
-                set_aside.add(block.loc[aside])
-                block = block.loc[~aside]
-            finish_block(block)
+            if known:
+                route(block)
+            else:
+                waiting.append(block)
+                if ids_future.done() or len(waiting) >= WAITING_BLOCKS:
+                    learn_repeated()
             progress(normaliser.rows_read, "reading")
+        if not known:
+            learn_repeated()
         if cancelled():
             raise ImportCancelled
         progress(normaliser.rows_read, "checking")
@@ -296,6 +337,9 @@ def run_import(
                 duplicates.append(part)
                 finish_block(merged)
     finally:
+        if ids_future is not None and not ids_future.done():
+            stop.set()
+            wait([ids_future])  # a failed or cancelled import leaves no reader behind
         writer.close()
     report = normaliser.report(combine_duplicates(duplicates))
     if report["rows_kept"] == 0:

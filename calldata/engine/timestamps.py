@@ -60,6 +60,10 @@ class ParseStats:
             "utc_offsets_seen": self.offsets,
         }
 
+    def count(self, fmt: str, rows: int) -> None:
+        """Add the rows one format read (the import meets a column block by block)."""
+        self.formats[fmt] = self.formats.get(fmt, 0) + rows
+
 
 def _sample(values: pa.Array) -> list[str]:
     valid = pc.drop_null(values)
@@ -96,7 +100,9 @@ class _Columns:
     """Parsed values kept as int64 seconds in numpy, filled format by format.
 
     Each pass after the first works on the rows still unread only (`take` by index), so a
-    column where one format reads nearly everything costs one strptime over it.
+    column where one format reads nearly everything costs one strptime over it. Blanks and
+    missing tokens ("NA", "NULL"…) are not looked for up front: they never parse, so they are
+    set apart from the rows still unread once a format has read the rest.
     """
 
     def __init__(self, values: pa.Array) -> None:
@@ -105,25 +111,38 @@ class _Columns:
         self.naive = np.full(n, np.iinfo("int64").min, dtype="int64")
         self.aware = np.full(n, np.iinfo("int64").min, dtype="int64")
         self.hint = np.full(n, np.nan)
-        usable = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=MISSING)))
-        self.todo = np.flatnonzero(pc.fill_null(usable, False).to_numpy(zero_copy_only=False))
+        self.todo = np.arange(n)
+        self.missing_dropped = False
 
     def pending(self) -> pa.Array:
         if len(self.todo) == len(self.values):
             return self.values
         return self.values.take(pa.array(self.todo))
 
+    def drop_missing(self) -> None:
+        """Leave out of the rows still unread those that are blank or a missing token."""
+        if self.missing_dropped:
+            return
+        pending = self.pending()
+        usable = pc.and_(pc.is_valid(pending), pc.invert(pc.is_in(pending, value_set=MISSING)))
+        self.todo = self.todo[pc.fill_null(usable, False).to_numpy(zero_copy_only=False)]
+        self.missing_dropped = True
+
     def store(self, parsed: pa.Array, target: np.ndarray) -> np.ndarray:
         """Write parsed values (aligned with `todo`) into target; return the positions read."""
         got = pc.fill_null(pc.is_valid(parsed), False).to_numpy(zero_copy_only=False)
         if not got.any():
             return got
-        seconds = pc.cast(pc.cast(parsed.filter(pa.array(got)), pa.timestamp("s")), pa.int64())
+        if parsed.null_count == 0:
+            seconds = pc.cast(pc.cast(parsed, pa.timestamp("s")), pa.int64())
+        else:
+            seconds = pc.cast(pc.cast(parsed.filter(pa.array(got)), pa.timestamp("s")), pa.int64())
         target[self.todo[got]] = seconds.to_numpy(zero_copy_only=False)
         return got
 
     def done(self, got: np.ndarray) -> None:
         self.todo = self.todo[~got]
+        self.drop_missing()
 
 
 def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -146,10 +165,10 @@ def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Ser
                 break
             got = cols.store(_strptime(cols.pending(), fmt), cols.aware)
             if got.any():
-                stats.formats[fmt.replace("%z", "±hh:mm")] = int(got.sum())
+                stats.count(fmt.replace("%z", "±hh:mm"), int(got.sum()))
                 cols.done(got)
         offsets = {m.group(1) for s in sample if (m := UTC_OFFSET.search(s))}
-        stats.offsets = sorted(offsets)
+        stats.offsets = sorted(set(stats.offsets) | offsets)
     lengths = pc.utf8_length(probe)
     could_be_compact = pc.and_(pc.greater_equal(lengths, 14), pc.less_equal(lengths, 17))
     if sample and _any_in_sample(sample, could_be_compact, COMPACT.match) and len(cols.todo):
@@ -167,7 +186,7 @@ def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Ser
             cols.hint[rows] = np.where(
                 second[got] == "D", 1.0, np.where(second[got] == "S", 0.0, np.nan)
             )
-            stats.formats["YYYYMMDDhhmmss+zone"] = int(got.sum())
+            stats.count("YYYYMMDDhhmmss+zone", int(got.sum()))
             cols.done(got)
     could_be_serial = pc.invert(pc.match_substring_regex(probe, "[ :/-]"))
     if (
@@ -182,7 +201,7 @@ def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Ser
         if ok.any():
             days = pd.to_datetime(numbers[ok], unit="D", origin="1899-12-30").dt.round("s")
             cols.naive[cols.todo[ok]] = days.astype("datetime64[s]").astype("int64").to_numpy()
-            stats.formats["Excel serial date"] = int(ok.sum())
+            stats.count("Excel serial date", int(ok.sum()))
             cols.done(ok)
     for fmt in NAIVE_FORMATS:
         if not len(cols.todo):
@@ -191,15 +210,16 @@ def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Ser
             continue
         got = cols.store(_strptime(cols.pending(), fmt), cols.naive)
         if got.any():
-            stats.formats[fmt] = int(got.sum())
+            stats.count(fmt, int(got.sum()))
             cols.done(got)
     # Rows in a shape the sample did not show: try every format on those rows only.
+    cols.drop_missing()
     for fmt in NAIVE_FORMATS:
         if not len(cols.todo):
             break
         got = cols.store(_strptime(cols.pending(), fmt), cols.naive)
         if got.any():
-            stats.formats[fmt] = stats.formats.get(fmt, 0) + int(got.sum())
+            stats.count(fmt, int(got.sum()))
             cols.done(got)
     stats.unparsed += len(cols.todo)
     naive = pd.Series(cols.naive.view("datetime64[s]"), index=series.index)

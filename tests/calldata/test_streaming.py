@@ -65,8 +65,21 @@ def test_incidents_split_across_blocks_are_merged_as_in_one_pass(tmp_path, monke
     stored = read_parquet(tmp_path / "out").sort_values("line", ignore_index=True)
     assert result.report["duplicates"] == expected_report["duplicates"]
     assert result.report["duplicates"]["records_merged"] > 200
-    for key in ("rows_read", "rows_kept", "rejected", "dropped", "flagged", "initiated"):
+    for key in (
+        "rows_read",
+        "rows_kept",
+        "rejected",
+        "dropped",
+        "flagged",
+        "initiated",
+        "timestamps",
+    ):
         assert result.report[key] == expected_report[key], key
+    # Each format's count is over the whole file, not the last block's.
+    received = result.report["timestamps"]["received_at"]
+    assert sum(received["formats"].values()) + received["unparsed"] == (
+        result.report["rows_read"] - result.report["empty_rows"] - received["missing"]
+    )
     assert result.summary == summarise(expected)
     assert (
         len(list((tmp_path / "out").glob("year_month=*"))) == expected["year_month"].nunique() == 4
