@@ -118,14 +118,19 @@ class _WeekRows(forms.BaseFormSet):
     def _construct_form(self, i: int, **kwargs: Any) -> WeekRowForm:
         form = super()._construct_form(i, **kwargs)
         field = form.fields["staff_member"]
-        if not hasattr(self, "_staff_choices"):
+
+        def staff_choices() -> list[tuple[Any, str]]:
             # One plain query (Django's choice iterator counts first, then reads the rows
-            # through a server-side cursor), shared by the seven rows.
-            self._staff_choices = [
-                ("", field.empty_label),
-                *((user.pk, field.label_from_instance(user)) for user in field.queryset),
-            ]
-        field.choices = self._staff_choices
+            # through a server-side cursor), shared by the seven rows, made only if the
+            # menu is shown (a saved week redirects without it).
+            if not hasattr(self, "_staff_choices"):
+                self._staff_choices = [
+                    ("", field.empty_label),
+                    *((user.pk, field.label_from_instance(user)) for user in field.queryset),
+                ]
+            return self._staff_choices
+
+        field.choices = staff_choices
         return form
 
 

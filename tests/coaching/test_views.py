@@ -433,3 +433,13 @@ def test_the_week_grid_costs_the_same_however_many_entries_a_day_holds(
     many = measure()
     assert many[0] == few[0]
     assert many[1] - few[1] < 10  # only the count of the rest changes
+
+
+def test_the_staff_menu_of_every_row_lists_staff_and_keeps_the_choice(contact_a_client, staff_user):
+    page = contact_a_client.get(reverse("coaching:week") + "?week=2021-10-11").content.decode()
+    # Monday to Friday are past or today (frozen on a Friday): five menus.
+    assert page.count(f'<option value="{staff_user.pk}">Sam Staff</option>') == 5
+    rows = {1: {"duration": "1", "staff_member": staff_user.pk, "notes": "no kind"}}
+    page = contact_a_client.post(reverse("coaching:week"), _week_post(rows)).content.decode()
+    assert f'<option value="{staff_user.pk}" selected>Sam Staff</option>' in page
+    assert page.count(f'<option value="{staff_user.pk}">Sam Staff</option>') == 4
