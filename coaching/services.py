@@ -86,11 +86,12 @@ def _validate(
         raise ValidationError(errors)
 
 
-def _pair(log: CoachingLog) -> None:
+def _pair(log: CoachingLog, *, created: bool = False) -> None:
     """Link the two sides' entries of the same 1:1 meeting so the hour counts once.
 
     The same meeting = same jurisdiction, same date, 1:1 kind, same program staff member, one
     entry from each side. The staff side points to the contact's entry and drops out of totals.
+    A `created` entry has no link to it yet, so there is none to drop or to find.
     """
     if log.side == CoachingLog.Side.PROGRAM:
         partner = None
@@ -112,12 +113,13 @@ def _pair(log: CoachingLog) -> None:
             log.save(update_fields=["pairs_with"])
         return
     # The contact's side: drop a stale link, then adopt an unpaired staff entry of the meeting.
-    CoachingLog.objects.filter(pairs_with=log).exclude(
-        date=log.date, kind=K.ONE_ON_ONE, staff_member_id=log.staff_member_id
-    ).update(pairs_with=None)
+    if not created:
+        CoachingLog.objects.filter(pairs_with=log).exclude(
+            date=log.date, kind=K.ONE_ON_ONE, staff_member_id=log.staff_member_id
+        ).update(pairs_with=None)
     if log.kind != K.ONE_ON_ONE or not log.staff_member_id:
         return
-    if CoachingLog.objects.filter(pairs_with=log).exists():
+    if not created and CoachingLog.objects.filter(pairs_with=log).exists():
         return
     staff_entry = (
         CoachingLog.objects.filter(
@@ -172,7 +174,7 @@ def coaching_log_create(
             notes=notes.strip(),
             next_steps=next_steps.strip(),
         )
-        _pair(log)
+        _pair(log, created=True)
     return log
 
 

@@ -8,6 +8,7 @@ read it in the admin ("Log entries"), filtered by model, person and date.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.apps import apps
 
@@ -35,6 +36,12 @@ AUDITED_MODELS: dict[str, list[str]] = {
 }
 
 
+def _reverse_relations(model: Any) -> list[str]:
+    """Other models' links to this one: their data, logged with them. django-auditlog would
+    read each reverse one-to-one (a query per save, twice for an update) to log its text."""
+    return [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+
+
 def audit_register_models() -> list[str]:
     """Register the audited models with django-auditlog; return the labels registered."""
     from auditlog.registry import auditlog
@@ -48,6 +55,9 @@ def audit_register_models() -> list[str]:
             logger.warning("audit log: model %s does not exist", label)
             continue
         field_names = {f.name for f in model._meta.get_fields()}
-        auditlog.register(model, exclude_fields=[f for f in excluded if f in field_names])
+        auditlog.register(
+            model,
+            exclude_fields=[f for f in excluded if f in field_names] + _reverse_relations(model),
+        )
         registered.append(label)
     return registered
