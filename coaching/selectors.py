@@ -231,7 +231,9 @@ def month_totals(*, jurisdiction: Jurisdiction, period: Period) -> list[dict[str
 
 def weekly_chart(*, jurisdiction_ids: list[int] | None, period: Period) -> dict[str, Any]:
     """Hours per week by workstream over a period, for a Plotly stacked bar chart."""
-    logs = CoachingLog.objects.counted().filter(date__gte=period.start, date__lt=period.end)
+    logs = (
+        CoachingLog.objects.counted().filter(date__gte=period.start, date__lt=period.end).order_by()
+    )
     if jurisdiction_ids is not None:
         logs = logs.filter(jurisdiction_id__in=jurisdiction_ids)
     rows = logs.values("week_start", "workstream").annotate(minutes=Sum("duration_minutes"))
@@ -301,7 +303,8 @@ def staff_dashboard(*, cohort: Any, now: dt.datetime | None = None) -> dict[str,
     ids = [m.jurisdiction_id for m in memberships]
     todays = {m.jurisdiction_id: local_today(m.jurisdiction, now=now) for m in memberships}
     earliest_week = week_start_of(min(todays.values(), default=now.date())) - dt.timedelta(weeks=4)
-    counted = CoachingLog.objects.counted().filter(jurisdiction_id__in=ids)
+    # Totals only: no ordering to compile (the model's default order means nothing here).
+    counted = CoachingLog.objects.counted().filter(jurisdiction_id__in=ids).order_by()
 
     recent = (
         counted.filter(week_start__gte=earliest_week, kind=K.ONE_ON_ONE)
@@ -319,6 +322,7 @@ def staff_dashboard(*, cohort: Any, now: dt.datetime | None = None) -> dict[str,
     }
     last = dict(
         CoachingLog.objects.filter(jurisdiction_id__in=ids)
+        .order_by()
         .values("jurisdiction_id")
         .annotate(last=Max("date"))
         .values_list("jurisdiction_id", "last")
