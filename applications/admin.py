@@ -8,10 +8,11 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
@@ -33,7 +34,8 @@ from applications.models import (
 )
 from applications.selectors import with_review_stats
 from applications.services import TransitionError, application_transition
-from gpl_cohort.admin_site import PlainActionForm
+from gpl_cohort.admin_site import PlainActionForm, RememberedURLChangeList
+from gpl_cohort.template_builtins import remembered_reverse
 from gpl_cohort.uploads import csv_safe
 
 
@@ -209,6 +211,9 @@ class ApplicationAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
         return with_review_stats(super().get_queryset(request))
 
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return RememberedURLChangeList
+
     def action_checkbox(self, obj: Application) -> str:
         # Django's markup, written directly: its CheckboxInput renders a template per row,
         # a tenth of this list's CPU at a hundred rows.
@@ -229,7 +234,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     def jurisdiction_link(self, obj: Application) -> str:
         return format_html(
             '<a href="{}">Open {}’s application</a>',
-            reverse("applications:detail", args=[obj.pk]),
+            remembered_reverse("applications:detail", [obj.pk]),
             obj.jurisdiction.name,
         )
 

@@ -18,12 +18,16 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.utils import quote as quote_pk
+from django.contrib.admin.views.main import ChangeList
 from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.urls import get_script_prefix
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from gpl_cohort.template_builtins import remembered_reverse
 
 _LIMIT = 1_000  # distinct permission sets per process; emptied when full
 
@@ -111,3 +115,14 @@ class PlainActionForm(helpers.ActionForm):
     """The admin's action form with the action menu as `PlainSelect`."""
 
     action = forms.ChoiceField(label=_("Action:"), widget=PlainSelect)
+
+
+class RememberedURLChangeList(ChangeList):
+    """Django's changelist, its rows' change links reversed once per object and process."""
+
+    def url_for_result(self, result: Any) -> str:
+        return remembered_reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            (quote_pk(getattr(result, self.pk_attname)),),
+            current_app=self.model_admin.admin_site.name,
+        )

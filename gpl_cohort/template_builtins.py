@@ -5,6 +5,7 @@ Each page's navigation reverses a dozen URL names; Django's reverse() costs ~60 
 what rendering the base template costs. A URL depends only on the name, the arguments, the
 current app, the urlconf and the script prefix (Cohort has no i18n_patterns), so the answer is
 kept per process for that key. Failures are not kept: they raise as Django's tag does.
+`remembered_reverse()` is the same for Python code that reverses per row (admin list columns).
 """
 
 from __future__ import annotations
@@ -27,6 +28,32 @@ def _key(value: Any) -> tuple[str, str]:
     return (type(value).__name__, str(value))
 
 
+def remembered_reverse(
+    view_name: str,
+    args: Any = (),
+    kwargs: dict[str, Any] | None = None,
+    current_app: str | None = None,
+) -> str:
+    """Django's reverse(), its answer kept per process (for Python code that reverses per row,
+    such as admin list columns). Raises NoReverseMatch as reverse() does."""
+    kwargs = kwargs or {}
+    key = (
+        view_name,
+        tuple(_key(a) for a in args),
+        tuple(sorted((k, _key(v)) for k, v in kwargs.items())),
+        current_app,
+        get_urlconf() or settings.ROOT_URLCONF,
+        get_script_prefix(),
+    )
+    found = _CACHE.get(key)
+    if found is None:
+        found = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        _CACHE[key] = found
+    return found
+
+
 class CachedURLNode(URLNode):
     def render(self, context: template.Context) -> str:
         args = [arg.resolve(context) for arg in self.args]
@@ -39,26 +66,12 @@ class CachedURLNode(URLNode):
                 current_app = context.request.resolver_match.namespace
             except AttributeError:
                 current_app = None
-        key = (
-            view_name,
-            tuple(_key(a) for a in args),
-            tuple(sorted((k, _key(v)) for k, v in kwargs.items())),
-            current_app,
-            get_urlconf() or settings.ROOT_URLCONF,
-            get_script_prefix(),
-        )
-        found = _CACHE.get(key)
-        if found is None:
-            try:
-                found = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
-            except NoReverseMatch:
-                if self.asvar is None:
-                    raise
-                found = ""
-            else:
-                if len(_CACHE) >= _CACHE_LIMIT:
-                    _CACHE.clear()
-                _CACHE[key] = found
+        try:
+            found = remembered_reverse(view_name, args, kwargs, current_app)
+        except NoReverseMatch:
+            if self.asvar is None:
+                raise
+            found = ""
         if self.asvar:
             context[self.asvar] = found
             return ""

@@ -84,3 +84,30 @@ def test_the_plain_action_menu_writes_what_djangos_select_writes():
     assert squeeze(plain) == squeeze(django)
     assert 'value="b" selected' in PlainSelect(choices=choices).render("action", "b")
     assert "Delete &lt;selected&gt;" in plain
+
+
+def test_each_row_of_the_applications_list_links_to_its_own_pages():
+    from tests.applications.factories import ApplicationFactory
+
+    first, second = ApplicationFactory(), ApplicationFactory()
+    client = _client(StaffFactory())
+    for _ in range(2):  # the second round is served from the remembered links
+        page = client.get("/admin/applications/application/").content.decode()
+        for application in (first, second):
+            assert f'href="/admin/applications/application/{application.pk}/change/"' in page
+            assert f'href="/applications/{application.pk}/"' in page
+
+
+def test_a_remembered_reverse_answers_as_reverse_does():
+    from django.urls import NoReverseMatch, reverse
+
+    from gpl_cohort.template_builtins import remembered_reverse
+
+    for _ in range(2):
+        assert remembered_reverse("applications:detail", [7]) == reverse(
+            "applications:detail", args=[7]
+        )
+        assert remembered_reverse("applications:detail", ["7"]) == "/applications/7/"
+        assert remembered_reverse("applications:detail", [8]) == "/applications/8/"
+        with pytest.raises(NoReverseMatch):
+            remembered_reverse("applications:detail", ["x"])
