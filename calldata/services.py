@@ -198,6 +198,7 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
             work_dir=work / "unzip",
             progress=_progress(dataset.pk, dataset.estimated_rows, task),
             cancelled=lambda: Dataset.objects.filter(pk=dataset_id, cancel_requested=True).exists(),
+            frame_bytes=settings.CALLDATA_IMPORT_FRAME_BYTES,
         )
     except ImportCancelled:
         shutil.rmtree(work, ignore_errors=True)

@@ -262,6 +262,9 @@ CELERY_BEAT_SCHEDULE["calldata-resume-stalled-imports"] = {
     "schedule": 60,
 }
 CALLDATA_IMPORT_LEASE_SECONDS = env.int("CALLDATA_IMPORT_LEASE_SECONDS", default=60)
+# How much of a CSV an import normalises at once: an import holds about five such frames in
+# memory (reading, normalising, finishing, writing), and reports its progress after each.
+CALLDATA_IMPORT_FRAME_BYTES = env.int("CALLDATA_IMPORT_FRAME_BYTES", default=32 * 1024 * 1024)
 # Shared secret the mail provider sends in X-Cohort-Webhook-Secret to /outbox/events/.
 OUTBOX_WEBHOOK_SECRET = env.str("OUTBOX_WEBHOOK_SECRET", default="")
 

@@ -2,8 +2,8 @@
 nothing: after a restart the import finishes once, with no duplicate rows.
 
 A real prefork worker (a subprocess on Redis and the PostgreSQL test database) imports a
-generated CAD export of 850,000 rows (45 MB: two 32 MB read blocks, so the progress shows rows
-read well before the end). When it does, the worker's whole process group is SIGKILLed; a new
+generated CAD export of 850,000 rows (45 MB, read in 2 MB frames, so the progress shows rows read
+well before the end). When it does, the worker's whole process group is SIGKILLed; a new
 worker is started and the sweeper (what beat runs every minute) is sent until the import is
 done. Then: the dataset is imported, its rows equal the file's valid rows, the Parquet holds
 each incident id once, no temporary folder is left, and one summary counts every call once.
@@ -67,6 +67,7 @@ def _worker(name: str) -> subprocess.Popen:
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "CALLDATA_IMPORT_LEASE_SECONDS": str(LEASE_SECONDS),
+        "CALLDATA_IMPORT_FRAME_BYTES": str(2 * 1024 * 1024),
         "PYTHONPATH": str(ROOT),
     }
     command = [

@@ -216,6 +216,14 @@ def _to_float(values: pd.Series) -> pd.Series:
     return pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
 
 
+def _epoch_seconds(times: pd.Series) -> np.ndarray:
+    """UTC instants as float seconds since 1970, NaN where missing."""
+    values = times.to_numpy(dtype="datetime64[s]")
+    seconds = values.astype("int64").astype("float64")
+    seconds[np.isnat(values)] = np.nan
+    return seconds
+
+
 def _unify_categories(frames: list[pd.DataFrame]) -> None:
     """Give each categorical column the same categories in every chunk, so that concatenating
     keeps it categorical (different categories would turn it into slow Python objects)."""
@@ -488,23 +496,34 @@ class Normaliser:
         return df.sort_values("line", ignore_index=True), report
 
     def _order_and_durations(self, df: pd.DataFrame) -> None:
-        r, d, e, a, c = (df[n] for n in TIMESTAMP_FIELDS)
-        self.flagged.add("dispatched before received", df, d < r, (r, d))
-        self.flagged.add("arrived before dispatched", df, a < d, (d, a))
-        self.flagged.add("cleared before arrival", df, c < a, (a, c))
+        """Flags for times out of order and the durations, in float seconds (NaN where a time
+        is missing, so comparisons with it are false as pandas' are with NaT)."""
+        times = [df[n] for n in TIMESTAMP_FIELDS]
+        r, d, e, a, c = (_epoch_seconds(t) for t in times)
+        rt, dt, _, at, ct = times
+        self.flagged.add("dispatched before received", df, d < r, (rt, dt))
+        self.flagged.add("arrived before dispatched", df, a < d, (dt, at))
+        self.flagged.add("cleared before arrival", df, c < a, (at, ct))
         if "dispatched_at" in self.fields:
-            self.flagged.add("arrival without dispatch", df, a.notna() & d.isna(), a)
-        on_scene = (c - a).dt.total_seconds() / 60
-        self.flagged.add("zero or negative time on scene", df, on_scene <= 0, on_scene)
-        df["time_on_task_min"] = on_scene.where(on_scene > 0).astype("float32")
-        response = (a - r).dt.total_seconds() / 60
-        df["response_min"] = response.where(response >= 0).astype("float32")
-        start = d.fillna(e).fillna(a)
-        busy = (c - start).dt.total_seconds() / 3600
-        busy = busy.where(busy > 0)
-        self.flagged.add("over 24 hours busy (ignored)", df, busy > 24, busy)
-        busy = busy.where(busy <= 24)
-        units = df["units"].fillna(1.0) if "units" in df else 1.0
+            self.flagged.add("arrival without dispatch", df, ~np.isnan(a) & np.isnan(d), at)
+        on_scene = (c - a) / 60
+        self.flagged.add(
+            "zero or negative time on scene",
+            df,
+            on_scene <= 0,
+            pd.Series(on_scene, index=df.index),
+        )
+        df["time_on_task_min"] = np.where(on_scene > 0, on_scene, np.nan).astype("float32")
+        response = (a - r) / 60
+        df["response_min"] = np.where(response >= 0, response, np.nan).astype("float32")
+        start = np.where(np.isnan(d), np.where(np.isnan(e), a, e), d)
+        busy = (c - start) / 3600
+        busy = np.where(busy > 0, busy, np.nan)
+        self.flagged.add(
+            "over 24 hours busy (ignored)", df, busy > 24, pd.Series(busy, index=df.index)
+        )
+        busy = np.where(busy <= 24, busy, np.nan)
+        units = df["units"].fillna(1.0).to_numpy("float64") if "units" in df else 1.0
         df["unit_hours"] = (busy * units).astype("float32")
 
     def _coordinates(self, df: pd.DataFrame) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +49,7 @@ from calldata.engine.reading import (
     ReadError,
     SourceInfo,
     open_source,
+    prefetched,
     read_chunks,
     read_column,
 )
@@ -257,7 +258,10 @@ def run_import(
     work_dir: Path,
     progress: Callable[[int, str], None] = lambda rows, phase: None,
     cancelled: Callable[[], bool] = lambda: False,
+    frame_bytes: int | None = None,
 ) -> ImportResult:
+    """`frame_bytes`: how much of the CSV is normalised at once (reading.CHUNK_BYTES when not
+    given); progress is reported after each frame."""
     started = time.perf_counter()
     info = open_source(path, work_dir=work_dir)
     problems = mapping_problems(mapping, info.headers)
@@ -283,6 +287,7 @@ def run_import(
     table = ScenarioTableBuilder()
     waiting: list[pd.DataFrame] = []
     known = ids_future is None
+    blocks: Generator[pd.DataFrame, None, None] | None = None
 
     def finish_block(block: pd.DataFrame) -> None:
         if block.empty:
@@ -312,10 +317,20 @@ def run_import(
         waiting.clear()
 
     try:
-        for raw in read_chunks(info, columns=normaliser.columns, coded=normaliser.coded_columns):
+        # Three stages at once: Arrow parses frame n+2, `chunk` normalises frame n+1 (in a
+        # thread of its own: it touches only the report's rejected and dropped rows and
+        # the timestamp statistics) while this thread finishes frame n (`complete` keeps
+        # the rest of the report).
+        raw_frames = read_chunks(
+            info,
+            columns=normaliser.columns,
+            coded=normaliser.coded_columns,
+            chunk_bytes=frame_bytes,
+        )
+        blocks = prefetched(map(normaliser.chunk, raw_frames))
+        for block in blocks:
             if cancelled():
                 raise ImportCancelled
-            block = normaliser.chunk(raw)
             if known:
                 route(block)
             else:
@@ -337,6 +352,10 @@ def run_import(
                 duplicates.append(part)
                 finish_block(merged)
     finally:
+        if blocks is not None:
+            # A failed import stops its normalising thread, then its reading thread.
+            blocks.close()
+            raw_frames.close()
         if ids_future is not None and not ids_future.done():
             stop.set()
             wait([ids_future])  # a failed or cancelled import leaves no reader behind

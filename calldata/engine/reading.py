@@ -15,7 +15,7 @@ import io
 import queue
 import threading
 import zipfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -516,7 +516,7 @@ def _csv_chunks(
 _DONE = object()
 
 
-def prefetched(items: Iterator, depth: int = 1) -> Iterator:
+def prefetched(items: Iterator, depth: int = 1) -> Generator:
     """`items`, produced in a thread of its own up to `depth` ahead of the consumer. Errors
     reach the consumer in order; a consumer that stops early stops the producer."""
     slots: queue.Queue = queue.Queue(maxsize=depth)
@@ -536,6 +536,10 @@ def prefetched(items: Iterator, depth: int = 1) -> Iterator:
             slots.put((_DONE, None))
         except BaseException as error:  # handed to the consumer, raised there
             slots.put((_DONE, error))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # a generator's own clean-up runs now, not when it is collected
 
     producer = threading.Thread(target=produce, name="csv-prefetch", daemon=True)
     producer.start()

@@ -59,28 +59,40 @@ class SummaryParts:
         first, last = df["local_date"].min(), df["local_date"].max()
         self.first = first if self.first is None else min(first, self.first)
         self.last = last if self.last is None else max(last, self.last)
-        for key, value in df.groupby("year_month", observed=True).size().items():
-            self.per_month[str(key)] += int(value)
-        days, day_counts = np.unique(df["local_date"].to_numpy("datetime64[D]"), return_counts=True)
-        for day, value in zip(days, day_counts, strict=True):
-            self.per_day[day] += int(value)
-        hours = df["unit_hours"]
-        grouped = (
-            pd.DataFrame(
-                {
-                    "call_type": df["call_type"],
-                    "count": 1,
-                    "unit_hours": hours.fillna(0.0).astype("float64"),
-                    "unit_hours_n": hours.notna(),
-                    "weapon": df["weapon"],
-                    "violence": df["violence"],
-                }
-            )
-            .groupby("call_type", observed=True)
-            .sum()
+        months = df["year_month"].astype("category")
+        month_counts = np.bincount(
+            months.cat.codes.to_numpy()[months.cat.codes.to_numpy() >= 0],
+            minlength=len(months.cat.categories),
         )
-        for key, row in zip(grouped.index, grouped.to_numpy(dtype="float64"), strict=True):
-            key = str(key)
+        for key, value in zip(months.cat.categories, month_counts, strict=True):
+            if value:
+                self.per_month[str(key)] += int(value)
+        days = df["local_date"].to_numpy("datetime64[D]")
+        days = days[~np.isnat(days)].astype("int64")
+        low = int(days.min()) if len(days) else 0
+        day_counts = np.bincount(days - low)
+        for offset in np.flatnonzero(day_counts):
+            self.per_day[np.datetime64(low + int(offset), "D")] += int(day_counts[offset])
+        # Per call type: calls, unit-hours (sum and how many calls have them), weapon and
+        # violence markers, as weighted counts of the call type's code.
+        types = df["call_type"].astype("category")
+        codes = types.cat.codes.to_numpy()
+        known = codes >= 0
+        codes = codes[known]
+        hours = df["unit_hours"].to_numpy("float64")[known]
+        has_hours = ~np.isnan(hours)
+        size = len(types.cat.categories)
+        columns = [
+            np.bincount(codes, minlength=size),
+            np.bincount(codes, weights=np.where(has_hours, hours, 0.0), minlength=size),
+            np.bincount(codes, weights=has_hours, minlength=size),
+            np.bincount(codes, weights=df["weapon"].to_numpy(bool)[known], minlength=size),
+            np.bincount(codes, weights=df["violence"].to_numpy(bool)[known], minlength=size),
+        ]
+        grouped = np.column_stack(columns).astype("float64")
+        for index in np.flatnonzero(columns[0]):
+            key = str(types.cat.categories[index])
+            row = grouped[index]
             self.by_type[key] = self.by_type[key] + row if key in self.by_type else row
         self.how += np.bincount(df["how"].to_numpy(dtype="int64"), minlength=168)[:168]
         for column in COUNTED:

@@ -112,3 +112,32 @@ def test_the_scenario_table_gives_the_same_scenarios_as_the_calls(tmp_path, monk
         },
     ]:
         assert evaluate(from_table, criteria) == evaluate(from_frame, criteria)
+
+
+def test_a_block_that_fails_halfway_stops_the_import_and_its_threads(tmp_path, monkeypatch):
+    """The import reads and normalises in threads of their own: an error in the third block
+    reaches the caller as it was, and no reading or normalising thread is left running."""
+    import threading
+
+    import pytest
+
+    path = _messy_file(tmp_path / "calls.csv")
+    info = open_source(path, work_dir=tmp_path / "w")
+    mapping = propose_mapping(info.headers, preview(info))
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 16 * 1024)
+    chunk = Normaliser.chunk
+    calls = []
+
+    def failing_chunk(self, raw):
+        calls.append(len(raw))
+        if len(calls) == 3:
+            raise ValueError("block 3 cannot be normalised")
+        return chunk(self, raw)
+
+    monkeypatch.setattr(Normaliser, "chunk", failing_chunk)
+    with pytest.raises(ValueError, match="block 3"):
+        run_import(
+            path, mapping=mapping, tz="America/Chicago", out_dir=tmp_path / "out", work_dir=tmp_path
+        )
+    assert not [t for t in threading.enumerate() if t.name == "csv-prefetch"]
+    assert len(calls) == 3  # nothing was read or normalised after the failure
