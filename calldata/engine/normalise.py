@@ -186,14 +186,16 @@ def _clean_arrow(values: pd.Series) -> pd.Series:
 
 
 def _matches(values: pd.Series, patterns: dict[str, str]) -> dict[str, np.ndarray]:
-    """Case-insensitive regex tests on the distinct values only, spread back to every row."""
+    """Case-insensitive regex tests on the distinct values only, spread back to every row
+    (the answers as bits of one small integer per distinct value, so one lookup a row)."""
     codes, labels = _encode(values)
     texts = pd.Series([str(label) for label in labels], dtype="object")
-    result = {}
-    for name, pattern in patterns.items():
+    bits = np.zeros(len(labels) + 1, dtype="uint8")  # the last entry: missing values
+    for bit, pattern in enumerate(patterns.values()):
         hits = texts.str.contains(pattern, regex=True, case=False, na=False).to_numpy(bool)
-        result[name] = np.append(hits, False)[codes]
-    return result
+        bits[:-1] |= hits.astype("uint8") << bit
+    per_row = bits[codes]
+    return {name: (per_row & (1 << bit)) != 0 for bit, name in enumerate(patterns)}
 
 
 NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
@@ -214,6 +216,20 @@ def _to_float(values: pd.Series) -> pd.Series:
         valid = pc.fill_null(pc.match_substring_regex(array, NUMBER), False)
         numbers = pc.cast(pc.if_else(valid, array, _NULL_TEXT), pa.float64())
     return pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
+
+
+def _value_counts(values: pd.Series) -> list[tuple[object, int]]:
+    """(value, rows) of each value present, missing values as None; by the codes of a
+    categorical (a count per code) rather than a hash of every row."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        counts = values.value_counts(dropna=False)
+        return [(None if pd.isna(k) else k, int(v)) for k, v in counts.items()]
+    codes = values.cat.codes.to_numpy()
+    counts = np.bincount(codes + 1, minlength=len(values.cat.categories) + 1)
+    pairs = [(None, int(counts[0]))] if counts[0] else []
+    categories = values.cat.categories
+    pairs += [(categories[i - 1], int(counts[i])) for i in np.flatnonzero(counts[1:]) + 1]
+    return pairs
 
 
 def _epoch_seconds(times: pd.Series) -> np.ndarray:
@@ -339,8 +355,13 @@ class Normaliser:
         missing_type = keep & out["call_type"].isna().to_numpy()
         self.rejected.add("no call type", out, missing_type)
         keep &= ~missing_type
-        # Timestamps: the columns are parsed side by side (Arrow's strptime runs without
-        # the GIL); each has its own statistics.
+        # Numbers and timestamps: the columns are parsed side by side (Arrow's casts and
+        # strptime run without the GIL); each timestamp column has its own statistics.
+        numbers = {
+            name: _time_pool().submit(_to_float, raw[self.fields[name]])
+            for name in ("latitude", "longitude", "units")
+            if self.fields.get(name) in raw
+        }
         columns = {}
         for name in TIMESTAMP_FIELDS:
             header = self.fields.get(name)
@@ -390,11 +411,10 @@ class Normaliser:
                 table[priority.cat.codes.to_numpy()], dtype="Float64"
             ).astype("Int16")
         for coordinate in ("latitude", "longitude"):
-            header = self.fields.get(coordinate)
-            if header in raw:
-                out[coordinate] = _to_float(raw[header])
-        if self.fields.get("units") in raw:
-            units = _to_float(raw[self.fields["units"]])
+            if coordinate in numbers:
+                out[coordinate] = numbers[coordinate].result()
+        if "units" in numbers:
+            units = numbers["units"].result()
             out["units"] = units.where(units >= 0)
         for flag, header in self.flags.items():
             if header in raw:
@@ -530,17 +550,20 @@ class Normaliser:
         if "latitude" not in df or "longitude" not in df:
             return
         lat, lon = df["latitude"], df["longitude"]
-        placeholder = (lat.notna() & lon.notna()) & (
-            ((lat.abs() < 0.001) & (lon.abs() < 0.001))
-            | (lat.abs() > 90)
-            | (lon.abs() > 180)
-            | (lat.abs() < 0.001)
-            | (lon.abs() < 0.001)
-            | ((lat - lon).abs() < 1e-9)
-        )
+        la, lo = lat.to_numpy("float64"), lon.to_numpy("float64")
+        with np.errstate(invalid="ignore"):
+            placeholder = (~np.isnan(la) & ~np.isnan(lo)) & (
+                (np.abs(la) < 0.001)
+                | (np.abs(lo) < 0.001)
+                | (np.abs(la) > 90)
+                | (np.abs(lo) > 180)
+                | (np.abs(la - lo) < 1e-9)
+            )
         self.flagged.add("placeholder coordinates (cleared)", df, placeholder, (lat, lon))
-        self.flagged.add("no coordinates", df, lat.isna() | lon.isna())
-        df.loc[placeholder, ["latitude", "longitude"]] = np.nan
+        self.flagged.add("no coordinates", df, np.isnan(la) | np.isnan(lo))
+        if placeholder.any():
+            df["latitude"] = np.where(placeholder, np.nan, la)
+            df["longitude"] = np.where(placeholder, np.nan, lo)
 
     def _markers_and_source(self, df: pd.DataFrame) -> None:
         types = df["call_type"].astype("category")
@@ -564,8 +587,13 @@ class Normaliser:
         if "source" in df:
             source = df["source"].astype("category")
             lookup = initiated_by(list(source.cat.categories))
-            df["initiated"] = source.map(lookup).astype("str").fillna("unknown")
-            df["initiated"] = df["initiated"].where(source.notna(), "unknown")
+            labels = ["officer", "public", "unknown"]
+            per_code = np.array(
+                [labels.index(lookup[c]) for c in source.cat.categories] + [2], dtype="int8"
+            )
+            df["initiated"] = pd.Categorical.from_codes(
+                per_code[source.cat.codes.to_numpy()], categories=labels
+            )
         else:
             df["initiated"] = "unknown"
 
@@ -598,8 +626,8 @@ class Normaliser:
             self.received_range[1] = (
                 high if self.received_range[1] is None else max(high, self.received_range[1])
             )
-        for key, value in df["initiated"].value_counts().items():
-            self.initiated[str(key)] += int(value)
+        for key, value in _value_counts(df["initiated"]):
+            self.initiated[str(key)] += value
         for marker in self.markers:
             self.markers[marker] += int(df[marker].sum())
 

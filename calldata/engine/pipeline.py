@@ -131,10 +131,11 @@ class PartitionWriter:
     def write(self, df: pd.DataFrame) -> None:
         months = df["year_month"].astype("category")
         codes = months.cat.codes.to_numpy()
-        order = np.argsort(codes, kind="stable")
-        table = pa.Table.from_pandas(
-            df.drop(columns="year_month").iloc[order], preserve_index=False
-        )
+        rows = df.drop(columns="year_month")
+        if len(codes) > 1 and (codes[1:] < codes[:-1]).any():
+            # Months interleaved (a file not in time order): each month's rows together.
+            rows = rows.iloc[np.argsort(codes, kind="stable")]
+        table = pa.Table.from_pandas(rows, preserve_index=False)
         if self.schema is None:
             self.schema = _writer_schema(table)
         table = _conform(table, self.schema)

@@ -14,6 +14,8 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
+from calldata.engine.normalise import _value_counts
+
 TOP_BEATS = 60
 BLANK = "(blank)"
 COUNTED = ("source", "initiated", "priority", "beat")
@@ -98,8 +100,8 @@ class SummaryParts:
         for column in COUNTED:
             if column not in df:
                 continue
-            for key, value in df[column].value_counts(dropna=False).items():
-                self.counts[column][BLANK if pd.isna(key) else str(key)] += int(value)
+            for key, value in _value_counts(df[column]):
+                self.counts[column][BLANK if key is None else str(key)] += value
         for column in HAS:
             if column in df and not self.has[column]:
                 self.has[column] = bool(df[column].notna().any())
