@@ -14,6 +14,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -235,7 +236,19 @@ def check_archive(
                                 f"“{name}” declares XML entities, which spreadsheets and "
                                 "documents never need. Save it again from Excel or Word."
                             )
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+    except RuntimeError as error:  # zipfile's answer to an encrypted member
+        raise ValidationError(
+            f"“{name}” is password-protected; upload it without a password."
+        ) from error
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        zlib.error,  # a member whose compressed data is corrupt
+        NotImplementedError,  # a compression method Python cannot inflate
+    ) as error:
         raise ValidationError(f"“{name}” is a damaged archive and cannot be opened.") from error
     finally:
         file.seek(position)

@@ -87,6 +87,32 @@ def test_excel_workbooks_with_real_dates_and_serial_numbers_are_read(tmp_path):
     assert result.report["timestamps"]["received_at"]["formats"]["Excel serial date"] == 1
 
 
+def test_quoted_values_with_line_breaks_and_commas_stay_one_row(tmp_path):
+    """A file with quotes may hold line breaks inside a value: it is read with Arrow's
+    quote-aware splitting; a file without any quote gets the faster one."""
+    rows = list(files.ROWS)
+    rows[1] = rows[1].replace(",REPORT,", ',"REPORT, ARREST\nFOLLOW-UP",')
+    rows[2] = rows[2].replace("NOISE COMPLAINT", '"NOISE COMPLAINT"')
+    quoted = files.csv_text(rows=rows).encode("utf-8")
+    assert (
+        open_source(
+            _write(tmp_path, "plain.csv", files.csv_text().encode()), work_dir=tmp_path
+        ).quoted
+        is False
+    )
+    info = open_source(_write(tmp_path, "quoted.csv", quoted), work_dir=tmp_path)
+    assert info.quoted is True
+    result, calls = _import(tmp_path, "quoted.csv", quoted)
+    (tmp_path / "p").mkdir()
+    plain, plain_calls = _import(tmp_path / "p", "plain.csv", files.csv_text().encode())
+    assert result.report["rows_read"] == plain.report["rows_read"] == len(files.ROWS)
+    calls = calls.sort_values("line", ignore_index=True)
+    plain_calls = plain_calls.sort_values("line", ignore_index=True)
+    assert calls["line"].tolist() == plain_calls["line"].tolist()
+    assert calls["call_type"].astype(str).tolist() == plain_calls["call_type"].astype(str).tolist()
+    assert "REPORT, ARREST\nFOLLOW-UP" in calls["disposition"].astype(str).tolist()
+
+
 def test_a_zip_holding_one_csv_is_unpacked(tmp_path):
     result, df = _import(tmp_path, "calls.zip", files.zipped("calls.csv", files.semicolon_csv()))
     assert result.report["source"]["member"] == "calls.csv"
@@ -306,3 +332,13 @@ def test_an_invalid_tree_is_refused_with_the_path_of_the_problem():
                 "no": {"leaf": "police"},
             }
         )
+
+
+def test_a_zip_whose_csv_is_corrupt_inside_says_so(tmp_path):
+    """Damaged deflated data in the member: a clear message when it is unpacked, not zlib's
+    error from inside the import."""
+    content = bytearray(files.zipped("calls.csv", files.csv_text().encode() * 50))
+    content[30 + len("calls.csv")] = 0xFF  # the first byte of the member's deflated data
+    path = _write(tmp_path, "calls.zip", bytes(content))
+    with pytest.raises(ReadError, match=r"cannot be unpacked|damaged"):
+        open_source(path, work_dir=tmp_path / "w", extract=True)

@@ -82,3 +82,20 @@ def test_csv_text_and_rows_answer_any_bytes_with_rows_or_a_message(content: byte
         assert all(message.strip() for message in error.messages)
     else:
         assert all(isinstance(cell, str) and "\x00" not in cell for row in rows for cell in row)
+
+
+def test_an_office_file_whose_compressed_part_is_corrupt_gets_a_message():
+    """Found by the property test above: a part whose deflated bytes are damaged made zlib
+    raise from inside the archive check (a 500 on upload)."""
+    from gpl_cohort.uploads import check_archive
+
+    content = bytearray(_office())
+    # The first byte of the first part's deflated data (after its 30-byte local header and
+    # name): 0xFF makes an invalid block type.
+    content[30 + len("[Content_Types].xml")] = 0xFF
+    try:
+        check_archive(io.BytesIO(bytes(content)), name="letter.docx")
+    except ValidationError as error:
+        assert "letter.docx" in error.messages[0]
+    else:
+        raise AssertionError("a corrupt part passed the archive check")
