@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -137,3 +138,29 @@ def test_staff_see_the_coaching_dashboard_and_the_cohort_dashboard(cast, page, l
     page.get_by_role("link", name="Cohort seats").click()
     assert page.get_by_test_id("teams-launched").inner_text() == "1 of 2"
     screenshot(page, "staff-cohort-dashboard")
+
+
+def test_a_busy_day_shows_its_first_entries_and_opens_the_rest(cast, page, log_in, screenshot):
+    """A day with more entries than the grid lists (the API logs many) links to that day's
+    entries, which lists them all."""
+    from zoneinfo import ZoneInfo
+
+    from tests.coaching.factories import CoachingLogFactory
+
+    today = timezone.localdate(timezone=ZoneInfo(cast["dana"].time_zone))  # the grid's week
+    monday = today - dt.timedelta(days=today.weekday())
+    for n in range(11):
+        CoachingLogFactory(
+            jurisdiction=cast["durham"], author=cast["dana"], date=monday,
+            duration_minutes=30, notes=f"Call-type review {n + 1}",
+        )  # fmt: skip
+    log_in("dana@durhamnc.gov", PASSWORD)
+    page.get_by_role("link", name="Log this week").first.click()
+    more = page.get_by_role("link", name="3 more entries (1.5 h)")
+    expect(more).to_be_visible()
+    screenshot(page, "week-grid-busy-day")
+    more.click()
+    expect(page).to_have_url(re.compile(rf"start={monday:%Y-%m-%d}&end={monday:%Y-%m-%d}"))
+    for n in (1, 11):
+        expect(page.get_by_text(f"Call-type review {n}", exact=True)).to_be_visible()
+    screenshot(page, "entries-of-the-busy-day")
