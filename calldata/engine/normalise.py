@@ -20,17 +20,17 @@ from calldata.engine.taxonomy import CANCELLED, NOT_A_CALL, initiated_by, marker
 from calldata.engine.timestamps import ParseStats, parse_timestamps
 
 EXAMPLES = 5
-_TIME_POOLS: dict[int, ThreadPoolExecutor] = {}
+_PARSE_POOLS: dict[int, ThreadPoolExecutor] = {}
 
 
-def _time_pool() -> ThreadPoolExecutor:
-    """Threads for parsing timestamp columns side by side, made in the process that uses them
-    (a forked worker does not inherit its parent's threads)."""
+def _parse_pool() -> ThreadPoolExecutor:
+    """Threads for parsing timestamp and number columns side by side, made in the process that
+    uses them (a forked worker does not inherit its parent's threads)."""
     pid = os.getpid()
-    if pid not in _TIME_POOLS:
-        _TIME_POOLS.clear()
-        _TIME_POOLS[pid] = ThreadPoolExecutor(max_workers=2, thread_name_prefix="timestamps")
-    return _TIME_POOLS[pid]
+    if pid not in _PARSE_POOLS:
+        _PARSE_POOLS.clear()
+        _PARSE_POOLS[pid] = ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse")
+    return _PARSE_POOLS[pid]
 
 
 TEXT_FIELDS = [
@@ -358,7 +358,7 @@ class Normaliser:
         # Numbers and timestamps: the columns are parsed side by side (Arrow's casts and
         # strptime run without the GIL); each timestamp column has its own statistics.
         numbers = {
-            name: _time_pool().submit(_to_float, raw[self.fields[name]])
+            name: _parse_pool().submit(_to_float, raw[self.fields[name]])
             for name in ("latitude", "longitude", "units")
             if self.fields.get(name) in raw
         }
@@ -375,7 +375,7 @@ class Normaliser:
         parsed_columns = dict(
             zip(
                 columns,
-                _time_pool().map(
+                _parse_pool().map(
                     lambda args: parse_timestamps(args[0], self.tz, args[2], clock=args[1]),
                     columns.values(),
                 ),

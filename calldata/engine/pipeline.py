@@ -4,12 +4,13 @@ The caller (the Celery task) gives callbacks for progress and cancellation; noth
 about Django. Parquet is written into `out_dir`, which the caller creates empty in a temporary
 place and moves into place only when the whole import succeeded.
 
-The import streams: memory follows the size of a block (32 MB of CSV), not of the file.
+The import streams: memory follows the size of a frame (32 MB of CSV), not of the file. Its
+stages run at once in threads of their own (see calldata/README.md, "The import").
 
-1. When the file has an incident id, a first quick pass reads that one column and keeps the
-   ids that occur more than once (the column alone, as Arrow strings, while Arrow counts them;
-   then only the repeated ids).
-2. The main pass normalises block by block. Rows whose id is repeated are set aside on disk
+1. When the file has an incident id, a first pass beside the main one reads that one column
+   and keeps the ids that occur more than once (the column alone, as Arrow strings, while
+   Arrow counts them; then only the repeated ids). Frames normalised before it ends wait.
+2. The main pass normalises frame by frame. Rows whose id is repeated are set aside on disk
    (Parquet, spread over buckets by a hash of the id so that each bucket fits in memory); the
    other rows are finished at once (durations, markers, local time), appended to one Parquet
    writer per month (hive layout `year_month=2024-03/part-0.parquet`), and added to the

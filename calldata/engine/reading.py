@@ -62,9 +62,7 @@ class SourceInfo:
     member: str = ""  # name inside the .zip
     notes: list[str] = field(default_factory=list)
     unpacked_size: int = 0  # the member's size, for a .zip
-    # Whether the file holds a double quote anywhere: without one no value can hold a line
-    # break, and Arrow's multi-threaded reader splits the file into blocks at half the cost.
-    quoted: bool = True
+    quoted: bool = True  # a double quote anywhere in the file (see scan_text)
 
     def describe(self) -> dict:
         return {
@@ -92,28 +90,39 @@ def sniff_kind(head: bytes) -> str | None:
     return "csv" if printable / max(len(text), 1) > 0.95 else None
 
 
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when every byte decodes as UTF-8, else Windows-1252."""
+def scan_text(path: Path) -> tuple[str, bool]:
+    """(encoding, quoted) from one read of the file. The encoding is UTF-8 (with or without
+    BOM) when every byte decodes as UTF-8, else Windows-1252. `quoted`: whether a double quote
+    occurs anywhere; without one no value can hold a line break, and Arrow's multi-threaded
+    reader splits the file into blocks at half the cost."""
     with path.open("rb") as handle:
         start = handle.read(4)
         if start.startswith(codecs.BOM_UTF8):
-            bom = "utf-8-sig"
+            encoding = "utf-8-sig"
         elif start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
+            return "utf-16", True
         else:
-            bom = "utf-8"
+            encoding = "utf-8"
         handle.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while block := handle.read(8 * 1024 * 1024):
-                # ASCII is valid UTF-8: only blocks with other bytes (or following a block that
-                # ended inside a character) need the decoder, which is several times slower.
-                if not block.isascii() or decoder.getstate()[0]:
+        quoted = False
+        while block := handle.read(8 * 1024 * 1024):
+            quoted = quoted or b'"' in block
+            # ASCII is valid UTF-8: only blocks with other bytes (or following a block that
+            # ended inside a character) need the decoder, which is several times slower.
+            if encoding != "cp1252" and (not block.isascii() or decoder.getstate()[0]):
+                try:
                     decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return bom
+                except UnicodeDecodeError:
+                    encoding = "cp1252"
+            if encoding == "cp1252" and quoted:
+                break
+        if encoding != "cp1252":
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                encoding = "cp1252"
+    return encoding, quoted
 
 
 def _first_text(path: Path, encoding: str, size: int = 64 * 1024) -> str:
@@ -320,7 +329,7 @@ def open_source(
     if kind == "xlsx":
         headers = _xlsx_headers(path)
         return SourceInfo(kind="xlsx", path=path, headers=headers)
-    encoding = detect_encoding(path)
+    encoding, quoted = scan_text(path)
     text = _first_text(path, encoding)
     if not text.strip():
         raise ReadError("The file holds only blank lines: there is nothing to import.")
@@ -340,18 +349,8 @@ def open_source(
         delimiter=delimiter,
         member=member,
         notes=notes,
-        quoted=has_quote(path),
+        quoted=quoted,
     )
-
-
-def has_quote(path: Path) -> bool:
-    """Whether a double quote occurs anywhere in the file (a byte search, about as fast as
-    reading the file from the page cache)."""
-    with path.open("rb") as handle:
-        while block := handle.read(8 * 1024 * 1024):
-            if b'"' in block:
-                return True
-    return False
 
 
 def _xlsx_headers(path: Path) -> list[str]:

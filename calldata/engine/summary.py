@@ -61,14 +61,9 @@ class SummaryParts:
         first, last = df["local_date"].min(), df["local_date"].max()
         self.first = first if self.first is None else min(first, self.first)
         self.last = last if self.last is None else max(last, self.last)
-        months = df["year_month"].astype("category")
-        month_counts = np.bincount(
-            months.cat.codes.to_numpy()[months.cat.codes.to_numpy() >= 0],
-            minlength=len(months.cat.categories),
-        )
-        for key, value in zip(months.cat.categories, month_counts, strict=True):
-            if value:
-                self.per_month[str(key)] += int(value)
+        for key, value in _value_counts(df["year_month"].astype("category")):
+            if key is not None:
+                self.per_month[str(key)] += value
         days = df["local_date"].to_numpy("datetime64[D]")
         days = days[~np.isnat(days)].astype("int64")
         low = int(days.min()) if len(days) else 0
