@@ -21,8 +21,10 @@ It prints the figures and ends with one JSON line:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -30,9 +32,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -116,59 +122,82 @@ def bench_database_and_people(reuse: bool) -> tuple[dict[str, str], dict]:
 
 
 def prepare_people(env: dict[str, str]) -> dict:
-    """Log people in by writing their sessions; return cookies, tokens and ids for the mix."""
-    script = r"""
-import json, secrets
-import django
-django.setup()
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.utils.module_loading import import_string
-from rest_framework.authtoken.models import Token
-from gpl_cohort.accounts.models import User
-from community.models import Membership, Session
-from coaching.models import CoachingLog, Workstream
+    """Log people in by writing their sessions; return cookies, tokens and ids for the mix.
 
-store = import_string(settings.SESSION_ENGINE + ".SessionStore")
-
-def session_for(user):
-    session = store()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "gpl_cohort.accounts.backends.EmailBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
-
-practitioners = [
-    m.user for m in Membership.objects.filter(status="approved").select_related("user")[:40]
-]
-contacts = list(User.objects.filter(contact_jurisdiction__isnull=False))
-staff = User.objects.get(email="staff@cohort.example")
-from django.utils import timezone
-session = Session.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
-session.capacity = 1000
-session.save(update_fields=["capacity"])
-from community.services.sessions import registration_create
-for user in practitioners[1::2]:  # those who cancel hold a registration first
-    registration_create(session=session, user=user)
-out = {
-    "csrf": secrets.token_hex(16),
-    "practitioners": [session_for(u) for u in practitioners],
-    "contacts": [{"session": session_for(u), "token": Token.objects.get_or_create(user=u)[0].key}
-                 for u in contacts],
-    "staff": session_for(staff),
-    "session_id": session.pk,
-    "kind": CoachingLog.Kind.values[0],
-    "workstream": Workstream.values[0],
-    "session_cookie": settings.SESSION_COOKIE_NAME,
-}
-print("PEOPLE=" + json.dumps(out))
-"""
+    Runs `collect_people` in a process of its own, on the bench's database and settings."""
     result = subprocess.run(
-        [PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    )
+        [PYTHON, str(Path(__file__).resolve()), "--print-people"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
     line = next(x for x in result.stdout.splitlines() if x.startswith("PEOPLE="))
     return json.loads(line[len("PEOPLE=") :])
+
+
+def collect_people() -> dict:
+    """The people of the mix, logged in by writing their sessions (Django must be set up).
+
+    Each contact carries their jurisdiction's time zone: a coaching entry is dated in the
+    jurisdiction's own day, which differs from the machine's (UTC) day for hours at a time."""
+    import secrets
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+    from rest_framework.authtoken.models import Token
+
+    from coaching.models import CoachingLog, Workstream
+    from community.models import Membership, Session
+    from community.services.sessions import registration_create
+    from gpl_cohort.accounts.models import User
+
+    store = import_string(settings.SESSION_ENGINE + ".SessionStore")
+
+    def session_for(user: User) -> str:
+        session = store()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "gpl_cohort.accounts.backends.EmailBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return session.session_key
+
+    practitioners = [
+        m.user for m in Membership.objects.filter(status="approved").select_related("user")[:40]
+    ]
+    contacts = User.objects.filter(contact_jurisdiction__isnull=False).select_related(
+        "contact_jurisdiction"
+    )
+    staff = User.objects.get(email="staff@cohort.example")
+    # A community session: practitioners register for those (a webinar is for visitors).
+    session = (
+        Session.objects.filter(kind=Session.Kind.COMMUNITY, starts_at__gte=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    if session is None:
+        raise SystemExit("bench: the demo has no community session ahead of now to register for")
+    session.capacity = 1000
+    session.save(update_fields=["capacity"])
+    for user in practitioners[1::2]:  # those who cancel hold a registration first
+        registration_create(session=session, user=user)
+    return {
+        "csrf": secrets.token_hex(16),
+        "practitioners": [session_for(u) for u in practitioners],
+        "contacts": [
+            {
+                "session": session_for(u),
+                "token": Token.objects.get_or_create(user=u)[0].key,
+                "jurisdiction": u.contact_jurisdiction.name,
+                "time_zone": u.contact_jurisdiction.time_zone,
+            }
+            for u in contacts
+        ],
+        "staff": session_for(staff),
+        "session_id": session.pk,
+        "kind": CoachingLog.Kind.values[0],
+        "workstream": Workstream.values[0],
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+    }
 
 
 def cpu_seconds(parent: int) -> float:
@@ -196,7 +225,26 @@ def lua_string(value: str) -> str:
     return json.dumps(value)  # JSON string escapes are valid Lua string escapes for our ASCII
 
 
-def build_mix(people: dict) -> list[tuple[str, str, dict[str, str], str]]:
+@dataclass(frozen=True)
+class MixRequest:
+    """One request of the mix, and who sends it (named in a failure message)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: str
+    who: str
+
+
+def local_day(time_zone: str, now: dt.datetime | None = None) -> dt.date:
+    """The date where a jurisdiction is: `coaching.services.local_today`'s rule, without Django.
+
+    The service refuses an entry dated in the future *where the jurisdiction is*; from 00:00 to
+    about 07:00 UTC the western jurisdictions are still on the machine's yesterday."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(time_zone)).date()
+
+
+def build_mix(people: dict, *, now: dt.datetime | None = None) -> list[MixRequest]:
     csrf = people["csrf"]
     cookie_name = people["session_cookie"]
     sid = people["session_id"]
@@ -208,17 +256,19 @@ def build_mix(people: dict) -> list[tuple[str, str, dict[str, str], str]]:
             "Content-Type": "application/x-www-form-urlencoded",
         }
 
-    mix: list[tuple[str, str, dict[str, str], str]] = []
+    mix: list[MixRequest] = []
     for i, key in enumerate(people["practitioners"]):
-        mix.append(("GET", "/community/sessions/", cookies(key), ""))
-        mix.append(("GET", f"/community/sessions/{sid}/", cookies(key), ""))
+        who = f"practitioner {i + 1}"
+        mix.append(MixRequest("GET", "/community/sessions/", cookies(key), "", who))
+        mix.append(MixRequest("GET", f"/community/sessions/{sid}/", cookies(key), "", who))
         verb = "register" if i % 2 == 0 else "cancel"
-        mix.append(("POST", f"/community/sessions/{sid}/{verb}/", cookies(key), ""))
-        mix.append(("GET", "/home/", cookies(key), ""))
+        mix.append(MixRequest("POST", f"/community/sessions/{sid}/{verb}/", cookies(key), "", who))
+        mix.append(MixRequest("GET", "/home/", cookies(key), "", who))
     for contact in people["contacts"]:
+        who = f"contact of {contact['jurisdiction']} ({contact['time_zone']})"
         body = json.dumps(
             {
-                "date": time.strftime("%Y-%m-%d"),
+                "date": local_day(contact["time_zone"], now).isoformat(),
                 "duration_minutes": 30,
                 "kind": people["kind"],
                 "workstream": people["workstream"],
@@ -227,37 +277,90 @@ def build_mix(people: dict) -> list[tuple[str, str, dict[str, str], str]]:
         )
         headers = {"Authorization": f"Token {contact['token']}", "Content-Type": "application/json"}
         for _ in range(4):
-            mix.append(("POST", "/api/v1/coaching/logs/", headers, body))
-        mix.append(("GET", "/coaching/week/", cookies(contact["session"]), ""))
-        mix.append(("GET", "/api/v1/coaching/logs/", headers, ""))
+            mix.append(MixRequest("POST", "/api/v1/coaching/logs/", headers, body, who))
+        mix.append(MixRequest("GET", "/coaching/week/", cookies(contact["session"]), "", who))
+        mix.append(MixRequest("GET", "/api/v1/coaching/logs/", headers, "", who))
     staff = cookies(people["staff"])
     for _ in range(6):
-        mix.append(("GET", "/admin/applications/application/", staff, ""))
-        mix.append(("GET", "/coaching/staff/", staff, ""))
-        mix.append(("GET", "/community/staff/sessions/", staff, ""))
-        mix.append(("GET", "/home/", staff, ""))
+        mix.append(MixRequest("GET", "/admin/applications/application/", staff, "", "staff"))
+        mix.append(MixRequest("GET", "/coaching/staff/", staff, "", "staff"))
+        mix.append(MixRequest("GET", "/community/staff/sessions/", staff, "", "staff"))
+        mix.append(MixRequest("GET", "/home/", staff, "", "staff"))
     # Interleave deterministically so each slice of time carries every kind of request.
-    import random
-
     random.Random(2021).shuffle(mix)
     return mix
 
 
-def write_lua(mix: list[tuple[str, str, dict[str, str], str]], path: Path) -> None:
+def distinct_requests(mix: list[MixRequest]) -> list[MixRequest]:
+    """One of each request a kind of person sends: every contact (each is dated in their own
+    jurisdiction's day), one practitioner registering and one cancelling, the staff pages."""
+    seen: set[tuple[str, str, str]] = set()
+    kept = []
+    for request in mix:
+        role = "practitioner" if request.who.startswith("practitioner") else request.who
+        key = (request.method, request.url, role)
+        if key not in seen:
+            seen.add(key)
+            kept.append(request)
+    return kept
+
+
+def first_failure(
+    requests: list[MixRequest], send: Callable[[MixRequest], tuple[int, str]]
+) -> str | None:
+    """Send each request in turn; describe the first answered with an error status, or None."""
+    for request in requests:
+        status, body = send(request)
+        if status >= 400:
+            return (
+                f"{request.method} {request.url} as {request.who} answered {status}: "
+                f"{' '.join(body.split())[:600]}"
+            )
+    return None
+
+
+def send_over_http(base_url: str) -> Callable[[MixRequest], tuple[int, str]]:
+    def send(request: MixRequest) -> tuple[int, str]:
+        http_request = urllib.request.Request(  # noqa: S310 (our own server on loopback)
+            base_url + request.url,
+            data=request.body.encode() if request.method == "POST" else None,
+            headers=request.headers,
+            method=request.method,
+        )
+        try:
+            with urllib.request.urlopen(http_request, timeout=10) as response:  # noqa: S310
+                return response.status, response.read().decode(errors="replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
+    return send
+
+
+def write_lua(mix: list[MixRequest], path: Path) -> None:
     lines = ["local requests = {"]
-    for method, url, headers, body in mix:
-        header_table = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
-        row = f"{lua_string(method)}, {lua_string(url)}, {{{header_table}}}, {lua_string(body)}"
+    for r in mix:
+        header_table = ", ".join(
+            f"[{lua_string(k)}] = {lua_string(v)}" for k, v in r.headers.items()
+        )
+        row = (
+            f"{lua_string(r.method)}, {lua_string(r.url)}, {{{header_table}}}, {lua_string(r.body)}"
+        )
         lines.append(f"  {{{row}}},")
     lines.append("}")
+    # Each wrk thread has a Lua state of its own: `response` keeps the thread's first error
+    # answer, and `done` (in the main state) reads it through the threads kept by `setup`.
     lines.append(
         r"""
 local counter = 0
+local threads = {}
 setup = function(thread)
   thread:set("offset", math.random(1, #requests))
+  table.insert(threads, thread)
 end
 init = function(args)
   counter = offset or 0
+  first_status = 0
+  first_body = ""
 end
 request = function()
   counter = counter + 1
@@ -266,16 +369,35 @@ request = function()
   if r[4] ~= "" then body = r[4] end
   return wrk.format(r[1], r[2], r[3], body)
 end
+response = function(status, headers, body)
+  if status >= 400 and first_status == 0 then
+    first_status = status
+    first_body = string.sub(body or "", 1, 600)
+  end
+end
+local function json_string(s)
+  return '"' .. string.gsub(s, '[%c"\\]', function(c)
+    return string.format("\\u%04x", string.byte(c))
+  end) .. '"'
+end
 done = function(summary, latency, requests_done)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read
     + summary.errors.write + summary.errors.timeout
+  local status, body = 0, ""
+  for _, thread in ipairs(threads) do
+    local s = thread:get("first_status")
+    if s and s > 0 and status == 0 then
+      status = s
+      body = thread:get("first_body")
+    end
+  end
   io.write(string.format(
     'WRKJSON={"requests": %d, "duration_s": %.3f, "p50_ms": %.2f, "p95_ms": %.2f, '
     .. '"p99_ms": %.2f, "errors": %d, "status_errors": %d, "connect_errors": %d, '
-    .. '"timeouts": %d}\n',
+    .. '"timeouts": %d, "first_error_status": %d, "first_error_body": %s}\n',
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
     latency:percentile(95) / 1000, latency:percentile(99) / 1000, errors, summary.errors.status,
-    summary.errors.connect, summary.errors.timeout))
+    summary.errors.connect, summary.errors.timeout, status, json_string(body)))
 end
 """
     )
@@ -295,7 +417,15 @@ def main() -> None:
         "--fail-on-errors", action="store_true",
         help="exit 1 on an error status or a refused connection (CI: speed varies, errors don't)",
     )  # fmt: skip
+    parser.add_argument("--print-people", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.print_people:  # prepare_people's own process, on the bench's settings
+        import django
+
+        sys.path.insert(0, str(ROOT))
+        django.setup()
+        print("PEOPLE=" + json.dumps(collect_people()))
+        return
     duration = 8 if args.short else args.duration
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -338,12 +468,22 @@ def main() -> None:
         )  # fmt: skip
         cpu_used = cpu_seconds(gunicorn.pid) - cpu_before
         load_average = os.getloadavg()[0]
+        line = next(x for x in result.stdout.splitlines() if x.startswith("WRKJSON="))
+        figures = json.loads(line[len("WRKJSON=") :])
+        failure = None
+        if figures["status_errors"]:
+            # wrk cannot say which request an answer belongs to: send each kind once more, in
+            # turn, to name the first that fails; else report the first error wrk saw.
+            failure = first_failure(
+                distinct_requests(mix), send_over_http(f"http://127.0.0.1:{port}")
+            ) or (
+                f"an unnamed request answered {figures['first_error_status']}: "
+                f"{' '.join(figures['first_error_body'].split())}"
+            )
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
         shutil.rmtree(var_dir, ignore_errors=True)
-    line = next(x for x in result.stdout.splitlines() if x.startswith("WRKJSON="))
-    figures = json.loads(line[len("WRKJSON=") :])
     rps = figures["requests"] / figures["duration_s"]
     print(result.stdout.split("WRKJSON=")[0].rstrip())
     print(
@@ -382,9 +522,14 @@ def main() -> None:
     print(json.dumps(summary))
     # A response over 5 s on a crowded CI machine is slowness, which CI does not judge; a
     # response that is an error, or a server that refuses connections, is a failure.
+    if failure:
+        print(f"first failing request: {failure}")
     failed = figures["status_errors"] + figures["connect_errors"]
     if args.fail_on_errors and failed:
-        sys.exit(f"bench: {failed} requests failed (error status or connection refused)")
+        sys.exit(
+            f"bench: {failed} requests failed (error status or connection refused); "
+            f"first failing request: {failure or 'none answered with an error status'}"
+        )
 
 
 if __name__ == "__main__":
