@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -20,16 +19,12 @@ from coaching.models import (
 )
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.uploads import MB, Kind, check_upload
+from jurisdictions.dates import local_today
 from jurisdictions.models import Jurisdiction
 
 DOCUMENT_MAX_BYTES = 25 * MB
 DOCUMENT_KINDS = (Kind.PDF, Kind.DOCX, Kind.XLSX, Kind.CSV, Kind.PNG, Kind.JPEG, Kind.ZIP)
 K = CoachingLog.Kind
-
-
-def local_today(jurisdiction: Jurisdiction, *, now: dt.datetime | None = None) -> dt.date:
-    """Today's date where the jurisdiction is (weeks and "today" follow its clock)."""
-    return (now or timezone.now()).astimezone(ZoneInfo(jurisdiction.time_zone)).date()
 
 
 def _side_for(user: Any, jurisdiction_id: int) -> str:

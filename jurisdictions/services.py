@@ -21,10 +21,12 @@ from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.outbox.services import email_queue, email_render
 from gpl_cohort.uploads import MB, Kind, check_upload
 from jurisdictions import signals
+from jurisdictions.dates import local_today
 from jurisdictions.models import (
     Agency,
     CohortMembership,
     Contact,
+    Jurisdiction,
     MoU,
     MoUTransition,
     PaperworkSettings,
@@ -169,8 +171,11 @@ def support_letter_create(
     """Store a leadership support letter (PDF) and, for a seat, check enrolment."""
     if membership is not None and membership.jurisdiction_id != jurisdiction_id:
         raise ValidationError("The letter and the cohort seat belong to different jurisdictions.")
-    if dated > timezone.localdate() + dt.timedelta(days=1):
-        raise ValidationError({"dated": ["A letter cannot be dated in the future."]})
+    jurisdiction = Jurisdiction.objects.only("name", "time_zone").get(pk=jurisdiction_id)
+    today = local_today(jurisdiction)
+    if dated > today:
+        message = f"A letter cannot be dated in the future: it is {today:%b %-d, %Y} in "
+        raise ValidationError({"dated": [message + f"{jurisdiction.name}."]})
     file_name = _check_pdf(upload)
     with transaction.atomic():
         letter = SupportLetter(

@@ -199,6 +199,25 @@ def test_a_support_letter_dated_in_the_future_is_refused(seat, contact_a):
         )
 
 
+def test_a_support_letter_is_dated_by_the_jurisdictions_own_day(jurisdiction_b, contact_b):
+    # 05:30 UTC on Dec 3 is still Dec 2 in Phoenix: a letter dated the 3rd is not signed yet.
+    seat = CohortMembershipFactory(jurisdiction=jurisdiction_b)
+    letter = {
+        "jurisdiction_id": jurisdiction_b.pk,
+        "membership": seat,
+        "signer_name": "A",
+        "signer_title": "Mayor",
+        "office": "Mayor",
+        "upload": pdf_upload(),
+        "by": contact_b,
+    }
+    with time_machine.travel(dt.datetime(2026, 12, 3, 5, 30, tzinfo=dt.UTC), tick=False):
+        with pytest.raises(ValidationError, match="it is Dec 2, 2026 in Phoenix"):
+            services.support_letter_create(**letter, dated=dt.date(2026, 12, 3))
+        created = services.support_letter_create(**letter, dated=dt.date(2026, 12, 2))
+    assert created.dated == dt.date(2026, 12, 2)
+
+
 def test_a_withdrawn_seat_is_never_enrolled(seat, staff_user, contact_a, received):
     seat.status = CohortMembership.Status.WITHDRAWN
     seat.save()
