@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
+
+from jurisdictions.dates import local_today
 
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj "
@@ -69,7 +70,7 @@ def build_side(jurisdiction: Any, contact: Any, cohort: Any, staff: Any) -> Side
     side.objects["mou"] = mou
     side.objects["team"] = ResponseTeamFactory(jurisdiction=jurisdiction)
     side.objects["log"] = CoachingLogFactory(
-        jurisdiction=jurisdiction, author=contact, date=timezone.localdate()
+        jurisdiction=jurisdiction, author=contact, date=local_today(jurisdiction)
     )
     deliverable = DeliverableFactory(jurisdiction=jurisdiction)
     side.objects["deliverable"] = deliverable

@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from coaching.models import CoachingLog
+from jurisdictions.dates import local_today
 from tests.accounts.factories import PASSWORD, StaffFactory, UserFactory
 from tests.applications.factories import CohortFactory
 from tests.jurisdictions.factories import (
@@ -83,7 +84,8 @@ def test_a_contact_logs_a_week_sees_the_warning_and_the_chart(cast, page, log_in
 
 def test_a_bad_row_keeps_the_other_rows(cast, page, log_in, screenshot):
     log_in("dana@durhamnc.gov", PASSWORD)
-    page.goto("/coaching/week/?week=" + (timezone.localdate() - dt.timedelta(days=7)).isoformat())
+    last_week = local_today(cast["durham"]) - dt.timedelta(days=7)
+    page.goto(f"/coaching/week/?week={last_week.isoformat()}")
     _fill_day(page, 0, "1.5", "one_on_one", "call_analysis", "keep this")
     _fill_day(page, 1, "0.4", "one_on_one", "rfp")
     page.get_by_role("button", name="Save the week").click()
@@ -99,7 +101,7 @@ def test_another_jurisdictions_contact_cannot_see_or_guess_the_entries(cast, pag
 
     log = coaching_log_create(
         jurisdiction=cast["durham"], author=cast["dana"],
-        date=timezone.localdate() - dt.timedelta(days=3), duration_minutes=60,
+        date=local_today(cast["durham"]) - dt.timedelta(days=3), duration_minutes=60,
         kind="one_on_one", workstream="rfp", notes="Durham-only notes",
     )  # fmt: skip
     log_in("pat@phoenix.gov", PASSWORD)
@@ -112,8 +114,8 @@ def test_another_jurisdictions_contact_cannot_see_or_guess_the_entries(cast, pag
     page.goto("/api/v1/coaching/logs/?format=json")
     assert json.loads(page.locator("body").inner_text())["count"] == 0
     start, end = (
-        (timezone.localdate() - dt.timedelta(days=30)).isoformat(),
-        timezone.localdate().isoformat(),
+        (local_today(cast["durham"]) - dt.timedelta(days=30)).isoformat(),
+        local_today(cast["durham"]).isoformat(),
     )
     csv_text = page.request.get(f"/coaching/logs/export.csv?start={start}&end={end}").text()
     assert "Durham-only notes" not in csv_text and csv_text.count("\n") == 1
@@ -124,7 +126,7 @@ def test_staff_see_the_coaching_dashboard_and_the_cohort_dashboard(cast, page, l
 
     coaching_log_create(
         jurisdiction=cast["durham"], author=cast["dana"],
-        date=timezone.localdate() - dt.timedelta(days=2), duration_minutes=120,
+        date=local_today(cast["durham"]) - dt.timedelta(days=2), duration_minutes=120,
         kind="one_on_one", workstream="call_analysis", staff_member=cast["staff"],
     )  # fmt: skip
     log_in("coach@program.example", PASSWORD)

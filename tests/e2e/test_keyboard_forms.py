@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from applications.models import Application, ApplicationTransition
 from coaching.models import CoachingLog
 from community.models import Registration
+from jurisdictions.dates import local_today
 from tests.accounts.factories import StaffFactory, UserFactory
 from tests.applications.factories import ApplicationFactory, CohortFactory, with_contact
 from tests.community.factories import MembershipFactory, SessionFactory
@@ -166,7 +167,8 @@ def test_a_contact_logs_a_day_in_the_week_grid_with_the_keyboard_alone(keyboard_
     ResponseTeamFactory(jurisdiction=durham)
     StaffFactory(email="coach@program.example", full_name="Casey Coach")
     dana = UserFactory(email="dana@durhamnc.gov", contact_jurisdiction=durham)
-    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday() + 7)
+    today = local_today(durham)
+    monday = today - dt.timedelta(days=today.weekday() + 7)
     page = keyboard_page(dana)
     page.goto(f"/coaching/week/?week={monday.isoformat()}")
     keys = Keyboard(page, within="#week-grid")
