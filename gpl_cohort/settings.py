@@ -17,6 +17,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("COHORT_VAR_DIR", BASE_DIR / "var"))
@@ -235,6 +236,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# Queues by kind of work, so that a long call-data import never holds up a password reset:
+# `email` (sending one message or a batch), `imports` (one call-data import, minutes to hours)
+# and `default` (reminders, sweepers, newsletter fan-out). A worker started without -Q takes all
+# three (`make worker`, the tests); docker-compose runs one worker per queue, and importers
+# scale on their own (`docker compose up --scale importer=3`).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "email", "imports")]
+CELERY_TASK_ROUTES = {
+    "gpl_cohort.outbox.tasks.email_deliver_task": {"queue": "email"},
+    "gpl_cohort.outbox.tasks.email_deliver_batch_task": {"queue": "email"},
+    "calldata.tasks.import_dataset": {"queue": "imports"},
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # Jurisdictions: remind about MoUs waiting in "sent" (message keys make extra runs harmless).
 CELERY_BEAT_SCHEDULE["jurisdictions-mou-reminders"] = {

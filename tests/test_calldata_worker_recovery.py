@@ -14,20 +14,18 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files import File
-from django.db import connection
 
 from calldata import services
 from calldata.engine.pipeline import read_parquet
 from calldata.models import CallTypeMapping, Dataset
+from tests.celery_workers import wait_for, worker_start, worker_stop
 
-ROOT = Path(__file__).resolve().parent.parent
 ROWS = 850_000
 LEASE_SECONDS = 4
 CALL_TYPES = ["WELFARE CHECK", "NOISE COMPLAINT", "TRAFFIC STOP", "MENTAL HEALTH", "THEFT"]
@@ -59,43 +57,13 @@ def _export(path: Path) -> Path:
 
 
 def _worker(name: str) -> subprocess.Popen:
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@"
-        f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CALLDATA_IMPORT_LEASE_SECONDS": str(LEASE_SECONDS),
-        "CALLDATA_IMPORT_FRAME_BYTES": str(2 * 1024 * 1024),
-        "PYTHONPATH": str(ROOT),
-    }
-    command = [
-        sys.executable, "-m", "celery", "-A", "gpl_cohort", "worker",
-        "--pool", "prefork", "--concurrency", "1", "--loglevel", "WARNING",
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "--hostname", f"{name}-{os.getpid()}@%h",
-    ]  # fmt: skip
-    # Its own process group, so that SIGKILL reaches the pool process that runs the import.
-    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
-
-
-def _wait_for(condition, timeout: float, what: str, worker: subprocess.Popen) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert worker.poll() is None, f"the worker exited while waiting for {what}"
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
-
-
-def _stop(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
+    return worker_start(
+        name,
+        environment={
+            "CALLDATA_IMPORT_LEASE_SECONDS": str(LEASE_SECONDS),
+            "CALLDATA_IMPORT_FRAME_BYTES": str(2 * 1024 * 1024),
+        },
+    )
 
 
 def test_an_import_survives_a_killed_worker_once_and_without_duplicates(
@@ -124,7 +92,7 @@ def test_an_import_survives_a_killed_worker_once_and_without_duplicates(
             dataset.refresh_from_db()
             return dataset.status == Dataset.Status.RUNNING and dataset.rows_read > 0
 
-        _wait_for(reading, 240, "the import to report rows read", first)
+        wait_for(reading, 240, "the import to report rows read", first)
         assert dataset.rows_read < ROWS
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
@@ -143,11 +111,11 @@ def test_an_import_survives_a_killed_worker_once_and_without_duplicates(
                 last_sweep = time.monotonic()
             return dataset.status not in (Dataset.Status.RUNNING, Dataset.Status.QUEUED)
 
-        _wait_for(done, 300, "the import to finish after the restart", second)
+        wait_for(done, 300, "the import to finish after the restart", second)
     finally:
-        _stop(first)
+        worker_stop(first)
         if second is not None:
-            _stop(second)
+            worker_stop(second)
 
     assert dataset.status == Dataset.Status.DONE, dataset.error
     assert dataset.rows_read == ROWS
