@@ -53,6 +53,13 @@ def _celery_eager_unless_worker(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Every test's cast hashes passwords; PBKDF2 would make that the slowest part of most tests.
+    # No test depends on the hasher (tests/accounts checks passwords, not how they are kept).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _media_and_mail_in_tmp(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"

@@ -34,11 +34,6 @@ TRICKY_TEXTS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _log_out(page):
     page.get_by_role("button", name="Log out").click()
 

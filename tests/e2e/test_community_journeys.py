@@ -17,11 +17,6 @@ from tests.jurisdictions.factories import JurisdictionFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_a_practitioner_joins_registers_cancels_is_promoted_and_gets_the_ics(
     page, screenshot, tmp_path
 ):
