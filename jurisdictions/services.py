@@ -286,6 +286,54 @@ def membership_enrol_if_complete(*, membership: CohortMembership, by: Any = None
     return True
 
 
+def membership_select(*, application: Any, by: Any = None) -> CohortMembership:
+    """The seat of a selected application (made once), with the application's support
+    letters attached to it. Saved one by one, so the audit log records each change."""
+    with transaction.atomic():
+        membership, _ = CohortMembership.objects.get_or_create(
+            cohort_id=application.cohort_id,
+            jurisdiction_id=application.jurisdiction_id,
+            defaults={"status": CohortMembership.Status.SELECTED, "selected_at": timezone.now()},
+        )
+        letters = SupportLetter.objects.filter(application=application, membership__isnull=True)
+        for letter in letters:
+            letter.membership = membership
+            letter.save(update_fields=["membership"])
+    return membership
+
+
+def _selected_seat(cohort: Any, jurisdiction: Any) -> CohortMembership | None:
+    return (
+        CohortMembership.objects.select_for_update()
+        .filter(cohort=cohort, jurisdiction=jurisdiction, status=CohortMembership.Status.SELECTED)
+        .first()
+    )
+
+
+def membership_enrol(*, cohort: Any, jurisdiction: Any, by: Any = None) -> bool:
+    """Staff marked the application enrolled by hand: its selected seat follows. A seat this
+    app enrolled already (the usual path, membership_enrol_if_complete) is left as it is."""
+    with transaction.atomic():
+        membership = _selected_seat(cohort, jurisdiction)
+        if membership is None:
+            return False
+        membership.status = CohortMembership.Status.ENROLLED
+        membership.enrolled_at = timezone.now()
+        membership.save(update_fields=["status", "enrolled_at"])
+    return True
+
+
+def membership_withdraw(*, cohort: Any, jurisdiction: Any, by: Any = None) -> bool:
+    """The application was withdrawn after selection: its seat, still selected, is given up."""
+    with transaction.atomic():
+        membership = _selected_seat(cohort, jurisdiction)
+        if membership is None:
+            return False
+        membership.status = CohortMembership.Status.WITHDRAWN
+        membership.save(update_fields=["status"])
+    return True
+
+
 def _reminder_recipients(membership: CohortMembership) -> list[str]:
     if membership.point_of_contact_id:
         return [membership.point_of_contact.email]

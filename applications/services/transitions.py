@@ -234,38 +234,21 @@ def _effect_invite_to_community(application: Application, by: Any) -> None:
 
 
 def _effect_create_membership(application: Application, by: Any) -> None:
-    from jurisdictions.models import CohortMembership, SupportLetter
+    from jurisdictions.services import membership_select
 
-    membership, _ = CohortMembership.objects.get_or_create(
-        cohort=application.cohort,
-        jurisdiction=application.jurisdiction,
-        defaults={"status": CohortMembership.Status.SELECTED, "selected_at": timezone.now()},
-    )
-    SupportLetter.objects.filter(application=application, membership__isnull=True).update(
-        membership=membership
-    )
+    membership_select(application=application, by=by)
 
 
 def _effect_enrol_membership(application: Application, by: Any) -> None:
-    from jurisdictions.models import CohortMembership
+    from jurisdictions.services import membership_enrol
 
-    # When the jurisdictions app enrolled the seat (the usual path) this changes nothing; when
-    # staff mark enrolment by hand the seat follows.
-    CohortMembership.objects.filter(
-        cohort=application.cohort,
-        jurisdiction=application.jurisdiction,
-        status=CohortMembership.Status.SELECTED,
-    ).update(status=CohortMembership.Status.ENROLLED, enrolled_at=timezone.now())
+    membership_enrol(cohort=application.cohort, jurisdiction=application.jurisdiction, by=by)
 
 
 def _effect_withdraw_membership(application: Application, by: Any) -> None:
-    from jurisdictions.models import CohortMembership
+    from jurisdictions.services import membership_withdraw
 
-    CohortMembership.objects.filter(
-        cohort=application.cohort,
-        jurisdiction=application.jurisdiction,
-        status=CohortMembership.Status.SELECTED,
-    ).update(status=CohortMembership.Status.WITHDRAWN)
+    membership_withdraw(cohort=application.cohort, jurisdiction=application.jurisdiction, by=by)
 
 
 EFFECTS: dict[str, Callable[[Application, Any], None]] = {

@@ -194,6 +194,24 @@ def test_selection_creates_the_cohort_seat_and_links_the_letters(staff_user, con
     assert seat.status == CohortMembership.Status.SELECTED and seat.selected_at
 
 
+def test_withdrawing_a_selected_application_gives_up_its_seat_in_the_audit_log(
+    staff_user, contact_a
+):
+    from auditlog.models import LogEntry
+
+    application = _application_in(S.SELECTED, contact_a)
+    seat = CohortMembership.objects.get(
+        cohort=application.cohort, jurisdiction=application.jurisdiction
+    )
+    application_transition(
+        application=application, to_status=S.WITHDRAWN, by=staff_user, comment="Council vote"
+    )
+    seat.refresh_from_db()
+    assert seat.status == CohortMembership.Status.WITHDRAWN
+    entry = LogEntry.objects.get_for_object(seat).filter(action=LogEntry.Action.UPDATE).first()
+    assert entry is not None and entry.changes_dict["status"] == ["selected", "withdrawn"]
+
+
 def test_the_jurisdictions_signals_move_a_selected_application_to_enrolled(staff_user, contact_a):
     from jurisdictions import signals
 
