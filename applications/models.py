@@ -9,18 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from gpl_cohort.accounts.models import validate_time_zone
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (clamped to the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
+from gpl_cohort.dates import add_months
 
 
 class Cohort(models.Model):

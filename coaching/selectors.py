@@ -7,7 +7,6 @@ column and stay right across DST changes (no time-of-day arithmetic is involved 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,8 +17,9 @@ from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from coaching.models import CoachingLog, CoachingSettings, Deliverable, Workstream, week_start_of
-from coaching.services import local_today
 from gpl_cohort.accounts.roles import roles_of, scoped_to_jurisdiction
+from gpl_cohort.dates import add_months
+from jurisdictions.dates import local_today
 from jurisdictions.models import CohortMembership, Jurisdiction
 
 K = CoachingLog.Kind
@@ -104,12 +104,6 @@ def staff_members() -> QuerySet[Any]:
     from gpl_cohort.accounts.models import User
 
     return User.objects.filter(is_staff=True, is_active=True).order_by("full_name")
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

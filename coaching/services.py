@@ -18,6 +18,7 @@ from coaching.models import (
     Workstream,
 )
 from gpl_cohort.accounts.roles import roles_of
+from gpl_cohort.dates import add_months
 from gpl_cohort.uploads import MB, Kind, check_upload
 from jurisdictions.dates import local_today
 from jurisdictions.models import Jurisdiction
@@ -323,7 +324,6 @@ def deliverables_add_standard(
     existing = set(
         Deliverable.objects.filter(jurisdiction=jurisdiction).values_list("title", flat=True)
     )
-    from coaching.selectors import add_months
 
     created = []
     with transaction.atomic():

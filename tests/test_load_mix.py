@@ -23,7 +23,7 @@ from bench.load import (
     first_failure,
     local_day,
 )
-from coaching.services import local_today
+from jurisdictions.dates import local_today
 from jurisdictions.models import Jurisdiction
 
 pytestmark = pytest.mark.django_db

@@ -81,7 +81,7 @@ class DeliverableSerializer(serializers.ModelSerializer):
         read_only_fields = ["completed_on", "updated_at"]
 
     def get_overdue(self, deliverable: Deliverable) -> bool:
-        from coaching.services import local_today
+        from jurisdictions.dates import local_today
 
         return deliverable.status != Deliverable.Status.DONE and deliverable.due_on < local_today(
             deliverable.jurisdiction
