@@ -38,6 +38,9 @@ if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET):
     )
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+# Even with DEBUG, visitors get the project's 404 / 500 pages (gpl_cohort.middleware); a
+# developer who wants Django's technical pages back sets this.
+DEBUG_TECHNICAL_ERRORS = env.bool("DJANGO_DEBUG_TECHNICAL_ERRORS", default=False)
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
@@ -94,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside CommonMiddleware, so that a URL missing its slash is still redirected.
+    "gpl_cohort.middleware.ErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gpl_cohort.middleware.CSPMiddleware",  # django-csp's, its usual header built once
     # Last, as django-axes asks: it turns a lockout into its response.
@@ -188,6 +193,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the root of the site (favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "public"
 try:
     import plotly
 
