@@ -288,9 +288,19 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- email ----------------------------------------------------------------------------------
+# The program's address: the sender of every email and the ORGANIZER of every calendar
+# invitation, so replies and calendar answers reach staff. Production must name a real one.
 DEFAULT_FROM_EMAIL = env.str(
-    "DEFAULT_FROM_EMAIL", default="Cohort program staff <cohort@localhost>"
+    "DEFAULT_FROM_EMAIL",
+    default="" if PRODUCTION else "Cohort program staff <program@cohort.example>",
 )
+_FROM_DOMAIN = DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">").strip().lower()
+if PRODUCTION and (not _FROM_DOMAIN or _FROM_DOMAIN == "localhost" or "." not in _FROM_DOMAIN):
+    raise ImproperlyConfigured(
+        "DEFAULT_FROM_EMAIL must be the program's real address in production "
+        "(e.g. 'Cohort program staff <cohort@program.example.gov>'), not "
+        f"{DEFAULT_FROM_EMAIL!r}"
+    )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
