@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import (
@@ -19,6 +20,7 @@ from django.db.models.functions import Cast
 
 from applications.models import (
     Application,
+    ApplicationContact,
     ApplicationTransition,
     Cohort,
     Review,
@@ -141,6 +143,15 @@ def application_counts_by_status() -> list[dict[str, Any]]:
 
 def cohorts_public() -> QuerySet[Cohort]:
     return Cohort.objects.all()
+
+
+def cohorts_open(*, now: dt.datetime) -> QuerySet[Cohort]:
+    """Cohorts taking applications at `now`, the one closing first first."""
+    return Cohort.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
+
+
+def is_applicant(user: Any) -> bool:
+    return ApplicationContact.objects.filter(user=user).exists()
 
 
 def applications_of_user(user: Any) -> QuerySet[Application]:

@@ -25,14 +25,29 @@ class Panel:
     order: int = 100
 
 
-def panels_for(request: HttpRequest, roles: Roles) -> list[Panel]:
+def landing_panels_for(request: HttpRequest) -> list[Panel]:
+    """The front door's offers (apply, the webinar, the community, the newsletter): each app
+    that has one defines `landing_panels(request) -> list[Panel]` in its `home.py`."""
     collected: list[Panel] = []
+    for module in _home_modules():
+        if hasattr(module, "landing_panels"):
+            collected.extend(module.landing_panels(request))
+    return sorted(collected, key=lambda p: p.order)
+
+
+def _home_modules() -> list[Any]:
+    modules = []
     for app in PANEL_APPS:
         try:
-            module = importlib.import_module(f"{app}.home")
+            modules.append(importlib.import_module(f"{app}.home"))
         except ModuleNotFoundError as error:
             if error.name != f"{app}.home":
                 raise
-            continue
+    return modules
+
+
+def panels_for(request: HttpRequest, roles: Roles) -> list[Panel]:
+    collected: list[Panel] = []
+    for module in _home_modules():
         collected.extend(module.panels(request, roles))
     return sorted(collected, key=lambda p: p.order)
