@@ -132,10 +132,14 @@ def _seed_registrations(tucson: Jurisdiction) -> None:
 
 
 def _seed_webinar() -> None:
+    """The informational webinar of the cohort whose window is open (three weeks ahead)."""
+    from applications.selectors import cohorts_open
+
     today = timezone.localdate()
+    cohort = cohorts_open(now=timezone.now()).first()
     webinar, _ = Session.objects.get_or_create(
         kind=Session.Kind.WEBINAR,
-        title="Informational webinar for the next cohort",
+        title=f"Informational webinar: the {cohort.name}" if cohort else "Informational webinar",
         defaults={
             "topic": Session.Topic.OTHER,
             "starts_at": dt.datetime.combine(

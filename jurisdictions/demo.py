@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from jurisdictions.models import (
     Agency,
@@ -165,6 +166,9 @@ LETTER_SIGNERS = {
     "Long Beach": ("Robert Garcia", "Mayor", "Office of the Mayor"),
     "Philadelphia": ("Jim Kenney", "Mayor", "Office of the Mayor"),
     "Phoenix": ("Kate Gallego", "Mayor", "Office of the Mayor"),
+    "Madison": ("Satya Rhodes-Conway", "Mayor", "Office of the Mayor"),
+    "Minneapolis": ("Jacob Frey", "Mayor", "Office of the Mayor"),
+    "St. Petersburg": ("Ken Welch", "Mayor", "Office of the Mayor"),
 }
 
 RESOURCES = [
@@ -206,18 +210,42 @@ def seed_paperwork(log: Callable[[str], None]) -> None:
     Runs after the cohorts and logins exist (called by coaching.demo, which the seeder runs
     after applications.demo), because seats and contacts are made there.
     """
-    from django.core.files.base import ContentFile
+    from django.utils import timezone
 
     from applications.models import Cohort
     from gpl_cohort.accounts.models import User
+    from jurisdictions.selectors import cohort_running
 
-    cohort = Cohort.objects.filter(slug="2021-2022").first()
     staff = User.objects.filter(email="staff@cohort.example").first()
-    if cohort is None or staff is None:
+    inaugural = Cohort.objects.filter(slug="2021-2022").first()
+    if inaugural is None or staff is None:
         return
-    for name, *_ in INAUGURAL_COHORT:
-        membership = CohortMembership.objects.filter(cohort=cohort, jurisdiction__name=name).first()
-        if membership is None:
+    running = cohort_running(
+        list(Cohort.objects.filter(memberships__isnull=False).distinct()),
+        today=timezone.localdate(),
+    )
+    for cohort in {inaugural, running} - {None}:
+        _seed_seats_paperwork(cohort, staff)
+    _seed_people_and_library(staff)
+    log(
+        f"jurisdictions: paperwork for {inaugural} and {running}, "
+        f"{Contact.objects.count()} people, "
+        f"{Resource.objects.count()} library resources"
+    )
+
+
+def _seed_seats_paperwork(cohort: Any, staff: Any) -> None:
+    """Each seat's countersigned MoU and support letter, dated the month before the start."""
+    from django.core.files.base import ContentFile
+
+    def before_start(days: int) -> dt.datetime:
+        return dt.datetime.combine(
+            cohort.starts_on - dt.timedelta(days=days), dt.time(15), tzinfo=dt.UTC
+        )
+
+    for membership in CohortMembership.objects.filter(cohort=cohort).select_related("jurisdiction"):
+        name = membership.jurisdiction.name
+        if name not in LETTER_SIGNERS:
             continue
         mou, created = MoU.objects.get_or_create(
             membership=membership,
@@ -226,9 +254,9 @@ def seed_paperwork(log: Callable[[str], None]) -> None:
                 "jurisdiction_signatory": LETTER_SIGNERS[name][0],
                 "jurisdiction_signatory_title": LETTER_SIGNERS[name][1],
                 "program_signatory": staff.full_name,
-                "sent_at": dt.datetime(2021, 8, 3, 15, tzinfo=dt.UTC),
-                "signed_at": dt.datetime(2021, 8, 20, 15, tzinfo=dt.UTC),
-                "countersigned_at": dt.datetime(2021, 8, 24, 15, tzinfo=dt.UTC),
+                "sent_at": before_start(29),
+                "signed_at": before_start(12),
+                "countersigned_at": before_start(8),
             },
         )
         if created:
@@ -242,7 +270,7 @@ def seed_paperwork(log: Callable[[str], None]) -> None:
                 signer_name=signer,
                 signer_title=title,
                 office=office,
-                dated=dt.date(2021, 8, 12),
+                dated=cohort.starts_on - dt.timedelta(days=20),
                 file_name="support-letter.pdf",
             )
             letter.file.save(
@@ -256,6 +284,11 @@ def seed_paperwork(log: Callable[[str], None]) -> None:
                 reason="First designation",
                 changed_by=staff,
             )
+
+
+def _seed_people_and_library(staff: Any) -> None:
+    from django.core.files.base import ContentFile
+
     for name, people in PEOPLE.items():
         jurisdiction = Jurisdiction.objects.filter(name=name, kind=K.CITY).first()
         if jurisdiction is None:
@@ -291,8 +324,3 @@ def seed_paperwork(log: Callable[[str], None]) -> None:
         for tag in tags:
             resource.tags.add(ResourceTag.objects.get_or_create(name=tag)[0])
     PaperworkSettings.load()
-    log(
-        f"jurisdictions: paperwork for {cohort}, "
-        f"{Contact.objects.count()} people, "
-        f"{Resource.objects.count()} library resources"
-    )
