@@ -10,6 +10,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import F
 from django.utils import timezone
 
 from applications.models import (
@@ -81,6 +82,10 @@ def seed(log: Callable[[str], None]) -> None:
     today = timezone.localdate()
     current = _seed_current_cohort(today)
     open_cohort = _seed_open_cohort(current)
+    # Rows are created today; a demo application was started before it was submitted.
+    Application.objects.filter(submitted_at__isnull=False, created_at__gt=F("submitted_at")).update(
+        created_at=F("submitted_at") - dt.timedelta(days=12)
+    )
     log(
         f"applications: the inaugural five enrolled, {applications} applications to "
         f"{second.name}, {current.name} in its fourth month, "
@@ -213,13 +218,13 @@ DESCRIPTION = (
     "emergency response teams."
 )
 # The current cohort: the two jurisdictions with demo logins came back for a second year to
-# take their teams citywide, with three first-timers. (name, state, population)
+# take their teams citywide, with three first-timers.
 CURRENT_MEMBERS = [
-    ("Durham", "NC", None),
-    ("Phoenix", "AZ", None),
-    ("Madison", "WI", 269_800),
-    ("Minneapolis", "MN", 429_900),
-    ("St. Petersburg", "FL", 258_300),
+    ("Durham", "NC"),
+    ("Phoenix", "AZ"),
+    ("Madison", "WI"),
+    ("Minneapolis", "MN"),
+    ("St. Petersburg", "FL"),
 ]
 
 
@@ -255,13 +260,10 @@ def _seed_current_cohort(today: dt.date) -> Cohort:
         closes_at=dt.datetime.combine(add_months(starts_on, -3), dt.time(23, 59), tzinfo=ET),
     )
     selected = dt.datetime.combine(add_months(starts_on, -1), dt.time(12), tzinfo=ET)
-    for name, state, population in CURRENT_MEMBERS:
+    for name, state in CURRENT_MEMBERS:
         jurisdiction = Jurisdiction.objects.filter(name=name, state=state).first()
         if jurisdiction is None:
             continue
-        if population and not jurisdiction.population:
-            jurisdiction.population = population
-            jurisdiction.save(update_fields=["population"])
         Application.objects.update_or_create(
             cohort=cohort,
             jurisdiction=jurisdiction,

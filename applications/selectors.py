@@ -88,8 +88,21 @@ def with_review_stats(qs: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
-def application_timeline(application: Application) -> QuerySet[ApplicationTransition]:
-    return application.transitions.select_related("by").order_by("created_at", "pk")
+def application_timeline(
+    application: Application,
+) -> list[tuple[dt.datetime, ApplicationTransition | None]]:
+    """The application's events, oldest first: its start (None) and every transition.
+
+    Sorted together, by date: an application imported or copied after its first transitions
+    were recorded has a start later than some of them.
+    """
+    transitions = application.transitions.select_related("by").order_by("created_at", "pk")
+    events: list[tuple[dt.datetime, ApplicationTransition | None]] = [
+        (t.created_at, t) for t in transitions
+    ]
+    events.append((application.created_at, None))
+    # On a tie the start comes first.
+    return sorted(events, key=lambda event: (event[0], event[1] is not None))
 
 
 def reviews_visible_to(user: Any) -> QuerySet[Review]:

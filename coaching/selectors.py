@@ -199,6 +199,15 @@ class Commitments:
         return self.month["group"] / 60
 
 
+def week_commitments_day(monday: dt.date, *, today: dt.date) -> dt.date:
+    """The day whose month the week grid's group-learning card counts: today when the week
+    holds it (so the grid and the overview agree), else the week's Thursday, whose month holds
+    most of the week (the ISO rule)."""
+    if monday <= today < monday + dt.timedelta(days=7):
+        return today
+    return monday + dt.timedelta(days=3)
+
+
 def commitments_for(*, jurisdiction: Jurisdiction, day: dt.date) -> Commitments:
     """Totals of the week and the month holding `day` (both computed in the database)."""
     config = CoachingSettings.load()

@@ -155,7 +155,10 @@ def week(request: HttpRequest) -> HttpResponse:
             "previous": monday - dt.timedelta(weeks=1),
             "next": monday + dt.timedelta(weeks=1),
             "today": today,
-            "commitments": selectors.commitments_for(jurisdiction=jurisdiction, day=monday),
+            "commitments": selectors.commitments_for(
+                jurisdiction=jurisdiction,
+                day=selectors.week_commitments_day(monday, today=today),
+            ),
             "cohort_ended": selectors.cohort_ended_notice(jurisdiction, today=today),
             "query": _jurisdiction_query(request, jurisdiction),
         },

@@ -43,7 +43,7 @@ def seed(log: Callable[[str], None]) -> None:
             "status": Membership.Status.APPROVED,
         },
     )
-    for name, state, _kind, zone in COMMUNITY_OF_PRACTICE:
+    for name, state, _kind, _population, zone in COMMUNITY_OF_PRACTICE:
         jurisdiction = Jurisdiction.objects.get(name=name, state=state, kind=_kind)
         slug = "".join(ch for ch in f"{name}{state}".lower() if ch.isalnum())
         email = f"practitioner@{slug}.example"

@@ -72,3 +72,25 @@ def test_a_contact_in_a_running_cohort_is_not_warned(contact_a_client, jurisdict
     )
     page = contact_a_client.get(reverse("coaching:week")).content.decode()
     assert 'data-testid="cohort-ended"' not in page
+
+
+def test_the_week_grid_and_the_overview_count_group_learning_in_the_same_month(
+    contact_a_client, jurisdiction_a
+):
+    # Thursday December 3: its week starts on Monday November 30.
+    week = contact_a_client.get(reverse("coaching:week")).content.decode()
+    overview = contact_a_client.get(reverse("coaching:overview")).content.decode()
+    assert "Cohort group learning, December 2026" in week
+    assert "Cohort group learning, December 2026" in overview
+    past = contact_a_client.get(reverse("coaching:week") + "?week=2026-06-29").content.decode()
+    assert "Cohort group learning, July 2026" in past  # most of that week is in July
+
+
+def test_recent_entries_show_the_year(contact_a, contact_a_client, jurisdiction_a):
+    CoachingLog.objects.create(
+        jurisdiction=jurisdiction_a, author=contact_a, side=CoachingLog.Side.JURISDICTION,
+        date=dt.date(2026, 12, 1), duration_minutes=60, kind=CoachingLog.Kind.INDEPENDENT,
+        workstream=Workstream.HIRING,
+    )  # fmt: skip
+    page = contact_a_client.get(reverse("coaching:overview")).content.decode()
+    assert "Tue Dec 1, 2026" in page
