@@ -39,7 +39,7 @@ def test_a_practitioner_joins_registers_cancels_is_promoted_and_gets_the_ics(
     registration_create(session=full_session, user=other)
 
     page.goto("/")
-    page.get_by_role("link", name="Join the community").click()
+    page.get_by_role("main").get_by_role("link", name="Join the community").click()
     page.get_by_label("Your name").fill("Terry Tucson")
     page.get_by_label("Work email").fill("terry@tucsonaz.gov")
     page.get_by_label("Your jurisdiction").select_option(label="Tucson, AZ")
@@ -94,7 +94,7 @@ def test_a_practitioner_joins_registers_cancels_is_promoted_and_gets_the_ics(
 
 def test_a_reader_subscribes_confirms_and_unsubscribes_from_the_email(page, screenshot):
     page.goto("/")
-    page.get_by_role("link", name="Subscribe to the newsletter").click()
+    page.get_by_role("main").get_by_role("link", name="Subscribe to the newsletter").click()
     page.get_by_label("Email address").fill("reader@example.org")
     page.get_by_role("button", name="Subscribe").click()
     expect(page.get_by_test_id("check-inbox")).to_be_visible()
