@@ -11,6 +11,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from gpl_cohort.accounts.demo import DEMO_PASSWORD
+from tests.e2e.conftest import create_account, fill_join_form, start_application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,14 +75,7 @@ def test_a_visitor_registers_for_the_webinar_subscribes_joins_and_applies(demo, 
 
     page.get_by_role("link", name="Cohort", exact=True).click()
     page.get_by_role("main").get_by_role("link", name="Join the community").click()
-    page.get_by_label("Your name").fill("Vic Visitor")
-    page.get_by_label("Work email").fill("vic@lakeview.gov")
-    page.get_by_label("Your jurisdiction").select_option(label="Tucson, AZ")
-    page.get_by_label("Agency").fill("Communications Department")
-    page.get_by_label("Role or title").fill("Deputy director")
-    page.get_by_label("Time zone").select_option("America/Phoenix")
-    page.locator("#id_password").fill("a-long-enough-password-1")
-    page.locator("#id_password_again").fill("a-long-enough-password-1")
+    fill_join_form(page, full_name="Vic Visitor", email="vic@lakeview.gov")
     page.get_by_role("button", name="Join the community of practice").click()
     page.wait_for_url("**/community/**")
     expect(page.get_by_role("link", name="My applications")).to_have_count(0)
@@ -93,17 +87,9 @@ def test_a_visitor_registers_for_the_webinar_subscribes_joins_and_applies(demo, 
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     screenshot(page, "log-in-to-apply")
     page.get_by_role("main").get_by_role("link", name="Create an account").click()
-    page.locator("#id_full_name").fill("Ana Applicant")
-    page.locator("#id_email").fill("ana@orangecountync.gov")
-    page.locator("#id_password1").fill("a-long-pass-phrase-9")
-    page.locator("#id_password2").fill("a-long-pass-phrase-9")
-    page.get_by_role("button", name="Create my account").click()
+    create_account(page, full_name="Ana Applicant", email="ana@orangecountync.gov")
     page.wait_for_url("**/start/")
-    page.get_by_label("Name of the city or county").fill("Orange")
-    page.get_by_label("Kind").select_option("county")
-    page.get_by_label("State").select_option("NC")
-    page.get_by_role("button", name="Start the application").click()
-    page.wait_for_url("**/edit/")
+    start_application(page)
     expect(page.get_by_role("link", name="My applications")).to_be_visible()
     screenshot(page, "application-started")
 
