@@ -40,7 +40,7 @@ DELIVERABLES = [
      Deliverable.Status.DONE),
 ]  # fmt: skip
 # The current cohort's: (title, workstream, due as weeks from its start or None for "from
-# today", days from today, status). Two are late by a few days, as happens, to show the panels.
+# today", days from today, status). Some seats are a few days late with the one just due.
 CURRENT_DELIVERABLES = [
     ("Call-for-service analysis", W.CALL_ANALYSIS, 6, 0, Deliverable.Status.DONE),
     ("Call decision tree", W.DECISION_TREE, 11, 0, Deliverable.Status.DONE),
@@ -96,10 +96,14 @@ def _seed_current(staff: User, coach: User) -> int:
     made = 0
     first = week_start_of(cohort.starts_on)
     weeks = [first + dt.timedelta(weeks=w) for w in range((today - first).days // 7 + 1)]
-    for membership in cohort.memberships.select_related("jurisdiction").order_by("pk"):
+    seats = cohort.memberships.select_related("jurisdiction").order_by("pk")
+    for index, membership in enumerate(seats):
         jurisdiction = membership.jurisdiction
         owner = jurisdiction.contacts.order_by("pk").first()
-        for title, workstream, weeks_in, days_from_today, status in CURRENT_DELIVERABLES:
+        for title, workstream, weeks_in, days_from_today, planned in CURRENT_DELIVERABLES:
+            # Two seats in five are running late on what is overdue; the others delivered.
+            late = planned != Deliverable.Status.DONE and days_from_today < 0
+            status = Deliverable.Status.DONE if late and index % 2 else planned
             due = (
                 cohort.starts_on + dt.timedelta(weeks=weeks_in)
                 if weeks_in is not None

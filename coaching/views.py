@@ -91,8 +91,9 @@ def overview(request: HttpRequest) -> HttpResponse:
                 (log, services.log_is_editable(log=log, user=request.user, window=window))
                 for log in recent
             ],
+            # This cohort year's: an earlier cohort's are on the deliverables page.
             "deliverables": selectors.deliverables_visible_to(request.user).filter(
-                jurisdiction=jurisdiction
+                jurisdiction=jurisdiction, due_on__gte=period.start
             ),
             "export_form": ExportForm(initial={"start": period.start, "end": today}),
             "cohort_ended": selectors.cohort_ended_notice(jurisdiction, today=today),
