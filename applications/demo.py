@@ -294,11 +294,11 @@ def _questions_and_criteria(cohort: Cohort) -> None:
 def _seed_open_cohort(current: Cohort) -> Cohort:
     """The next cohort, its window open on the day the demo is loaded, so applying can be
     tried."""
-    now = timezone.now()
+    today = timezone.localdate()
     cohort = _cohort_upsert(
         starts_on=add_months(current.starts_on, 12),
-        opens_at=now - dt.timedelta(days=14),
-        closes_at=now + dt.timedelta(days=45),
+        opens_at=dt.datetime.combine(today - dt.timedelta(days=14), dt.time(9), tzinfo=ET),
+        closes_at=dt.datetime.combine(today + dt.timedelta(days=45), dt.time(23, 59), tzinfo=ET),
     )
     created = not Application.objects.filter(cohort=cohort).exists()
     _questions_and_criteria(cohort)

@@ -15,6 +15,7 @@ def landing_panels(request: HttpRequest) -> list[Panel]:
             template="community/_landing_webinar.html",
             context={"webinar": webinar_next(now=timezone.now())},
             order=20,
+            offer="webinar",
         ),
         Panel(template="community/_landing_community.html", order=30),
         Panel(template="community/_landing_newsletter.html", order=40),

@@ -23,6 +23,8 @@ class Panel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 100
+    # What the panel offers, for pages that show one offer of the front door ("webinar").
+    offer: str = ""
 
 
 def landing_panels_for(request: HttpRequest) -> list[Panel]:
@@ -33,6 +35,11 @@ def landing_panels_for(request: HttpRequest) -> list[Panel]:
         if hasattr(module, "landing_panels"):
             collected.extend(module.landing_panels(request))
     return sorted(collected, key=lambda p: p.order)
+
+
+def landing_offer(request: HttpRequest, offer: str) -> Panel | None:
+    """One of the front door's offers (e.g. the next informational webinar), for another page."""
+    return next((p for p in landing_panels_for(request) if p.offer == offer), None)
 
 
 def _home_modules() -> list[Any]:

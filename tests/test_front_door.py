@@ -115,3 +115,21 @@ def test_registering_from_the_home_page_takes_a_seat(practitioner, practitioner_
     assert "You are registered" in response.content.decode()
     page = practitioner_client.get(reverse("home")).content.decode()
     assert "You are registered" in page
+
+
+def test_an_open_cohort_without_a_webinar_link_points_to_the_next_webinar(client):
+    cohort = CohortFactory()
+    webinar = SessionFactory(kind=Session.Kind.WEBINAR)
+    page = client.get(reverse("applications:cohort", args=[cohort.slug])).content.decode()
+    assert f'href="/community/webinars/{webinar.pk}/"' in page
+    assert "Register for the webinar" in page
+
+
+def test_a_closed_cohort_does_not_offer_the_next_cohorts_webinar(client):
+    cohort = CohortFactory(
+        opens_at=timezone.now() - dt.timedelta(days=400),
+        closes_at=timezone.now() - dt.timedelta(days=300),
+    )
+    SessionFactory(kind=Session.Kind.WEBINAR)
+    page = client.get(reverse("applications:cohort", args=[cohort.slug])).content.decode()
+    assert "Register for the webinar" not in page

@@ -83,6 +83,8 @@ def test_a_visitor_registers_for_the_webinar_subscribes_joins_and_applies(demo, 
 
     page.get_by_role("link", name="Cohort", exact=True).click()
     page.get_by_role("main").get_by_role("link", name=re.compile(r"^Apply to the")).click()
+    expect(page.get_by_role("link", name="Register for the webinar")).to_be_visible()
+    screenshot(page, "open-cohort")
     page.get_by_role("link", name="Start an application").click()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     screenshot(page, "log-in-to-apply")
