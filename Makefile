@@ -5,6 +5,9 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+# Links in email and calendar files point at the address served (COHORT_SITE_URL in the
+# environment wins, for a proxy in front).
+COHORT_SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP  := $(VENV)/.installed
 
 .PHONY: run test install lint format migrate seed worker beat backup restore clean help
@@ -51,9 +54,9 @@ run: migrate $(DEMO_STAMP)
 	@$(BIN)/python manage.py seed_demo --logins-only
 	@echo ""
 	@echo "Cohort is served at http://127.0.0.1:$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
-	@echo "Email is written to var/mail/ as .eml files. Stop with Ctrl-C."
+	@echo "Email is written to var/mail/ as .eml files; its links point at $(COHORT_SITE_URL). Stop with Ctrl-C."
 	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	COHORT_SITE_URL=$(COHORT_SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install $(AXE)
 	$(BIN)/python -m pytest

@@ -32,6 +32,7 @@ from applications.models import (
     ReviewScore,
     ShortAnswerQuestion,
 )
+from applications.scores import score_display
 from applications.selectors import with_review_stats
 from applications.services import TransitionError, application_transition
 from gpl_cohort.admin_site import PlainActionForm, RememberedURLChangeList
@@ -168,7 +169,7 @@ CSV_COLUMNS = [
     ("Stage", lambda a: a.get_stage_display()),
     ("Anticipated launch", lambda a: a.anticipated_launch_on or ""),
     ("Reviews", lambda a: a.review_count or 0),
-    ("Mean score", lambda a: f"{a.mean_score:.2f}" if a.mean_score is not None else ""),
+    ("Mean score", lambda a: score_display(a.mean_score, missing="")),
     ("Conflict declared", lambda a: "yes" if a.has_conflict else ""),
     ("Submitted at", lambda a: a.submitted_at.isoformat() if a.submitted_at else ""),
 ]
@@ -182,7 +183,7 @@ class _Echo:
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = [
-        "jurisdiction_name", "state", "population", "stage", "mean_score_display",
+        "jurisdiction_name", "state", "cohort_name", "population", "stage", "mean_score_display",
         "review_count_display", "status", "pending_decision", "conflict", "jurisdiction_link",
     ]  # fmt: skip
     list_filter = [
@@ -242,13 +243,17 @@ class ApplicationAdmin(admin.ModelAdmin):
     def state(self, obj: Application) -> str:
         return obj.jurisdiction.state
 
+    @admin.display(description="Cohort", ordering="cohort__starts_on")
+    def cohort_name(self, obj: Application) -> str:
+        return obj.cohort.name
+
     @admin.display(description="Population", ordering="jurisdiction__population")
-    def population(self, obj: Application) -> Any:
-        return obj.jurisdiction.population
+    def population(self, obj: Application) -> str:
+        return obj.jurisdiction.population_label
 
     @admin.display(description="Mean score", ordering="mean_score")
     def mean_score_display(self, obj: Application) -> str:
-        return f"{obj.mean_score:.2f}" if obj.mean_score is not None else "—"
+        return score_display(obj.mean_score)
 
     @admin.display(description="Reviews", ordering="review_count")
     def review_count_display(self, obj: Application) -> int:

@@ -1,4 +1,6 @@
-"""Demo cohorts: the inaugural cohort (September 2021) and the closed 2022–2023 window."""
+"""Demo cohorts: the inaugural cohort (September 2021) and the closed 2022–2023 window as
+history, and two cohorts placed relative to the day the demo is loaded: a current cohort in its
+fourth month and the next one, whose application window is open."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import F
 from django.utils import timezone
 
 from applications.models import (
@@ -20,6 +23,7 @@ from applications.models import (
     Review,
     ReviewScore,
     ShortAnswerQuestion,
+    add_months,
 )
 from applications.services import criteria_seed
 from gpl_cohort.accounts.demo import DEMO_PASSWORD
@@ -75,10 +79,17 @@ def seed(log: Callable[[str], None]) -> None:
             },
         )
     applications = _seed_2022(second)
-    open_cohort = _seed_open_cohort()
+    today = timezone.localdate()
+    current = _seed_current_cohort(today)
+    open_cohort = _seed_open_cohort(current)
+    # Rows are created today; a demo application was started before it was submitted.
+    Application.objects.filter(submitted_at__isnull=False, created_at__gt=F("submitted_at")).update(
+        created_at=F("submitted_at") - dt.timedelta(days=12)
+    )
     log(
-        f"applications: 3 cohorts, the inaugural five enrolled, {applications} applications to "
-        f"{second.name}, {open_cohort.name} open (applicant@albuquerque.example)"
+        f"applications: the inaugural five enrolled, {applications} applications to "
+        f"{second.name}, {current.name} in its fourth month, "
+        f"{open_cohort.name} open (applicant@albuquerque.example)"
     )
 
 
@@ -202,28 +213,95 @@ def _seed_2022(cohort: Cohort) -> int:
     return Application.objects.filter(cohort=cohort).count()
 
 
-def _seed_open_cohort() -> Cohort:
-    """A cohort whose window is open when the demo is loaded, so applying can be tried."""
-    now = timezone.now()
-    year = now.year + 1
-    cohort, created = Cohort.objects.get_or_create(
-        slug="open-demo",
-        defaults={
-            "name": f"{year}–{year + 1} Implementation Cohort",
-            "opens_at": now - dt.timedelta(days=7),
-            "closes_at": now + dt.timedelta(days=60),
-            "starts_on": (now + dt.timedelta(days=120)).date(),
-            "length_months": 12,
-            "seats": 5,
-            "description": "Twelve months of technical assistance for cities and counties "
-            "launching alternative 911 emergency response teams.",
-        },
+DESCRIPTION = (
+    "Twelve months of technical assistance for cities and counties launching alternative 911 "
+    "emergency response teams."
+)
+# The current cohort: the two jurisdictions with demo logins came back for a second year to
+# take their teams citywide, with three first-timers.
+CURRENT_MEMBERS = [
+    ("Durham", "NC"),
+    ("Phoenix", "AZ"),
+    ("Madison", "WI"),
+    ("Minneapolis", "MN"),
+    ("St. Petersburg", "FL"),
+]
+
+
+def _cohort_upsert(*, starts_on: dt.date, **fields: object) -> Cohort:
+    """The cohort of the year starting `starts_on`, made or moved to the given dates.
+
+    Keyed by its years ("2026-2027"), so a demo loaded again a year later turns last year's
+    open cohort into the current one. A database seeded before cohorts were placed this way
+    holds the open cohort as "open-demo": it is renamed rather than duplicated.
+    """
+    slug = f"{starts_on.year}-{starts_on.year + 1}"
+    name = f"{starts_on.year}–{starts_on.year + 1} Implementation Cohort"
+    cohort = (
+        Cohort.objects.filter(slug=slug).first()
+        or Cohort.objects.filter(name=name).first()
+        or Cohort.objects.filter(slug="open-demo").first()
+        or Cohort(length_months=12, seats=5, description=DESCRIPTION)
     )
+    cohort.slug, cohort.name, cohort.starts_on = slug, name, starts_on
+    for field, value in fields.items():
+        setattr(cohort, field, value)
+    cohort.save()
+    return cohort
+
+
+def _seed_current_cohort(today: dt.date) -> Cohort:
+    """A cohort in its fourth month on `today`: started on the first of the month three months
+    back, its application window closed before that."""
+    starts_on = add_months(today.replace(day=1), -3)
+    cohort = _cohort_upsert(
+        starts_on=starts_on,
+        opens_at=dt.datetime.combine(add_months(starts_on, -5), dt.time(9), tzinfo=ET),
+        closes_at=dt.datetime.combine(add_months(starts_on, -3), dt.time(23, 59), tzinfo=ET),
+    )
+    selected = dt.datetime.combine(add_months(starts_on, -1), dt.time(12), tzinfo=ET)
+    for name, state in CURRENT_MEMBERS:
+        jurisdiction = Jurisdiction.objects.filter(name=name, state=state).first()
+        if jurisdiction is None:
+            continue
+        Application.objects.update_or_create(
+            cohort=cohort,
+            jurisdiction=jurisdiction,
+            defaults={"status": Application.Status.ENROLLED, "submitted_at": cohort.closes_at},
+        )
+        CohortMembership.objects.update_or_create(
+            cohort=cohort,
+            jurisdiction=jurisdiction,
+            defaults={
+                "status": CohortMembership.Status.ENROLLED,
+                "point_of_contact": jurisdiction.contacts.order_by("pk").first(),
+                "selected_at": selected,
+                "enrolled_at": dt.datetime.combine(starts_on, dt.time(9), tzinfo=ET),
+            },
+        )
+    _questions_and_criteria(cohort)
+    return cohort
+
+
+def _questions_and_criteria(cohort: Cohort) -> None:
     for i, prompt in enumerate(QUESTIONS):
         ShortAnswerQuestion.objects.get_or_create(
             cohort=cohort, prompt=prompt, defaults={"order": i}
         )
     criteria_seed(cohort=cohort)
+
+
+def _seed_open_cohort(current: Cohort) -> Cohort:
+    """The next cohort, its window open on the day the demo is loaded, so applying can be
+    tried."""
+    today = timezone.localdate()
+    cohort = _cohort_upsert(
+        starts_on=add_months(current.starts_on, 12),
+        opens_at=dt.datetime.combine(today - dt.timedelta(days=14), dt.time(9), tzinfo=ET),
+        closes_at=dt.datetime.combine(today + dt.timedelta(days=45), dt.time(23, 59), tzinfo=ET),
+    )
+    created = not Application.objects.filter(cohort=cohort).exists()
+    _questions_and_criteria(cohort)
     albuquerque = Jurisdiction.objects.filter(name="Albuquerque", state="NM").first()
     if created and albuquerque is not None:
         draft = Application.objects.create(cohort=cohort, jurisdiction=albuquerque)

@@ -17,6 +17,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 
 from applications.models import Application, Cohort, EmailTemplate
+from gpl_cohort.links import absolute_url
 from gpl_cohort.outbox.services import Attachment, email_queue
 
 
@@ -50,7 +51,7 @@ def validate_template_text(text: str) -> None:
 
 
 def application_url(application: Application) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("applications:detail", args=[application.pk])
+    return absolute_url(reverse("applications:detail", args=[application.pk]))
 
 
 def email_render_from_db(*, cohort: Cohort, key: str, context: dict[str, Any]) -> tuple[str, str]:

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from applications.selectors import (
     applicant_state,
     application_counts_by_status,
     applications_of_user,
+    cohorts_open,
 )
 from gpl_cohort.accounts.roles import Roles
 from gpl_cohort.home import Panel
+
+
+def landing_panels(request: HttpRequest) -> list[Panel]:
+    cohort = cohorts_open(now=timezone.now()).first()
+    return [
+        Panel(template="applications/_landing_apply.html", context={"cohort": cohort}, order=10)
+    ]
 
 
 def panels(request: HttpRequest, roles: Roles) -> list[Panel]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import (
@@ -19,6 +20,7 @@ from django.db.models.functions import Cast
 
 from applications.models import (
     Application,
+    ApplicationContact,
     ApplicationTransition,
     Cohort,
     Review,
@@ -86,8 +88,21 @@ def with_review_stats(qs: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
-def application_timeline(application: Application) -> QuerySet[ApplicationTransition]:
-    return application.transitions.select_related("by").order_by("created_at", "pk")
+def application_timeline(
+    application: Application,
+) -> list[tuple[dt.datetime, ApplicationTransition | None]]:
+    """The application's events, oldest first: its start (None) and every transition.
+
+    Sorted together, by date: an application imported or copied after its first transitions
+    were recorded has a start later than some of them.
+    """
+    transitions = application.transitions.select_related("by").order_by("created_at", "pk")
+    events: list[tuple[dt.datetime, ApplicationTransition | None]] = [
+        (t.created_at, t) for t in transitions
+    ]
+    events.append((application.created_at, None))
+    # On a tie the start comes first.
+    return sorted(events, key=lambda event: (event[0], event[1] is not None))
 
 
 def reviews_visible_to(user: Any) -> QuerySet[Review]:
@@ -141,6 +156,15 @@ def application_counts_by_status() -> list[dict[str, Any]]:
 
 def cohorts_public() -> QuerySet[Cohort]:
     return Cohort.objects.all()
+
+
+def cohorts_open(*, now: dt.datetime) -> QuerySet[Cohort]:
+    """Cohorts taking applications at `now`, the one closing first first."""
+    return Cohort.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
+
+
+def is_applicant(user: Any) -> bool:
+    return ApplicationContact.objects.filter(user=user).exists()
 
 
 def applications_of_user(user: Any) -> QuerySet[Application]:

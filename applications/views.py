@@ -17,6 +17,7 @@ from applications.forms import ApplicationForm, InviteForm, SignUpForm, StartFor
 from applications.models import Application, ApplicationDocument
 from applications.selectors import applications_of_user, applications_visible_to, cohorts_public
 from applications.words import WORD_LIMIT
+from gpl_cohort.home import landing_offer
 from gpl_cohort.uploads import private_file_response
 
 
@@ -26,7 +27,13 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 
 def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_object_or_404(cohorts_public(), slug=slug)
-    return render(request, "applications/cohort_detail.html", {"cohort": cohort})
+    # A cohort without a webinar link of its own points to the program's next webinar.
+    webinar = None
+    if not cohort.webinar_url and not cohort.has_closed:
+        webinar = landing_offer(request, "webinar")
+    return render(
+        request, "applications/cohort_detail.html", {"cohort": cohort, "webinar_panel": webinar}
+    )
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:

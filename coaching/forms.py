@@ -75,7 +75,7 @@ class WeekRowForm(forms.Form):
     """One day row of the week grid: left empty, it is skipped."""
 
     date = forms.DateField(widget=forms.HiddenInput)
-    duration = DurationField(required=False)
+    duration = DurationField(required=False, label="Hours")
     kind = forms.ChoiceField(
         choices=[("", "—"), *CoachingLog.Kind.choices], required=False, label="Kind"
     )

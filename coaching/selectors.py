@@ -118,15 +118,37 @@ class Period:
         return [first + dt.timedelta(weeks=i) for i in range(((self.end - first).days + 6) // 7)]
 
 
-def cohort_year_of(jurisdiction: Jurisdiction, *, today: dt.date) -> Period:
-    """The cohort year of the jurisdiction's latest seat, or the last 52 weeks without one."""
-    membership = (
+def _latest_seat(jurisdiction: Jurisdiction) -> CohortMembership | None:
+    return (
         CohortMembership.objects.filter(jurisdiction=jurisdiction)
         .exclude(status=CohortMembership.Status.WITHDRAWN)
         .select_related("cohort")
         .order_by("-cohort__starts_on")
         .first()
     )
+
+
+def cohort_ended_notice(jurisdiction: Jurisdiction, *, today: dt.date) -> str:
+    """A warning for whoever logs hours when the jurisdiction's latest cohort year is over
+    ("" while it runs, or when the jurisdiction never had a seat)."""
+    membership = _latest_seat(jurisdiction)
+    if membership is None:
+        return ""
+    cohort = membership.cohort
+    end = add_months(cohort.starts_on, cohort.length_months)
+    if today < end:
+        return ""
+    last_day = end - dt.timedelta(days=1)
+    return (
+        f"{jurisdiction.name}'s cohort year ({cohort}) ended on {last_day:%B} {last_day.day}, "
+        f"{last_day.year}. Hours logged now fall outside any cohort year and are not counted "
+        "toward its commitments: check with program staff before logging."
+    )
+
+
+def cohort_year_of(jurisdiction: Jurisdiction, *, today: dt.date) -> Period:
+    """The cohort year of the jurisdiction's latest seat, or the last 52 weeks without one."""
+    membership = _latest_seat(jurisdiction)
     if membership is not None:
         cohort = membership.cohort
         return Period(
@@ -169,6 +191,15 @@ class Commitments:
     @property
     def group_hours(self) -> float:
         return self.month["group"] / 60
+
+
+def week_commitments_day(monday: dt.date, *, today: dt.date) -> dt.date:
+    """The day whose month the week grid's group-learning card counts: today when the week
+    holds it (so the grid and the overview agree), else the week's Thursday, whose month holds
+    most of the week (the ISO rule)."""
+    if monday <= today < monday + dt.timedelta(days=7):
+        return today
+    return monday + dt.timedelta(days=3)
 
 
 def commitments_for(*, jurisdiction: Jurisdiction, day: dt.date) -> Commitments:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coaching import selectors, services
@@ -90,10 +91,12 @@ def overview(request: HttpRequest) -> HttpResponse:
                 (log, services.log_is_editable(log=log, user=request.user, window=window))
                 for log in recent
             ],
+            # This cohort year's: an earlier cohort's are on the deliverables page.
             "deliverables": selectors.deliverables_visible_to(request.user).filter(
-                jurisdiction=jurisdiction
+                jurisdiction=jurisdiction, due_on__gte=period.start
             ),
             "export_form": ExportForm(initial={"start": period.start, "end": today}),
+            "cohort_ended": selectors.cohort_ended_notice(jurisdiction, today=today),
             "query": _jurisdiction_query(request, jurisdiction),
         },
     )
@@ -121,6 +124,8 @@ def week(request: HttpRequest) -> HttpResponse:
             commitments = selectors.commitments_for(jurisdiction=jurisdiction, day=monday)
             for message in commitments.messages:
                 messages.warning(request, message)
+            if ended := selectors.cohort_ended_notice(jurisdiction, today=today):
+                messages.warning(request, ended)
             return redirect(_week_url(request, jurisdiction, monday))
     else:
         formset = WeekFormSet(initial=initial)
@@ -151,7 +156,11 @@ def week(request: HttpRequest) -> HttpResponse:
             "previous": monday - dt.timedelta(weeks=1),
             "next": monday + dt.timedelta(weeks=1),
             "today": today,
-            "commitments": selectors.commitments_for(jurisdiction=jurisdiction, day=monday),
+            "commitments": selectors.commitments_for(
+                jurisdiction=jurisdiction,
+                day=selectors.week_commitments_day(monday, today=today),
+            ),
+            "cohort_ended": selectors.cohort_ended_notice(jurisdiction, today=today),
             "query": _jurisdiction_query(request, jurisdiction),
         },
     )
@@ -345,7 +354,9 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
     from jurisdictions.selectors import cohorts_with_seats_pick
 
     try:
-        cohorts, cohort = cohorts_with_seats_pick(request.GET.get("cohort"))
+        cohorts, cohort = cohorts_with_seats_pick(
+            request.GET.get("cohort"), today=timezone.localdate()
+        )
     except LookupError as error:
         raise Http400(str(error)) from error
     context: dict[str, Any] = {"cohorts": cohorts, "cohort": cohort}

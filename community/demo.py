@@ -43,7 +43,7 @@ def seed(log: Callable[[str], None]) -> None:
             "status": Membership.Status.APPROVED,
         },
     )
-    for name, state, _kind, zone in COMMUNITY_OF_PRACTICE:
+    for name, state, _kind, _population, zone in COMMUNITY_OF_PRACTICE:
         jurisdiction = Jurisdiction.objects.get(name=name, state=state, kind=_kind)
         slug = "".join(ch for ch in f"{name}{state}".lower() if ch.isalnum())
         email = f"practitioner@{slug}.example"
@@ -82,6 +82,10 @@ def seed(log: Callable[[str], None]) -> None:
             },
         )
     _seed_registrations(tucson)
+    # The demo practitioner has a seat at the next session: their home shows both states.
+    upcoming = Session.objects.filter(kind=Session.Kind.COMMUNITY, starts_at__gt=timezone.now())
+    if (first := upcoming.order_by("starts_at").first()) is not None:
+        _register(first, demo_practitioner)
     _seed_webinar()
     _seed_newsletter()
     log(
@@ -132,10 +136,14 @@ def _seed_registrations(tucson: Jurisdiction) -> None:
 
 
 def _seed_webinar() -> None:
+    """The informational webinar of the cohort whose window is open (three weeks ahead)."""
+    from applications.selectors import cohorts_open
+
     today = timezone.localdate()
+    cohort = cohorts_open(now=timezone.now()).first()
     webinar, _ = Session.objects.get_or_create(
         kind=Session.Kind.WEBINAR,
-        title="Informational webinar for the next cohort",
+        title=f"Informational webinar: the {cohort.name}" if cohort else "Informational webinar",
         defaults={
             "topic": Session.Topic.OTHER,
             "starts_at": dt.datetime.combine(

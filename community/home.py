@@ -4,17 +4,28 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from community import page_cache
+from community.selectors import seats_and_mine, webinar_next
 from gpl_cohort.accounts.roles import Roles
 from gpl_cohort.home import Panel
+
+
+def landing_panels(request: HttpRequest) -> list[Panel]:
+    return [
+        Panel(
+            template="community/_landing_webinar.html",
+            context={"webinar": webinar_next(now=timezone.now())},
+            order=20,
+            offer="webinar",
+        ),
+        Panel(template="community/_landing_community.html", order=30),
+        Panel(template="community/_landing_newsletter.html", order=40),
+    ]
 
 
 def panels(request: HttpRequest, roles: Roles) -> list[Panel]:
     if not (roles.is_staff or roles.is_practitioner):
         return []
-    return [
-        Panel(
-            template="community/_home_sessions.html",
-            context={"sessions": page_cache.upcoming(timezone.now(), limit=5)},
-            order=20,
-        )
-    ]
+    sessions = page_cache.upcoming(timezone.now(), limit=5)
+    live = seats_and_mine(user=request.user, session_ids=[s.pk for s in sessions])
+    rows = [(session, live[session.pk]) for session in sessions]
+    return [Panel(template="community/_home_sessions.html", context={"rows": rows}, order=20)]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from community.models import Registration, Session
+from gpl_cohort.links import absolute_url
 
 PRODID = "-//Cohort program//Community of practice//EN"
 
@@ -34,7 +35,7 @@ def _describe(session: Session, *, with_link: bool) -> str:
             parts.append(f"{label}: {text.strip()}")
     if with_link and session.meeting_url:
         parts.append(f"Join: {session.meeting_url}")
-    parts.append(f"{settings.SITE_URL}/community/sessions/{session.pk}/")
+    parts.append(absolute_url(session.get_absolute_url()))
     return "\n\n".join(p for p in parts if p)
 
 

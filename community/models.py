@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from gpl_cohort.accounts.models import validate_time_zone
 
@@ -143,6 +144,11 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        # A webinar's public page; a community session's page for members.
+        name = "community:webinar" if self.is_webinar else "community:session_detail"
+        return reverse(name, args=[self.pk])
 
     @property
     def ends_at(self) -> datetime:

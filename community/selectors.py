@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
@@ -52,6 +53,15 @@ def session_detail(*, pk: int, counts: bool = True) -> Session:
     sessions = Session.objects.prefetch_related("presenters__jurisdiction")
     sessions = _with_counts(sessions) if counts else sessions.select_related("staff_topic")
     return sessions.get(pk=pk)
+
+
+def webinar_next(*, now: datetime) -> Session | None:
+    """The next informational webinar still open for registration (not yet over)."""
+    return (
+        Session.objects.filter(kind=Session.Kind.WEBINAR, starts_at__gt=now)
+        .order_by("starts_at")
+        .first()
+    )
 
 
 def webinar_public(*, pk: int) -> Session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +10,12 @@ import csp.constants
 import csp.middleware
 import csp.utils
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import Resolver404
+from django.views import defaults
+
+error_logger = logging.getLogger("django.request")
 
 
 class RequestSizeLimitMiddleware:
@@ -91,3 +97,46 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
                 response[header] = value
         request.csp_nonce = csp.middleware.CheckableLazyObject(self._csp_nonce_post_response)
         return response
+
+
+class ErrorPagesMiddleware:
+    """The project's own 400 / 404 / 500 pages under DEBUG too (`make run` runs with DEBUG).
+
+    Without DEBUG, Django renders 400.html, 403.html, 404.html and 500.html itself. With DEBUG,
+    it shows its technical pages instead, and a newcomer trying the demo who mistypes a URL gets
+    Django's yellow page with the whole URL list. Those pages come back with
+    DJANGO_DEBUG_TECHNICAL_ERRORS=1 for a developer who wants them; a server error is always
+    logged with its traceback to the console.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def _active(self) -> bool:
+        return settings.DEBUG and not settings.DEBUG_TECHNICAL_ERRORS
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and getattr(request, "resolver_match", None) is None
+            and self._active()
+        ):
+            # No URL pattern matched: Django answered with its technical 404.
+            return defaults.page_not_found(request, Resolver404({"path": request.path_info}))
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not self._active() or isinstance(exception, PermissionDenied):
+            return None  # PermissionDenied renders 403.html in every mode already
+        if isinstance(exception, Http404):
+            return defaults.page_not_found(request, exception)
+        if isinstance(exception, SuspiciousOperation | BadRequest):
+            return defaults.bad_request(request, exception)
+        error_logger.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exception,
+            extra={"request": request},
+        )
+        return defaults.server_error(request)

@@ -39,6 +39,9 @@ if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET):
     )
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+# Even with DEBUG, visitors get the project's 404 / 500 pages (gpl_cohort.middleware); a
+# developer who wants Django's technical pages back sets this.
+DEBUG_TECHNICAL_ERRORS = env.bool("DJANGO_DEBUG_TECHNICAL_ERRORS", default=False)
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
@@ -95,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside CommonMiddleware, so that a URL missing its slash is still redirected.
+    "gpl_cohort.middleware.ErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gpl_cohort.middleware.CSPMiddleware",  # django-csp's, its usual header built once
     # Last, as django-axes asks: it turns a lockout into its response.
@@ -189,6 +194,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the root of the site (favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "public"
 try:
     import plotly
 
@@ -294,9 +301,19 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- email ----------------------------------------------------------------------------------
+# The program's address: the sender of every email and the ORGANIZER of every calendar
+# invitation, so replies and calendar answers reach staff. Production must name a real one.
 DEFAULT_FROM_EMAIL = env.str(
-    "DEFAULT_FROM_EMAIL", default="Cohort program staff <cohort@localhost>"
+    "DEFAULT_FROM_EMAIL",
+    default="" if PRODUCTION else "Cohort program staff <program@cohort.example>",
 )
+_FROM_DOMAIN = DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">").strip().lower()
+if PRODUCTION and (not _FROM_DOMAIN or _FROM_DOMAIN == "localhost" or "." not in _FROM_DOMAIN):
+    raise ImproperlyConfigured(
+        "DEFAULT_FROM_EMAIL must be the program's real address in production "
+        "(e.g. 'Cohort program staff <cohort@program.example.gov>'), not "
+        f"{DEFAULT_FROM_EMAIL!r}"
+    )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:

@@ -11,14 +11,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from gpl_cohort.accounts.roles import roles_of
-from gpl_cohort.home import panels_for
+from gpl_cohort.home import landing_panels_for, panels_for
 
 
 @require_GET
 def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return home(request)
-    return render(request, "landing.html")
+    return render(request, "landing.html", {"panels": landing_panels_for(request)})
 
 
 @login_required

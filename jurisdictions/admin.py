@@ -25,10 +25,14 @@ class ResponseTeamInline(admin.TabularInline):
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["name", "state", "kind", "population", "time_zone"]
+    list_display = ["name", "state", "kind", "population_display", "time_zone"]
     list_filter = ["kind", "state", "time_zone"]
     search_fields = ["name", "state"]
     inlines = [ResponseTeamInline]
+
+    @admin.display(description="Population", ordering="population")
+    def population_display(self, obj: Jurisdiction) -> str:
+        return obj.population_label
 
 
 @admin.register(CohortMembership)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from jurisdictions.models import (
     Agency,
@@ -45,73 +46,74 @@ TEAMS = {
                      ["Social workers", "Peer support specialists"]),
 }  # fmt: skip
 
-# Governments in the community of practice (more than 60, as the program describes).
+# Governments in the community of practice (more than 60, as the program describes), with
+# their population (2020 census, rounded).
 COMMUNITY_OF_PRACTICE = [
-    ("Albuquerque", "NM", K.CITY, "America/Denver"),
-    ("Austin", "TX", K.CITY, "America/Chicago"),
-    ("Baltimore", "MD", K.CITY, "America/New_York"),
-    ("Boston", "MA", K.CITY, "America/New_York"),
-    ("Boulder", "CO", K.CITY, "America/Denver"),
-    ("Burlington", "VT", K.CITY, "America/New_York"),
-    ("Cambridge", "MA", K.CITY, "America/New_York"),
-    ("Chicago", "IL", K.CITY, "America/Chicago"),
-    ("Chittenden County", "VT", K.COUNTY, "America/New_York"),
-    ("Cincinnati", "OH", K.CITY, "America/New_York"),
-    ("Cleveland", "OH", K.CITY, "America/New_York"),
-    ("Columbus", "OH", K.CITY, "America/New_York"),
-    ("Dallas", "TX", K.CITY, "America/Chicago"),
-    ("Dayton", "OH", K.CITY, "America/New_York"),
-    ("Denver", "CO", K.CITY_COUNTY, "America/Denver"),
-    ("Des Moines", "IA", K.CITY, "America/Chicago"),
-    ("Detroit", "MI", K.CITY, "America/Detroit"),
-    ("Eugene", "OR", K.CITY, "America/Los_Angeles"),
-    ("Fairfax County", "VA", K.COUNTY, "America/New_York"),
-    ("Grand Rapids", "MI", K.CITY, "America/Detroit"),
-    ("Hennepin County", "MN", K.COUNTY, "America/Chicago"),
-    ("Houston", "TX", K.CITY, "America/Chicago"),
-    ("Indianapolis", "IN", K.CITY_COUNTY, "America/Indiana/Indianapolis"),
-    ("Ithaca", "NY", K.CITY, "America/New_York"),
-    ("Jackson", "MS", K.CITY, "America/Chicago"),
-    ("Kansas City", "MO", K.CITY, "America/Chicago"),
-    ("King County", "WA", K.COUNTY, "America/Los_Angeles"),
-    ("Knoxville", "TN", K.CITY, "America/New_York"),
-    ("Las Cruces", "NM", K.CITY, "America/Denver"),
-    ("Los Angeles County", "CA", K.COUNTY, "America/Los_Angeles"),
-    ("Louisville", "KY", K.CITY_COUNTY, "America/Kentucky/Louisville"),
-    ("Madison", "WI", K.CITY, "America/Chicago"),
-    ("Mecklenburg County", "NC", K.COUNTY, "America/New_York"),
-    ("Miami-Dade County", "FL", K.COUNTY, "America/New_York"),
-    ("Milwaukee", "WI", K.CITY, "America/Chicago"),
-    ("Minneapolis", "MN", K.CITY, "America/Chicago"),
-    ("Montgomery County", "MD", K.COUNTY, "America/New_York"),
-    ("Nashville", "TN", K.CITY_COUNTY, "America/Chicago"),
-    ("New Orleans", "LA", K.CITY, "America/Chicago"),
-    ("New York City", "NY", K.CITY, "America/New_York"),
-    ("Oakland", "CA", K.CITY, "America/Los_Angeles"),
-    ("Olympia", "WA", K.CITY, "America/Los_Angeles"),
-    ("Orlando", "FL", K.CITY, "America/New_York"),
-    ("Pittsburgh", "PA", K.CITY, "America/New_York"),
-    ("Portland", "OR", K.CITY, "America/Los_Angeles"),
-    ("Providence", "RI", K.CITY, "America/New_York"),
-    ("Raleigh", "NC", K.CITY, "America/New_York"),
-    ("Richmond", "VA", K.CITY, "America/New_York"),
-    ("Rochester", "NY", K.CITY, "America/New_York"),
-    ("Sacramento", "CA", K.CITY, "America/Los_Angeles"),
-    ("Salt Lake City", "UT", K.CITY, "America/Denver"),
-    ("San Antonio", "TX", K.CITY, "America/Chicago"),
-    ("San Diego County", "CA", K.COUNTY, "America/Los_Angeles"),
-    ("San Francisco", "CA", K.CITY_COUNTY, "America/Los_Angeles"),
-    ("San Jose", "CA", K.CITY, "America/Los_Angeles"),
-    ("Santa Fe", "NM", K.CITY, "America/Denver"),
-    ("Seattle", "WA", K.CITY, "America/Los_Angeles"),
-    ("St. Louis", "MO", K.CITY, "America/Chicago"),
-    ("St. Petersburg", "FL", K.CITY, "America/New_York"),
-    ("Tacoma", "WA", K.CITY, "America/Los_Angeles"),
-    ("Tucson", "AZ", K.CITY, "America/Phoenix"),
-    ("Tulsa", "OK", K.CITY, "America/Chicago"),
-    ("Washington", "DC", K.CITY, "America/New_York"),
-    ("Wake County", "NC", K.COUNTY, "America/New_York"),
-    ("Worcester", "MA", K.CITY, "America/New_York"),
+    ("Albuquerque", "NM", K.CITY, 564_600, "America/Denver"),
+    ("Austin", "TX", K.CITY, 961_900, "America/Chicago"),
+    ("Baltimore", "MD", K.CITY, 585_700, "America/New_York"),
+    ("Boston", "MA", K.CITY, 675_600, "America/New_York"),
+    ("Boulder", "CO", K.CITY, 108_300, "America/Denver"),
+    ("Burlington", "VT", K.CITY, 44_700, "America/New_York"),
+    ("Cambridge", "MA", K.CITY, 118_400, "America/New_York"),
+    ("Chicago", "IL", K.CITY, 2_746_400, "America/Chicago"),
+    ("Chittenden County", "VT", K.COUNTY, 168_300, "America/New_York"),
+    ("Cincinnati", "OH", K.CITY, 309_300, "America/New_York"),
+    ("Cleveland", "OH", K.CITY, 372_600, "America/New_York"),
+    ("Columbus", "OH", K.CITY, 905_700, "America/New_York"),
+    ("Dallas", "TX", K.CITY, 1_304_400, "America/Chicago"),
+    ("Dayton", "OH", K.CITY, 137_600, "America/New_York"),
+    ("Denver", "CO", K.CITY_COUNTY, 715_500, "America/Denver"),
+    ("Des Moines", "IA", K.CITY, 214_100, "America/Chicago"),
+    ("Detroit", "MI", K.CITY, 639_100, "America/Detroit"),
+    ("Eugene", "OR", K.CITY, 176_700, "America/Los_Angeles"),
+    ("Fairfax County", "VA", K.COUNTY, 1_150_300, "America/New_York"),
+    ("Grand Rapids", "MI", K.CITY, 198_900, "America/Detroit"),
+    ("Hennepin County", "MN", K.COUNTY, 1_281_600, "America/Chicago"),
+    ("Houston", "TX", K.CITY, 2_304_600, "America/Chicago"),
+    ("Indianapolis", "IN", K.CITY_COUNTY, 887_600, "America/Indiana/Indianapolis"),
+    ("Ithaca", "NY", K.CITY, 32_100, "America/New_York"),
+    ("Jackson", "MS", K.CITY, 153_700, "America/Chicago"),
+    ("Kansas City", "MO", K.CITY, 508_100, "America/Chicago"),
+    ("King County", "WA", K.COUNTY, 2_269_700, "America/Los_Angeles"),
+    ("Knoxville", "TN", K.CITY, 190_700, "America/New_York"),
+    ("Las Cruces", "NM", K.CITY, 111_400, "America/Denver"),
+    ("Los Angeles County", "CA", K.COUNTY, 10_014_000, "America/Los_Angeles"),
+    ("Louisville", "KY", K.CITY_COUNTY, 633_000, "America/Kentucky/Louisville"),
+    ("Madison", "WI", K.CITY, 269_800, "America/Chicago"),
+    ("Mecklenburg County", "NC", K.COUNTY, 1_115_500, "America/New_York"),
+    ("Miami-Dade County", "FL", K.COUNTY, 2_701_800, "America/New_York"),
+    ("Milwaukee", "WI", K.CITY, 577_200, "America/Chicago"),
+    ("Minneapolis", "MN", K.CITY, 429_900, "America/Chicago"),
+    ("Montgomery County", "MD", K.COUNTY, 1_062_100, "America/New_York"),
+    ("Nashville", "TN", K.CITY_COUNTY, 689_400, "America/Chicago"),
+    ("New Orleans", "LA", K.CITY, 383_900, "America/Chicago"),
+    ("New York City", "NY", K.CITY, 8_804_200, "America/New_York"),
+    ("Oakland", "CA", K.CITY, 440_600, "America/Los_Angeles"),
+    ("Olympia", "WA", K.CITY, 55_600, "America/Los_Angeles"),
+    ("Orlando", "FL", K.CITY, 307_600, "America/New_York"),
+    ("Pittsburgh", "PA", K.CITY, 302_900, "America/New_York"),
+    ("Portland", "OR", K.CITY, 652_500, "America/Los_Angeles"),
+    ("Providence", "RI", K.CITY, 190_900, "America/New_York"),
+    ("Raleigh", "NC", K.CITY, 467_700, "America/New_York"),
+    ("Richmond", "VA", K.CITY, 226_600, "America/New_York"),
+    ("Rochester", "NY", K.CITY, 211_300, "America/New_York"),
+    ("Sacramento", "CA", K.CITY, 524_900, "America/Los_Angeles"),
+    ("Salt Lake City", "UT", K.CITY, 200_000, "America/Denver"),
+    ("San Antonio", "TX", K.CITY, 1_434_600, "America/Chicago"),
+    ("San Diego County", "CA", K.COUNTY, 3_298_600, "America/Los_Angeles"),
+    ("San Francisco", "CA", K.CITY_COUNTY, 873_900, "America/Los_Angeles"),
+    ("San Jose", "CA", K.CITY, 1_013_200, "America/Los_Angeles"),
+    ("Santa Fe", "NM", K.CITY, 88_000, "America/Denver"),
+    ("Seattle", "WA", K.CITY, 737_000, "America/Los_Angeles"),
+    ("St. Louis", "MO", K.CITY, 301_600, "America/Chicago"),
+    ("St. Petersburg", "FL", K.CITY, 258_300, "America/New_York"),
+    ("Tacoma", "WA", K.CITY, 219_300, "America/Los_Angeles"),
+    ("Tucson", "AZ", K.CITY, 542_600, "America/Phoenix"),
+    ("Tulsa", "OK", K.CITY, 413_100, "America/Chicago"),
+    ("Washington", "DC", K.CITY, 689_500, "America/New_York"),
+    ("Wake County", "NC", K.COUNTY, 1_129_400, "America/New_York"),
+    ("Worcester", "MA", K.CITY, 206_500, "America/New_York"),
 ]
 
 
@@ -134,10 +136,13 @@ def seed(log: Callable[[str], None]) -> None:
                 "make_up": make_up,
             },
         )
-    for name, state, kind, zone in COMMUNITY_OF_PRACTICE:
-        Jurisdiction.objects.get_or_create(
+    for name, state, kind, population, zone in COMMUNITY_OF_PRACTICE:
+        jurisdiction, _ = Jurisdiction.objects.get_or_create(
             name=name, state=state, kind=kind, defaults={"time_zone": zone}
         )
+        if jurisdiction.population is None:
+            jurisdiction.population = population
+            jurisdiction.save(update_fields=["population"])
     log(
         f"jurisdictions: {len(INAUGURAL_COHORT)} cohort + "
         f"{len(COMMUNITY_OF_PRACTICE)} community of practice"
@@ -165,6 +170,9 @@ LETTER_SIGNERS = {
     "Long Beach": ("Robert Garcia", "Mayor", "Office of the Mayor"),
     "Philadelphia": ("Jim Kenney", "Mayor", "Office of the Mayor"),
     "Phoenix": ("Kate Gallego", "Mayor", "Office of the Mayor"),
+    "Madison": ("Satya Rhodes-Conway", "Mayor", "Office of the Mayor"),
+    "Minneapolis": ("Jacob Frey", "Mayor", "Office of the Mayor"),
+    "St. Petersburg": ("Ken Welch", "Mayor", "Office of the Mayor"),
 }
 
 RESOURCES = [
@@ -206,18 +214,42 @@ def seed_paperwork(log: Callable[[str], None]) -> None:
     Runs after the cohorts and logins exist (called by coaching.demo, which the seeder runs
     after applications.demo), because seats and contacts are made there.
     """
-    from django.core.files.base import ContentFile
+    from django.utils import timezone
 
     from applications.models import Cohort
     from gpl_cohort.accounts.models import User
+    from jurisdictions.selectors import cohort_running
 
-    cohort = Cohort.objects.filter(slug="2021-2022").first()
     staff = User.objects.filter(email="staff@cohort.example").first()
-    if cohort is None or staff is None:
+    inaugural = Cohort.objects.filter(slug="2021-2022").first()
+    if inaugural is None or staff is None:
         return
-    for name, *_ in INAUGURAL_COHORT:
-        membership = CohortMembership.objects.filter(cohort=cohort, jurisdiction__name=name).first()
-        if membership is None:
+    running = cohort_running(
+        list(Cohort.objects.filter(memberships__isnull=False).distinct()),
+        today=timezone.localdate(),
+    )
+    for cohort in {inaugural, running} - {None}:
+        _seed_seats_paperwork(cohort, staff)
+    _seed_people_and_library(staff)
+    log(
+        f"jurisdictions: paperwork for {inaugural} and {running}, "
+        f"{Contact.objects.count()} people, "
+        f"{Resource.objects.count()} library resources"
+    )
+
+
+def _seed_seats_paperwork(cohort: Any, staff: Any) -> None:
+    """Each seat's countersigned MoU and support letter, dated the month before the start."""
+    from django.core.files.base import ContentFile
+
+    def before_start(days: int) -> dt.datetime:
+        return dt.datetime.combine(
+            cohort.starts_on - dt.timedelta(days=days), dt.time(15), tzinfo=dt.UTC
+        )
+
+    for membership in CohortMembership.objects.filter(cohort=cohort).select_related("jurisdiction"):
+        name = membership.jurisdiction.name
+        if name not in LETTER_SIGNERS:
             continue
         mou, created = MoU.objects.get_or_create(
             membership=membership,
@@ -226,9 +258,9 @@ def seed_paperwork(log: Callable[[str], None]) -> None:
                 "jurisdiction_signatory": LETTER_SIGNERS[name][0],
                 "jurisdiction_signatory_title": LETTER_SIGNERS[name][1],
                 "program_signatory": staff.full_name,
-                "sent_at": dt.datetime(2021, 8, 3, 15, tzinfo=dt.UTC),
-                "signed_at": dt.datetime(2021, 8, 20, 15, tzinfo=dt.UTC),
-                "countersigned_at": dt.datetime(2021, 8, 24, 15, tzinfo=dt.UTC),
+                "sent_at": before_start(29),
+                "signed_at": before_start(12),
+                "countersigned_at": before_start(8),
             },
         )
         if created:
@@ -242,7 +274,7 @@ def seed_paperwork(log: Callable[[str], None]) -> None:
                 signer_name=signer,
                 signer_title=title,
                 office=office,
-                dated=dt.date(2021, 8, 12),
+                dated=cohort.starts_on - dt.timedelta(days=20),
                 file_name="support-letter.pdf",
             )
             letter.file.save(
@@ -256,6 +288,11 @@ def seed_paperwork(log: Callable[[str], None]) -> None:
                 reason="First designation",
                 changed_by=staff,
             )
+
+
+def _seed_people_and_library(staff: Any) -> None:
+    from django.core.files.base import ContentFile
+
     for name, people in PEOPLE.items():
         jurisdiction = Jurisdiction.objects.filter(name=name, kind=K.CITY).first()
         if jurisdiction is None:
@@ -291,8 +328,3 @@ def seed_paperwork(log: Callable[[str], None]) -> None:
         for tag in tags:
             resource.tags.add(ResourceTag.objects.get_or_create(name=tag)[0])
     PaperworkSettings.load()
-    log(
-        f"jurisdictions: paperwork for {cohort}, "
-        f"{Contact.objects.count()} people, "
-        f"{Resource.objects.count()} library resources"
-    )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -58,6 +59,11 @@ class Jurisdiction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.state}"
+
+    @property
+    def population_label(self) -> str:
+        """The population as every page prints it: with thousands separators (283,500)."""
+        return intcomma(self.population) if self.population is not None else "not given"
 
 
 class CohortMembership(models.Model):

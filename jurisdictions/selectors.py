@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -139,8 +140,23 @@ def cohort_current() -> Any:
     return Cohort.objects.filter(memberships__isnull=False).order_by("-starts_on").first()
 
 
-def cohorts_with_seats_pick(slug: str | None) -> tuple[list[Any], Any | None]:
-    """Cohorts that have seats, newest first, and the one `slug` names (or the newest).
+def cohort_running(cohorts: list[Any], *, today: dt.date) -> Any | None:
+    """Of `cohorts`, the one whose year holds `today` (the latest to start when two do), else the
+    latest that has started, else the first one listed."""
+    from applications.models import add_months
+
+    started = sorted((c for c in cohorts if c.starts_on <= today), key=lambda c: c.starts_on)
+    running = [c for c in started if today < add_months(c.starts_on, c.length_months)]
+    if running:
+        return running[-1]
+    if started:
+        return started[-1]
+    return cohorts[0] if cohorts else None
+
+
+def cohorts_with_seats_pick(slug: str | None, *, today: dt.date) -> tuple[list[Any], Any | None]:
+    """Cohorts that have seats, newest first, and the one `slug` names (or the one running
+    `today`: a dashboard opens on the current cohort, not on one that has yet to start).
 
     Raises LookupError for a slug that names no cohort with seats, so staff dashboards can say so.
     """
@@ -150,7 +166,7 @@ def cohorts_with_seats_pick(slug: str | None) -> tuple[list[Any], Any | None]:
         Cohort.objects.filter(memberships__isnull=False).distinct().order_by("-starts_on")
     )
     if not slug:
-        return cohorts, (cohorts[0] if cohorts else None)
+        return cohorts, cohort_running(cohorts, today=today)
     cohort = next((c for c in cohorts if c.slug == slug), None)
     if cohort is None:
         raise LookupError(f"There is no cohort “{slug}” with seats.")

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gpl_cohort.accounts.roles import roles_of
@@ -253,7 +254,9 @@ def cohort_dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("jurisdictions.view_cohort_dashboard"):
         raise PermissionDenied
     try:
-        cohorts, cohort = selectors.cohorts_with_seats_pick(request.GET.get("cohort"))
+        cohorts, cohort = selectors.cohorts_with_seats_pick(
+            request.GET.get("cohort"), today=timezone.localdate()
+        )
     except LookupError as error:
         return HttpResponseBadRequest(str(error))
     rows = []

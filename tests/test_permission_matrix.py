@@ -262,9 +262,21 @@ def test_every_url_has_a_row_in_the_matrix():
     assert not stale, f"rows for URLs that no longer exist: {stale}"
 
 
-def test_each_role_gets_the_expected_answer_for_a_and_for_b(
-    staff_user, reviewer_user, contact_a, contact_b, practitioner
-):
+# Template syntax that reached the browser: a `{# #}` comment split over two lines, a tag or a
+# variable in a file Django did not render as a template.
+TEMPLATE_SOURCE = re.compile(r"\{#|\{%|\{\{")
+# Placeholders a page shows on purpose (the decision emails' `{{ jurisdiction }}`, explained in
+# <code> and edited in a <textarea> or an input's value) are not leaks.
+SHOWN_ON_PURPOSE = re.compile(r"<(code|textarea)\b[^>]*>.*?</\1>|\bvalue=\"[^\"]*\"", re.DOTALL)
+# Pages whose own code legitimately prints braces (Swagger UI's bundled page).
+SOURCE_CHECK_SKIPPED = {"api-docs"}
+
+
+def _answers(staff_user, reviewer_user, contact_a, contact_b, practitioner):
+    """Every URL of the matrix, GET as every role on A's and on B's objects.
+
+    Yields (name, url, role, side name, expected status, response).
+    """
     cohort = CohortFactory()
     sides = {
         "A": build_side(contact_a.contact_jurisdiction, contact_a, cohort, staff_user),
@@ -283,7 +295,6 @@ def test_each_role_gets_the_expected_answer_for_a_and_for_b(
     for role, user in users.items():
         clients[role] = Client()
         clients[role].force_login(user)
-    wrong = []
     for name, pattern in _url_names().items():
         for side_name, side in sides.items():
             expected = dict(zip(ROLES, MATRIX[name], strict=True))
@@ -298,9 +309,35 @@ def test_each_role_gets_the_expected_answer_for_a_and_for_b(
                     # Read to the end: the client's wrapper then closes the file without
                     # firing request_finished (which would close the test's DB connection).
                     b"".join(response.streaming_content)
-                if response.status_code != expected[role]:
-                    wrong.append(
-                        f"{name} ({url}) as {role} on {side_name}'s objects: "
-                        f"{response.status_code}, expected {expected[role]}"
-                    )
+                yield name, url, role, side_name, expected[role], response
+
+
+def test_each_role_gets_the_expected_answer_and_no_page_shows_template_source(
+    staff_user, reviewer_user, contact_a, contact_b, practitioner
+):
+    """One walk of the matrix (it is the slowest test of the suite) checks two things: the
+    status each role gets, and that no HTML page it answers shows template source."""
+    wrong = []
+    source = []
+    for name, url, role, side_name, expected, response in _answers(
+        staff_user, reviewer_user, contact_a, contact_b, practitioner
+    ):
+        if response.status_code != expected:
+            wrong.append(
+                f"{name} ({url}) as {role} on {side_name}'s objects: "
+                f"{response.status_code}, expected {expected}"
+            )
+        if (
+            not response.streaming
+            and name not in SOURCE_CHECK_SKIPPED
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            text = SHOWN_ON_PURPOSE.sub("", response.content.decode())
+            found = TEMPLATE_SOURCE.search(text)
+            if found:
+                start = max(found.start() - 60, 0)
+                source.append(
+                    f"{name} ({url}) as {role}: template source {text[start : found.end() + 60]!r}"
+                )
     assert not wrong, "\n".join(wrong)
+    assert not source, "\n".join(source)

@@ -29,6 +29,7 @@ def test_production_settings_pass_the_deploy_check():
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY="x" * 20 + "a-real-random-production-secret-1234567890",
         DJANGO_ALLOWED_HOSTS="cohort.example.gov",
+        DEFAULT_FROM_EMAIL="Cohort program staff <cohort@program.example.gov>",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -44,3 +45,15 @@ def test_an_unknown_environment_name_fails_at_start():
     result = _manage("check", DJANGO_ENV="staging-ish")
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
+
+
+def test_production_without_the_programs_email_address_fails_at_start():
+    result = _manage(
+        "check",
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY="x" * 20 + "a-real-random-production-secret-1234567890",
+        DJANGO_ALLOWED_HOSTS="cohort.example.gov",
+        DEFAULT_FROM_EMAIL="Cohort <cohort@localhost>",
+    )
+    assert result.returncode != 0
+    assert "DEFAULT_FROM_EMAIL must be the program's real address" in result.stderr

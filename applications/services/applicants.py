@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -29,6 +28,7 @@ from applications.services.transitions import (
     application_words,
 )
 from applications.words import WORD_LIMIT
+from gpl_cohort.links import absolute_url
 from gpl_cohort.uploads import Kind, check_upload
 
 # ------------------------------------------------------------------------------ applicants
@@ -191,7 +191,7 @@ def co_applicant_invite(*, application: Application, email: str, by: Any) -> CoA
     invitation = CoApplicantInvitation.objects.create(
         application=application, email=email, invited_by=by
     )
-    join_url = settings.SITE_URL.rstrip("/") + reverse("applications:join", args=[invitation.token])
+    join_url = absolute_url(reverse("applications:join", args=[invitation.token]))
     application_email_send(
         application=application,
         key="co_applicant_invitation",

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from applications.scores import score_display
 from applications.selectors import applicant_state as _applicant_state
 from applications.words import WORD_LIMIT
 
@@ -13,6 +14,12 @@ register = template.Library()
 @register.simple_tag
 def applicant_state(application: Any) -> dict[str, Any]:
     return _applicant_state(application)
+
+
+@register.filter
+def score(value: float | None) -> str:
+    """A mean review score, rounded as everywhere else (applications.scores)."""
+    return score_display(value)
 
 
 @register.simple_tag

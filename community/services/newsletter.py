@@ -8,7 +8,6 @@ from typing import Any
 
 import markdown
 import nh3
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.models import NewsletterIssue, Subscriber
+from gpl_cohort.links import absolute_url
 from gpl_cohort.outbox.models import EmailDelivery
 from gpl_cohort.outbox.services import (
     OutgoingMessage,
@@ -37,16 +37,12 @@ class NewsletterError(ValueError):
     pass
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def confirm_token_make(email: str) -> str:
     return signing.TimestampSigner(salt=CONFIRM_SALT).sign(email.lower())
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
-    return _absolute(reverse("community:newsletter_unsubscribe", args=[subscriber.token]))
+    return absolute_url(reverse("community:newsletter_unsubscribe", args=[subscriber.token]))
 
 
 @transaction.atomic
@@ -64,7 +60,7 @@ def subscriber_subscribe(*, email: str) -> Subscriber:
     rendered = email_render(
         template="community/email/newsletter_confirm",
         context={
-            "confirm_url": _absolute(reverse("community:newsletter_confirm", args=[token])),
+            "confirm_url": absolute_url(reverse("community:newsletter_confirm", args=[token])),
             "valid_days": CONFIRM_MAX_AGE.days,
         },
     )
@@ -136,7 +132,7 @@ def _headers(unsubscribe: str) -> dict[str, str]:
 
 def issue_send_test(*, issue: NewsletterIssue, user: Any) -> None:
     """A copy to the staff member only; every click sends a new one."""
-    rendered = issue_render(issue=issue, unsubscribe=_absolute(reverse("community:newsletter")))
+    rendered = issue_render(issue=issue, unsubscribe=absolute_url(reverse("community:newsletter")))
     email_queue(
         message_key=f"newsletter-test:{issue.pk}:{uuid.uuid4().hex}",
         recipients=[user.email],
@@ -204,7 +200,7 @@ def issue_fan_out(*, issue_id: int, chunk: int = FAN_OUT_CHUNK) -> int:
         last_pk = batch[-1][0]
         messages = []
         for _pk, email, token in batch:
-            link = _absolute(reverse("community:newsletter_unsubscribe", args=[token]))
+            link = absolute_url(reverse("community:newsletter_unsubscribe", args=[token]))
             messages.append(
                 OutgoingMessage(
                     recipient=email,
@@ -256,7 +252,7 @@ def _ask_staff(issue: NewsletterIssue) -> None:
         template="community/email/staff_newsletter_late",
         context={
             "issue": issue,
-            "url": _absolute(reverse("community:staff_issue_detail", args=[issue.pk])),
+            "url": absolute_url(reverse("community:staff_issue_detail", args=[issue.pk])),
         },
     )
     staff = get_user_model().objects.filter(is_staff=True, is_active=True)

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from community.ics import registration_ics
 from community.models import Registration, Session
+from gpl_cohort.links import absolute_url
 from gpl_cohort.outbox.services import Attachment, email_queue, email_render
 from gpl_cohort.uploads import (
     Kind,
@@ -51,11 +51,7 @@ def _send(
         "presenters": list(session.presenters.all()),
         # Times in the email are in the recipient's zone, whoever triggered it.
         "tz": registration.user.time_zone if registration.user_id else session.time_zone,
-        "session_url": (
-            f"{settings.SITE_URL}/community/webinars/{session.pk}/"
-            if session.is_webinar
-            else f"{settings.SITE_URL}/community/sessions/{session.pk}/"
-        ),
+        "session_url": absolute_url(session.get_absolute_url()),
         **(extra or {}),
     }
     rendered = email_render(template=template, context=context)

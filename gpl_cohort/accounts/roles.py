@@ -12,6 +12,8 @@ class Roles:
     is_staff: bool = False
     is_contact: bool = False
     is_practitioner: bool = False
+    # A contact on at least one application (their own "My applications").
+    is_applicant: bool = False
     jurisdiction_id: int | None = None
 
     @property
@@ -35,15 +37,18 @@ def roles_of(user: Any) -> Roles:
     cached = getattr(user, "_cohort_roles", None)
     if cached is not None:
         return cached
+    from applications.selectors import is_applicant
     from community.selectors import is_practitioner
 
     # The session's user is loaded with this answer already (accounts.backends.EmailBackend).
     practitioner = getattr(user, "_has_approved_membership", None)
+    applicant = getattr(user, "_has_application_contact", None)
     roles = Roles(
         is_authenticated=True,
         is_staff=bool(user.is_staff),
         is_contact=user.contact_jurisdiction_id is not None,
         is_practitioner=is_practitioner(user) if practitioner is None else bool(practitioner),
+        is_applicant=is_applicant(user) if applicant is None else bool(applicant),
         jurisdiction_id=user.contact_jurisdiction_id,
     )
     user._cohort_roles = roles

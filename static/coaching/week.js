@@ -52,9 +52,11 @@
       if (next) next.focus();
     }
   });
+  // A refused week: the reader starts at the list of what to fix (each item links its field);
+  // otherwise at the first day still empty.
+  const summary = document.getElementById("error-summary");
   const firstEmpty = durations.find((input) => !input.value);
-  if (firstEmpty && !document.querySelector(".is-invalid")) firstEmpty.focus();
-  const firstInvalid = document.querySelector(".is-invalid");
-  if (firstInvalid) firstInvalid.focus();
+  if (summary) summary.focus();
+  else if (firstEmpty) firstEmpty.focus();
   update();
 })();

@@ -165,3 +165,33 @@ def axe_check():
         return serious
 
     return check
+
+
+def create_account(page, *, full_name: str, email: str) -> None:
+    """Fill and send the sign-up form the page shows (applications' Create an account)."""
+    page.locator("#id_full_name").fill(full_name)
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password1").fill("a-long-pass-phrase-9")
+    page.locator("#id_password2").fill("a-long-pass-phrase-9")
+    page.get_by_role("button", name="Create my account").click()
+
+
+def start_application(page, *, name: str = "Orange", kind: str = "county", state: str = "NC"):
+    """On the start page: name a new jurisdiction and start; lands on the application form."""
+    page.get_by_label("Name of the city or county").fill(name)
+    page.get_by_label("Kind").select_option(kind)
+    page.get_by_label("State").select_option(state)
+    page.get_by_role("button", name="Start the application").click()
+    page.wait_for_url("**/edit/")
+
+
+def fill_join_form(page, *, full_name: str, email: str, jurisdiction: str = "Tucson, AZ") -> None:
+    """Fill the community's join form (a practitioner of `jurisdiction`), without sending it."""
+    page.get_by_label("Your name").fill(full_name)
+    page.get_by_label("Work email").fill(email)
+    page.get_by_label("Your jurisdiction").select_option(label=jurisdiction)
+    page.get_by_label("Agency").fill("Communications Department")
+    page.get_by_label("Role or title").fill("Deputy director")
+    page.get_by_label("Time zone").select_option("America/Phoenix")
+    page.locator("#id_password").fill("a-long-enough-password-1")
+    page.locator("#id_password_again").fill("a-long-enough-password-1")

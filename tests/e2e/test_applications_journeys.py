@@ -20,6 +20,7 @@ from tests.applications.factories import (
     pdf_bytes,
     with_contact,
 )
+from tests.e2e.conftest import create_account, start_application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 S = Application.Status
@@ -45,17 +46,9 @@ def test_an_applicant_drafts_is_stopped_by_both_limits_and_submits(page, screens
 
     page.goto(f"/applications/cohorts/{cohort.slug}/")
     page.get_by_role("link", name="Create an account").click()
-    page.locator("#id_full_name").fill("Ana Applicant")
-    page.locator("#id_email").fill("ana@orangecountync.gov")
-    page.locator("#id_password1").fill("a-long-pass-phrase-9")
-    page.locator("#id_password2").fill("a-long-pass-phrase-9")
-    page.get_by_role("button", name="Create my account").click()
+    create_account(page, full_name="Ana Applicant", email="ana@orangecountync.gov")
     page.wait_for_url("**/start/")
-    page.get_by_label("Name of the city or county").fill("Orange")
-    page.get_by_label("Kind").select_option("county")
-    page.get_by_label("State").select_option("NC")
-    page.get_by_role("button", name="Start the application").click()
-    page.wait_for_url("**/edit/")
+    start_application(page)
 
     page.get_by_label("Applying office").select_option("public_health")
     page.get_by_label("Partner agencies and community stakeholders").fill(
@@ -287,11 +280,7 @@ def test_a_reapplicant_copies_answers_invites_a_colleague_who_uploads_a_letter(
     _log_out(page)
 
     page.goto(link[link.index("/applications/") :].strip())
-    page.locator("#id_full_name").fill("Sam Colleague")
-    page.locator("#id_email").fill("sam@durhamnc.gov")
-    page.locator("#id_password1").fill("a-long-pass-phrase-9")
-    page.locator("#id_password2").fill("a-long-pass-phrase-9")
-    page.get_by_role("button", name="Create my account").click()
+    create_account(page, full_name="Sam Colleague", email="sam@durhamnc.gov")
     page.get_by_role("button", name="Accept the invitation").click()
     expect(page.get_by_text("You are now a co-applicant of Durham, NC.")).to_be_visible()
     Application.objects.filter(pk=draft.pk).update(status=S.INTERVIEW_SCHEDULED)
