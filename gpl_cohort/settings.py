@@ -56,7 +56,7 @@ PROGRAM_NAME = env.str(
 SITE_URL = env.str("COHORT_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "gpl_cohort.admin_site.CohortAdminConfig",  # Django's admin, sidebar built once per permissions
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -122,8 +122,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gpl_cohort.context_processors.site",
             ],
-            # `{% url %}` that remembers what it reversed (see the module).
-            "builtins": ["gpl_cohort.template_builtins"],
         },
     },
 ]

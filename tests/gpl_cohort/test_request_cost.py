@@ -1,12 +1,11 @@
 """What each request pays for once, not twice: the session's user with their practitioner role
-in one query, `{% url %}` answers remembered, one Redis client per connection pool."""
+in one query, one Redis client per connection pool."""
 
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.template import Context, Template, TemplateSyntaxError
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from gpl_cohort.accounts.backends import EmailBackend
 from gpl_cohort.accounts.roles import roles_of
@@ -43,36 +42,6 @@ def test_a_page_shows_the_practitioner_nav_to_a_logged_in_practitioner(client, p
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert reverse("community:sessions") in response.content.decode()
-
-
-def test_the_url_tag_gives_what_reverse_gives_with_and_without_arguments():
-    rendered = Template(
-        "{% url 'community:sessions' %}|{% url 'community:session_detail' 7 %}"
-        "|{% url 'community:session_detail' pk=8 %}|{% url 'community:session_detail' 7 %}"
-    ).render(Context())
-    assert rendered.split("|") == [
-        reverse("community:sessions"),
-        reverse("community:session_detail", args=[7]),
-        reverse("community:session_detail", kwargs={"pk": 8}),
-        reverse("community:session_detail", args=[7]),
-    ]
-
-
-def test_the_url_tag_still_fails_loudly_and_still_supports_as():
-    with pytest.raises(NoReverseMatch):
-        Template("{% url 'no-such-page' %}").render(Context())
-    template = Template(
-        "{% url 'no-such-page' as missing %}[{{ missing }}]{% url 'home' as home %}{{ home }}"
-    )
-    assert template.render(Context()) == f"[]{reverse('home')}"
-    with pytest.raises(TemplateSyntaxError):
-        Template("{% url %}")
-
-
-def test_the_url_tag_answers_a_text_argument_and_a_number_alike():
-    template = Template("{% url 'community:session_detail' pk %}")
-    assert template.render(Context({"pk": "1"})) == template.render(Context({"pk": 1}))
-    assert template.render(Context({"pk": 1})) == reverse("community:session_detail", args=[1])
 
 
 @pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (the cache is Redis there)")
