@@ -101,7 +101,7 @@ MIDDLEWARE = [
     # Inside CommonMiddleware, so that a URL missing its slash is still redirected.
     "gpl_cohort.middleware.ErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "gpl_cohort.middleware.CSPMiddleware",  # django-csp's, its usual header built once
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
     "gpl_cohort.accounts.middleware.UserTimezoneMiddleware",
