@@ -10,6 +10,7 @@ from django.urls import reverse
 from gpl_cohort.accounts.backends import EmailBackend
 from gpl_cohort.accounts.roles import roles_of
 from tests.accounts.factories import UserFactory
+from tests.applications.factories import ApplicationContactFactory
 from tests.community.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,25 @@ def test_the_session_user_comes_with_their_practitioner_role_in_one_query(practi
     assert user == practitioner
     assert roles.is_practitioner
     assert len(queries) == 1
+
+
+def test_the_session_user_comes_with_their_feed_token_and_applicant_role_in_the_same_query(
+    practitioner,
+):
+    ApplicationContactFactory(user=practitioner)
+    with CaptureQueriesContext(connection) as queries:
+        user = EmailBackend().get_user(practitioner.pk)
+        roles = roles_of(user)
+    assert roles.is_applicant
+    assert user._community_feed_token == practitioner.community_membership.feed_token
+    assert len(queries) == 1
+
+
+def test_a_person_with_no_membership_or_application_is_neither_practitioner_nor_applicant(db):
+    user = EmailBackend().get_user(UserFactory().pk)
+    assert user._community_feed_token is None
+    assert not roles_of(user).is_practitioner
+    assert not roles_of(user).is_applicant
 
 
 def test_a_pending_member_loaded_for_a_session_is_not_a_practitioner(db):
