@@ -6,6 +6,7 @@ handles what needs the whole file (several records of one incident, durations, l
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -15,11 +16,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from calldata.engine.codes import ReadingRules
 from calldata.engine.fields import MISSING_TOKENS, TIMESTAMP_FIELDS
 from calldata.engine.taxonomy import CANCELLED, NOT_A_CALL, initiated_by, markers_for
 from calldata.engine.timestamps import ParseStats, parse_timestamps
 
 EXAMPLES = 5
+_NOT_A_CALL = re.compile(NOT_A_CALL)
+_CANCELLED = re.compile(CANCELLED)
+# Fields whose placeholder values (-1, 0, UNK…) mean "not known".
+SENTINEL_FIELDS = ("beat", "unit_type")
 _PARSE_POOLS: dict[int, ThreadPoolExecutor] = {}
 
 
@@ -254,7 +260,8 @@ def _unify_categories(frames: list[pd.DataFrame]) -> None:
 
 
 class Normaliser:
-    def __init__(self, mapping: dict, tz: str) -> None:
+    def __init__(self, mapping: dict, tz: str, rules: ReadingRules | None = None) -> None:
+        self.rules = rules or ReadingRules()
         self.fields: dict[str, str] = dict(mapping.get("fields", {}))
         self.flags: dict[str, str] = dict(mapping.get("flags", {}))
         self.tz = tz
@@ -284,9 +291,34 @@ class Normaliser:
         header = self.fields.get(name)
         if not header or header not in raw:
             return None
+        if name in SENTINEL_FIELDS:
+            return _clean_by_value(raw[header], self._known)
         if name in LOW_CARDINALITY:
             return _clean_by_value(raw[header])
         return _clean_arrow(raw[header])
+
+    def _known(self, label: object) -> str | None:
+        """A beat, area or unit type; the jurisdiction's placeholders (-1, 0, UNK) are unknown."""
+        text = _strip_missing(label)
+        return None if text is None or self.rules.is_unknown(text) else text
+
+    def _kinds(self, values: pd.Series, *, first_word: bool) -> tuple[np.ndarray, list, np.ndarray]:
+        """(kind per distinct value + a last entry for missing: 0 a call, 1 not a call,
+        2 cancelled, 3 unfounded; the distinct values; each row's code, -1 when missing)."""
+        codes, labels = _encode(values)
+        order = {"not_a_call": 1, "cancelled": 2, "unfounded": 3}
+        kind = np.zeros(len(labels) + 1, dtype="int8")
+        for index, label in enumerate(labels):
+            text = str(label).upper()
+            found = self.rules.kind_of(text, first_word=first_word)
+            # Dispositions follow the jurisdiction's codes alone; call types also the words
+            # CAD systems put in them ("VOID", "TEST CALL", "CANCELLED BY CALLER").
+            if found is None and not first_word and _NOT_A_CALL.search(text):
+                found = "not_a_call"
+            elif found is None and not first_word and _CANCELLED.search(text):
+                found = "cancelled"
+            kind[index] = order.get(found or "", 0)
+        return kind, labels, np.where(codes < 0, len(labels), codes)
 
     def chunk(self, raw: pd.DataFrame) -> pd.DataFrame:
         """Normalise one block; rows that are not calls or cannot be read are left out."""
@@ -328,30 +360,24 @@ class Normaliser:
             blank[candidates] = empty.all(axis=1).to_numpy()
         self.empty_rows += int(blank.sum())
         keep = ~blank
+        # Records that are not calls are dropped, each value counted on its own ("disposition
+        # DUP: 418"); cancelled and unfounded calls are kept and flagged.
+        type_kind, type_labels, type_codes = self._kinds(out["call_type"], first_word=False)
+        kinds = [(type_kind, type_labels, type_codes, "call type")]
         disposition = out.get("disposition", None)
-        type_words = _matches(
-            out["call_type"],
-            {w: rf"\b{w}\b" for w in ("VOID", "TEST", "DUPLICATE")}
-            | {"not_a_call": NOT_A_CALL, "cancelled": CANCELLED},
-        )
         if disposition is not None:
-            dispo_words = _matches(
-                disposition,
-                {w: rf"\b{w}\b" for w in ("VOID", "TEST", "DUPLICATE")}
-                | {"not_a_call": NOT_A_CALL, "cancelled": CANCELLED},
-            )
-        not_a_call = type_words["not_a_call"] | (
-            dispo_words["not_a_call"] if disposition is not None else False
-        )
-        for word in ("VOID", "TEST", "DUPLICATE"):
-            hit = (
-                keep
-                & not_a_call
-                & (type_words[word] | (dispo_words[word] if disposition is not None else False))
-            )
-            self.dropped.add(f"{word} record", out, hit, out["call_type"])
-            keep &= ~hit
-        keep &= ~not_a_call
+            kinds.append((*self._kinds(disposition, first_word=True), "disposition"))
+        cancelled = np.zeros(len(out), dtype=bool)
+        unfounded = np.zeros(len(out), dtype=bool)
+        for kind, labels, codes, what in kinds:
+            for index in np.flatnonzero(kind == 1):
+                hit = keep & (codes == index)
+                self.dropped.add(f"{what} {labels[index]}", out, hit, out["call_type"])
+                keep &= ~hit
+            cancelled |= (kind == 2)[codes]
+            unfounded |= (kind == 3)[codes]
+        out["cancelled"] = cancelled
+        out["unfounded"] = unfounded
         missing_type = keep & out["call_type"].isna().to_numpy()
         self.rejected.add("no call type", out, missing_type)
         keep &= ~missing_type
@@ -421,10 +447,6 @@ class Normaliser:
                 codes, labels = _encode(raw[header])
                 truth = [str(v).strip().upper() in TRUE_VALUES for v in labels]
                 out[f"flag_{flag}"] = np.append(np.array(truth, dtype=bool), False)[codes]
-        cancelled = type_words["cancelled"]
-        if disposition is not None:
-            cancelled = cancelled | dispo_words["cancelled"]
-        out["cancelled"] = cancelled
         return out.loc[keep]
 
     def finish(self, frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, dict]:
@@ -463,6 +485,9 @@ class Normaliser:
         self._markers_and_source(df)
         self._local_time(df)
         self.flagged.add("cancelled (kept, flagged)", df, df["cancelled"], df["call_type"])
+        if "unfounded" in df:
+            shown = df["disposition"] if "disposition" in df else df["call_type"]
+            self.flagged.add("unfounded (kept, flagged)", df, df["unfounded"], shown)
         for column in CATEGORY_COLUMNS:
             if column in df:
                 df[column] = df[column].astype("category")
@@ -640,8 +665,17 @@ class Normaliser:
                 timestamps[name] = stats
         first, last = self.received_range
         initiated = sorted(self.initiated.items(), key=lambda kv: (-kv[1], kv[0]))
+        duplicates = duplicates or no_duplicates()
         return {
-            "duplicates": duplicates or no_duplicates(),
+            "accounting": accounting(
+                rows_read=self.rows_read,
+                kept=self.rows_kept,
+                rejected=int(sum(self.rejected.counts.values())),
+                dropped=int(sum(self.dropped.counts.values())),
+                empty=self.empty_rows,
+                merged=duplicates["records_merged"],
+            ),
+            "duplicates": duplicates,
             "rows_read": self.rows_read,
             "rows_kept": self.rows_kept,
             "empty_rows": self.empty_rows,
@@ -659,6 +693,21 @@ class Normaliser:
             "initiated": {k: v for k, v in initiated if v},
             "markers": dict(self.markers),
         }
+
+
+def accounting(
+    *, rows_read: int, kept: int, rejected: int, dropped: int, empty: int, merged: int
+) -> dict:
+    """Where every row read went: kept + rejected + dropped + empty + merged = read. `balanced`
+    is False only if a rule removed rows without counting them (a bug the page shows)."""
+    parts = {
+        "kept": kept,
+        "rejected": rejected,
+        "dropped": dropped,
+        "empty": empty,
+        "merged": merged,
+    }
+    return {"rows_read": rows_read, **parts, "balanced": sum(parts.values()) == rows_read}
 
 
 def no_duplicates() -> dict:

@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
+from calldata.engine.codes import ReadingRules
 from calldata.engine.mapping import mapping_problems
 from calldata.engine.normalise import (
     Normaliser,
@@ -261,15 +262,17 @@ def run_import(
     progress: Callable[[int, str], None] = lambda rows, phase: None,
     cancelled: Callable[[], bool] = lambda: False,
     frame_bytes: int | None = None,
+    rules: ReadingRules | None = None,
 ) -> ImportResult:
     """`frame_bytes`: how much of the CSV is normalised at once (reading.CHUNK_BYTES when not
-    given); progress is reported after each frame."""
+    given); progress is reported after each frame. `rules`: the jurisdiction's disposition
+    codes and unknown values (codes.ReadingRules; the proposed ones when not given)."""
     started = time.perf_counter()
     info = open_source(path, work_dir=work_dir)
     problems = mapping_problems(mapping, info.headers)
     if problems:
         raise ReadError(" ".join(problems))
-    normaliser = Normaliser(mapping, tz)
+    normaliser = Normaliser(mapping, tz, rules)
     progress(0, "reading")
     id_header = normaliser.fields.get("incident_id")
     # The first pass runs beside the main pass (Arrow parses without the GIL): blocks
