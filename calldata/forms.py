@@ -2,15 +2,16 @@ from __future__ import annotations
 
 import json
 import re
+import zoneinfo
 from typing import Any
 
 from django import forms
 
 from calldata.engine import tree as tree_engine
-from calldata.engine.fields import CATEGORIES, FIELD_LABELS, FLAG_SYNONYMS
+from calldata.engine.fields import ADDRESS_PARTS, CATEGORIES, FIELD_LABELS, FLAG_SYNONYMS
 from calldata.engine.presets import presets
 from calldata.engine.tree import OUTCOMES, TreeError, validate
-from calldata.models import DictionaryEntry, OutcomeRecord
+from calldata.models import DictionaryEntry, OutcomeRecord, ReadingSettings
 from calldata.outcomes import outcomes_import_check
 from jurisdictions.models import Jurisdiction
 
@@ -34,17 +35,56 @@ class UploadForm(forms.Form):
             self.fields["jurisdiction"].widget = forms.HiddenInput()
 
 
-class MappingForm(forms.Form):
-    """One select per canonical field, listing the file's headers."""
+US_ZONES = [
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+]
 
-    def __init__(self, *args: Any, headers: list[str], mapping: dict, **kwargs: Any) -> None:
+
+def time_zone_choices() -> list[tuple[str, Any]]:
+    others = sorted(zoneinfo.available_timezones() - set(US_ZONES) - {"localtime"})
+    return [
+        ("United States", [(z, z.replace("_", " ")) for z in US_ZONES]),
+        ("Other zones", [(z, z.replace("_", " ")) for z in others]),
+    ]
+
+
+class MappingForm(forms.Form):
+    """One select per canonical field, listing the file's headers; the parts of a split
+    address; the time zone of the file's local times."""
+
+    time_zone = forms.ChoiceField(
+        label="Time zone of the file's times",
+        required=False,  # left out: the proposed zone stays
+        help_text="Times without a UTC offset are read as local times in this zone.",
+    )
+
+    def __init__(
+        self, *args: Any, headers: list[str], mapping: dict, time_zone: str, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "— not in this file —")] + [(h, h) for h in headers]
         fields = mapping.get("fields", {})
         flags = mapping.get("flags", {})
+        parts = mapping.get("address_parts", {})
+        self.fields["time_zone"].choices = time_zone_choices()
+        self.fields["time_zone"].initial = time_zone
         for name, label in FIELD_LABELS.items():
             self.fields[f"field_{name}"] = forms.ChoiceField(
                 label=label, choices=choices, required=False, initial=fields.get(name, "")
+            )
+        for part, (label, _) in ADDRESS_PARTS.items():
+            self.fields[f"address_{part}"] = forms.ChoiceField(
+                label=f"Address from parts: {label.lower()}",
+                choices=choices,
+                required=False,
+                initial=parts.get(part, ""),
             )
         for flag in FLAG_SYNONYMS:
             self.fields[f"flag_{flag}"] = forms.ChoiceField(
@@ -53,13 +93,85 @@ class MappingForm(forms.Form):
                 required=False,
                 initial=flags.get(flag, ""),
             )
+        self.fields["accept_clock_warning"] = forms.BooleanField(
+            required=False,
+            label="Import anyway: I checked, the file has no time of day for its calls",
+        )
+
+    def field_groups(self) -> dict[str, list]:
+        """The form's fields in the page's sections."""
+        groups: dict[str, list] = {"fields": [], "address": [], "flags": []}
+        for bound in self:
+            prefix = bound.name.split("_", 1)[0]
+            if prefix in ("field", "flag"):
+                groups[f"{prefix}s"].append(bound)
+            elif prefix == "address":
+                groups["address"].append(bound)
+        return groups
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("field_address") and any(data.get(f"address_{p}") for p in ADDRESS_PARTS):
+            self.add_error(
+                "field_address",
+                "Choose either one address column or the parts of a split address, not both.",
+            )
+        return data
 
     def mapping(self) -> dict:
         data = self.cleaned_data
-        return {
+        mapping = {
             "fields": {n: data[f"field_{n}"] for n in FIELD_LABELS if data.get(f"field_{n}")},
             "flags": {f: data[f"flag_{f}"] for f in FLAG_SYNONYMS if data.get(f"flag_{f}")},
         }
+        parts = {p: data[f"address_{p}"] for p in ADDRESS_PARTS if data.get(f"address_{p}")}
+        if parts:
+            mapping["address_parts"] = parts
+        return mapping
+
+
+class ReadingSettingsForm(forms.ModelForm):
+    """How a jurisdiction's exports are read: codes, unknown values, the priority scale."""
+
+    class Meta:
+        model = ReadingSettings
+        fields = [
+            "priority_order",
+            "priority_most_urgent",
+            "not_a_call_codes",
+            "cancelled_codes",
+            "unfounded_codes",
+            "unknown_values",
+        ]
+        labels = {
+            "priority_order": "Which end of your priority scale is the most urgent?",
+            "priority_most_urgent": "The priority value of your most urgent calls",
+            "not_a_call_codes": "Not calls (dropped and counted)",
+            "cancelled_codes": "Cancelled calls (kept, flagged, left out of scenarios)",
+            "unfounded_codes": "Unfounded calls (kept, flagged)",
+            "unknown_values": "Values meaning “unknown” for a beat, district or unit type",
+        }
+        widgets = {
+            "priority_order": forms.RadioSelect,
+            "not_a_call_codes": forms.Textarea(attrs={"rows": 2}),
+            "cancelled_codes": forms.Textarea(attrs={"rows": 2}),
+            "unfounded_codes": forms.Textarea(attrs={"rows": 2}),
+            "unknown_values": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["priority_order"].choices = [
+            c for c in ReadingSettings.PriorityOrder.choices if c[0]
+        ]
+        self.fields["priority_order"].required = True
+        self.fields["priority_most_urgent"].required = True
+        for name in ("not_a_call_codes", "cancelled_codes", "unfounded_codes", "unknown_values"):
+            self.fields[name].help_text = (
+                "Comma-separated. A disposition matches when it, or its first word "
+                "(“DUP - Duplicate call”), equals a code; case does not matter."
+            )
+        self.fields["unknown_values"].help_text = "Comma-separated; case does not matter."
 
 
 def _words(value: str) -> list[str]:

@@ -25,6 +25,7 @@ from calldata.models import (
     DecisionTree,
     DictionaryEntry,
     OutcomeRecord,
+    ReadingSettings,
     Scenario,
 )
 from gpl_cohort.accounts.roles import scoped_to_jurisdiction
@@ -33,6 +34,12 @@ from jurisdictions.models import Jurisdiction
 
 def _scoped(queryset: QuerySet, user: Any) -> QuerySet:
     return scoped_to_jurisdiction(queryset, user)
+
+
+def reading_settings_for(jurisdiction_id: int) -> ReadingSettings:
+    """The jurisdiction's reading settings; the proposed ones (unsaved) until it saves its own."""
+    found = ReadingSettings.objects.filter(jurisdiction_id=jurisdiction_id).first()
+    return found or ReadingSettings(jurisdiction_id=jurisdiction_id)
 
 
 def jurisdictions_for_upload(user: Any) -> QuerySet[Jurisdiction]:

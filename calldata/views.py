@@ -20,6 +20,7 @@ from calldata import dictionary, selectors, services
 from calldata.engine import scenario as scenario_engine
 from calldata.engine import tree as tree_engine
 from calldata.engine.fields import CATEGORIES, FIELD_LABELS
+from calldata.engine.mapping import clock_warning
 from calldata.engine.presets import presets
 from calldata.forms import (
     DictionaryEntryForm,
@@ -27,6 +28,7 @@ from calldata.forms import (
     OutcomeForm,
     OutcomeImportForm,
     PresetForm,
+    ReadingSettingsForm,
     ScenarioForm,
     TaxonomyForm,
     TreeEditorForm,
@@ -106,19 +108,67 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     if not dataset.headers:
         messages.error(request, dataset.error or "This file could not be read.")
         return redirect("calldata:dataset", pk=pk)
-    form = MappingForm(request.POST or None, headers=dataset.headers, mapping=dataset.mapping)
+    form = MappingForm(
+        request.POST or None,
+        headers=dataset.headers,
+        mapping=dataset.mapping,
+        time_zone=dataset.time_zone or dataset.jurisdiction.time_zone,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.dataset_set_mapping(dataset=dataset, mapping=form.mapping(), user=request.user)
+            services.dataset_set_mapping(
+                dataset=dataset,
+                mapping=form.mapping(),
+                user=request.user,
+                time_zone=form.cleaned_data["time_zone"] or None,
+                accept_clock_warning=form.cleaned_data["accept_clock_warning"],
+            )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form.add_error(None, error)
         else:
             return redirect("calldata:dataset", pk=pk)
     return render(
         request,
         "calldata/mapping.html",
-        {"dataset": dataset, "form": form, "labels": FIELD_LABELS},
+        {
+            "dataset": dataset,
+            "form": form,
+            "labels": FIELD_LABELS,
+            "reading": selectors.reading_settings_for(dataset.jurisdiction_id),
+            "clock_warning": clock_warning(dataset.mapping, dataset.headers, dataset.preview),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reading(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    settings_ = selectors.reading_settings_for(jurisdiction.pk)
+    form = ReadingSettingsForm(request.POST or None, instance=settings_)
+    if request.method == "POST" and form.is_valid():
+        services.reading_settings_save(
+            jurisdiction=jurisdiction,
+            user=request.user,
+            values={name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
+        messages.success(
+            request,
+            "Reading settings saved. The priority scale applies to scenarios at once; the codes "
+            "apply to the next import (import the file again to apply them to it).",
+        )
+        return redirect("calldata:reading", jurisdiction_id=jurisdiction.pk)
+    latest = selectors.latest_dataset(jurisdiction.pk)
+    return render(
+        request,
+        "calldata/reading.html",
+        {
+            "jurisdiction": jurisdiction,
+            "form": form,
+            "saved": settings_.pk is not None,
+            "priorities": (latest.summary.get("by_priority", []) if latest else [])[:12],
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -139,7 +189,7 @@ def dataset_progress(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(
         {
             "status": dataset.status,
-            "status_label": dataset.get_status_display(),
+            "status_label": dataset.status_text,
             "phase": dataset.phase,
             "progress": dataset.progress,
             "rows_read": dataset.rows_read,

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from calldata.engine.codes import ReadingRules
-from calldata.engine.fields import MISSING_TOKENS, TIMESTAMP_FIELDS
+from calldata.engine.fields import ADDRESS_PARTS, MISSING_TOKENS, TIMESTAMP_FIELDS
 from calldata.engine.taxonomy import CANCELLED, NOT_A_CALL, initiated_by, markers_for
 from calldata.engine.timestamps import ParseStats, parse_timestamps
 
@@ -181,12 +181,14 @@ def _clean_arrow_ids(array: pa.Array) -> pa.Array:
     return pc.if_else(pc.fill_null(pc.is_in(array, value_set=_MISSING), False), _NULL_TEXT, array)
 
 
+def _arrow_text(values: pd.Series) -> pa.Array:
+    array = pa.array(values.array, type=pa.string(), from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def _clean_arrow(values: pd.Series) -> pd.Series:
     """The same for many-valued text (incident ids, addresses, remarks), in Arrow kernels."""
-    array = pa.array(values.array, type=pa.string(), from_pandas=True)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    array = _clean_arrow_ids(array)
+    array = _clean_arrow_ids(_arrow_text(values))
     cleaned = array.to_pandas(types_mapper=_ARROW_STRINGS.get)
     return pd.Series(cleaned.array, index=values.index)  # by position, whatever the index
 
@@ -264,6 +266,11 @@ class Normaliser:
         self.rules = rules or ReadingRules()
         self.fields: dict[str, str] = dict(mapping.get("fields", {}))
         self.flags: dict[str, str] = dict(mapping.get("flags", {}))
+        self.address_parts: dict[str, str] = {
+            part: header
+            for part, header in mapping.get("address_parts", {}).items()
+            if part in ADDRESS_PARTS and header
+        }
         self.tz = tz
         self.rows_read = 0
         self.empty_rows = 0
@@ -276,11 +283,16 @@ class Normaliser:
         self.received_range: list = [None, None]
         self.initiated: dict[str, int] = defaultdict(int)
         self.markers = dict.fromkeys(("weapon", "violence", "urgent", "injury"), 0)
+        self.minutes = np.zeros(1440, dtype="int64")  # calls received at each local minute
 
     @property
     def columns(self) -> list[str]:
         """The file's columns this mapping reads."""
-        return list(dict.fromkeys([*self.fields.values(), *self.flags.values()]))
+        return list(
+            dict.fromkeys(
+                [*self.fields.values(), *self.flags.values(), *self.address_parts.values()]
+            )
+        )
 
     @property
     def coded_columns(self) -> list[str]:
@@ -296,6 +308,30 @@ class Normaliser:
         if name in LOW_CARDINALITY:
             return _clean_by_value(raw[header])
         return _clean_arrow(raw[header])
+
+    def _address(self, raw: pd.DataFrame) -> pd.Series:
+        """ "1200 N MAIN ST & OAK ST" from the columns of a split address (blank parts left
+        out; the cross street after "&")."""
+
+        def part(name: str) -> pa.Array | None:
+            header = self.address_parts.get(name)
+            if header is None or header not in raw:
+                return None
+            return _clean_arrow_ids(_arrow_text(raw[header]))
+
+        street = [a for a in map(part, ("number", "direction", "road", "suffix")) if a is not None]
+        joined = pc.binary_join_element_wise(*street, " ", null_handling="skip") if street else None
+        cross = part("cross")
+        if cross is not None:
+            joined = (
+                cross
+                if joined is None
+                else pc.binary_join_element_wise(joined, cross, " & ", null_handling="skip")
+            )
+        if joined is None:
+            return pd.Series(pd.NA, index=raw.index, dtype="string")
+        joined = pc.if_else(pc.equal(joined, ""), _NULL_TEXT, joined)
+        return pd.Series(joined.to_pandas(types_mapper=_ARROW_STRINGS.get).array, index=raw.index)
 
     def _known(self, label: object) -> str | None:
         """A beat, area or unit type; the jurisdiction's placeholders (-1, 0, UNK) are unknown."""
@@ -332,6 +368,8 @@ class Normaliser:
         out = pd.DataFrame(index=raw.index)
         out["line"] = raw["_line"].astype("int64")
         texts = {name: self._text(raw, name) for name in TEXT_FIELDS}
+        if texts["address"] is None and self.address_parts:
+            texts["address"] = self._address(raw)
         for name in TEXT_FIELDS:
             if texts[name] is not None:
                 out[name] = texts[name]
@@ -633,6 +671,9 @@ class Normaliser:
         df["year_month"] = pd.Categorical.from_codes(
             np.searchsorted(unique, months), categories=labels
         )
+        of_day = seconds - days * 86400
+        valid = df["received_at"].notna().to_numpy()
+        self.minutes += np.bincount(of_day[valid] // 60, minlength=1440)
         df["local_date"] = (days * 86400).astype("datetime64[s]")
         df["hour"] = ((seconds // 3600) % 24).astype("int8")
         df["dow"] = ((days + 3) % 7).astype("int8")  # 1970-01-01 was a Thursday; Monday = 0
@@ -692,7 +733,30 @@ class Normaliser:
             ],
             "initiated": {k: v for k, v in initiated if v},
             "markers": dict(self.markers),
+            "warnings": self.clock_warnings(),
         }
+
+    def clock_warnings(self) -> list[dict]:
+        """Received times all at midnight, or all on one minute of the day: the column read
+        as the received time is a date, or not the time the call came in."""
+        calls = int(self.minutes.sum())
+        if calls < 2:
+            return []
+        busiest = int(self.minutes.argmax())
+        share = self.minutes[busiest] / calls
+        if share < 0.95:
+            return []
+        at = f"{busiest // 60:02d}:{busiest % 60:02d}"
+        what = "at midnight" if busiest == 0 else f"at {at}"
+        every = "Every call" if share == 1 else f"{share:.0%} of the calls"
+        return [
+            {
+                "kind": "midnight" if busiest == 0 else "one_minute",
+                "message": f"{every} ({self.minutes[busiest]} of {calls}) were received {what}: "
+                "the received time has no time of day, so the hour-of-week chart and the team's "
+                "hours cannot be trusted. Map a column with the time of day if the export has one.",
+            }
+        ]
 
 
 def accounting(

@@ -50,6 +50,7 @@ from calldata.engine.normalise import (
 from calldata.engine.reading import (
     ReadError,
     SourceInfo,
+    cut_off_message,
     open_source,
     prefetched,
     read_chunks,
@@ -386,6 +387,10 @@ def run_import(
     scenario_table.write(out_dir / FILENAME)
     results = summary.result(medians_by_call_type(scenario_table))
     call_types = {row["call_type"]: row["count"] for row in results["by_call_type"]}
+    if info.cut_off:
+        report["warnings"].insert(
+            0, {"kind": "cut_off", "message": cut_off_message(info.cut_off), **info.cut_off}
+        )
     report["source"] = info.describe()
     report["mapping"] = mapping
     report["seconds"] = round(time.perf_counter() - started, 2)

@@ -114,3 +114,104 @@ def test_placeholder_beats_are_unknown_not_beats(tmp_path):
     for incident in ("D3", "D5", "D6"):  # -1, UNK, 0
         assert by_id.loc[incident, "beat"] is None or str(by_id.loc[incident, "beat"]) == "nan"
     assert set(calls["beat"].dropna().astype(str)) == {"B1", "B2", "B3"}
+
+
+def _proposal(text: str) -> dict:
+    lines = [line.split(",") for line in text.strip().splitlines()]
+    return propose_mapping(lines[0], lines[1:])
+
+
+def test_a_san_jose_export_takes_its_compact_stamp_not_the_date_only_report_date():
+    mapping = _proposal(exports.SAN_JOSE)
+    fields = mapping["fields"]
+    assert fields["received_at"] == "CDTS"
+    assert "REPORT_DATE" not in fields.values()
+    assert fields["disposition"] == "FINAL_DISPO"
+    assert fields["incident_id"] == "CALL_NUMBER"
+
+
+def test_without_a_stamp_the_offense_date_and_time_pair_is_proposed_not_the_report_date():
+    lines = [line.split(",") for line in exports.SAN_JOSE.strip().splitlines()]
+    keep = [i for i, h in enumerate(lines[0]) if h != "CDTS"]
+    headers = [lines[0][i] for i in keep]
+    rows = [[row[i] for i in keep] for row in lines[1:]]
+    mapping = propose_mapping(headers, rows)
+    fields = mapping["fields"]
+    assert "received_at" not in fields
+    assert fields["received_date"] == "OFFENSE_DATE"
+    assert fields["received_clock"] == "OFFENSE_TIME"
+    assert any("OFFENSE_TIME" in n and "REPORT_DATE" in n for n in mapping["notes"])
+
+
+def test_a_lone_date_column_is_proposed_with_a_note_that_calls_will_fall_at_midnight():
+    mapping = _proposal(exports.MIDNIGHT)
+    assert mapping["fields"]["received_at"] == "Report Date"
+    assert "midnight" in mapping["notes"][0]
+
+
+def test_the_san_jose_export_is_read_at_the_right_hour_with_its_dispositions(tmp_path):
+    result, calls = _import(tmp_path, "sj.csv", exports.SAN_JOSE.encode())
+    report = result.report
+    assert report["dropped"]["disposition Duplicate"]["count"] == 1
+    local = calls.set_index("incident_id")["received_at"].dt.tz_convert("America/Los_Angeles")
+    assert local["P240610002"].strftime("%H:%M:%S") == "08:45:31"
+    assert bool(calls.set_index("incident_id").loc["P240610002", "cancelled"])
+    # The repeated autumn hour: PD is the first 01:30, PS the second, an hour later.
+    assert (local["P243080007"] - local["P243080006"]).total_seconds() == 3600
+    assert set(calls["hour"]) != {0}
+    _assert_every_row_accounted_for(report)
+
+
+def test_a_split_address_is_proposed_and_assembled_from_its_columns(tmp_path):
+    mapping = _proposal(exports.SPLIT_ADDRESS)
+    assert mapping["address_parts"] == {
+        "number": "Street Number",
+        "direction": "Street Direction",
+        "road": "Street Name",
+        "suffix": "Street Suffix",
+        "cross": "Cross Street",
+    }
+    assert mapping["fields"]["received_date"] == "Call Date"
+    assert mapping["fields"]["received_clock"] == "Call Time"
+    _, calls = _import(tmp_path, "a.csv", exports.SPLIT_ADDRESS.encode(), mapping=mapping)
+    addresses = dict(zip(calls["incident_id"], calls["address"], strict=True))
+    assert addresses == {
+        "E1": "1200 N MAIN ST",
+        "E2": "45 ELM AVE & OAK ST",
+        "E3": "PARK DR & LAKE RD",
+    }
+    assert calls.set_index("incident_id").loc["E2", "hour"] == 22
+
+
+def test_a_cut_off_file_is_reported_with_its_last_line_and_the_bytes_after_the_last_whole_line(
+    tmp_path,
+):
+    result, calls = _import(tmp_path, "t.csv", exports.TRUNCATED.encode())
+    report = result.report
+    (warning,) = [w for w in report["warnings"] if w["kind"] == "cut_off"]
+    assert warning["line"] == 5
+    assert warning["bytes"] == len("T4,WELFARE CHECK,3,2024-05-01 09:0")
+    assert "line 5" in warning["message"] and "cut off" in warning["message"]
+    cut = report["rejected"]["wrong number of fields"]
+    assert cut["count"] == 1 and cut["examples"][0]["line"] == 5  # never "line 0"
+    assert sorted(calls["incident_id"]) == ["T1", "T2", "T3"]
+    _assert_every_row_accounted_for(report)
+
+
+def test_a_last_line_without_a_line_break_is_not_a_cut_off_file(tmp_path):
+    whole = exports.TRUNCATED.rsplit("\n", 1)[0]
+    result, calls = _import(tmp_path, "t.csv", whole.encode())
+    assert not [w for w in result.report["warnings"] if w["kind"] == "cut_off"]
+    assert len(calls) == 3
+
+
+def test_received_times_all_at_midnight_are_a_warning_of_the_import(tmp_path):
+    result, _ = _import(tmp_path, "m.csv", exports.MIDNIGHT.encode())
+    (warning,) = result.report["warnings"]
+    assert warning["kind"] == "midnight"
+    assert warning["message"].startswith("Every call (4 of 4) were received at midnight")
+
+
+def test_calls_spread_over_the_day_give_no_clock_warning(tmp_path):
+    result, _ = _import(tmp_path, "sj.csv", exports.SAN_JOSE.encode())
+    assert result.report["warnings"] == []

@@ -1,0 +1,340 @@
+"""Reading a new export, through the pages and the API: the time zone and the address parts on
+the mapping page, the midnight warning, reading settings (codes, priority scale) and the
+dataset page's accounting line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from calldata import services
+from calldata.engine.pipeline import read_parquet
+from calldata.engine.scenario import Calls, evaluate
+from calldata.engine.scenario_table import table_from_frame
+from calldata.models import Dataset, ReadingSettings, Scenario
+from tests.calldata import exports
+from tests.calldata.conftest import upload
+
+pytestmark = pytest.mark.django_db
+
+DATASETS = "/api/v1/calldata/datasets/"
+READING = "/api/v1/calldata/reading-settings/"
+
+
+def _uploaded(client, jurisdiction, name: str, content: bytes) -> Dataset:
+    response = client.post(
+        reverse("calldata:index"), {"jurisdiction": jurisdiction.pk, "file": upload(name, content)}
+    )
+    assert response.status_code == 302
+    return Dataset.objects.latest("pk")
+
+
+def _form(dataset: Dataset, **extra: str) -> dict:
+    data = {f"field_{k}": v for k, v in dataset.mapping["fields"].items()}
+    data |= {f"address_{k}": v for k, v in dataset.mapping.get("address_parts", {}).items()}
+    return data | extra
+
+
+def test_the_mapping_page_shows_the_proposed_time_zone_and_where_it_came_from(
+    contact_a_client, jurisdiction_a
+):
+    dataset = _uploaded(contact_a_client, jurisdiction_a, "sj.csv", exports.SAN_JOSE.encode())
+    page = contact_a_client.get(reverse("calldata:mapping", args=[dataset.pk])).content.decode()
+    assert jurisdiction_a.time_zone in page
+    assert f"the time zone of {jurisdiction_a} (its jurisdiction profile)" in page
+    assert 'name="time_zone"' in page
+    assert "REPORT_DATE" in page  # in the preview, not chosen as the received time
+    assert dataset.mapping["fields"]["received_at"] == "CDTS"
+
+
+def test_a_time_zone_chosen_on_the_mapping_page_is_used_by_the_import(
+    contact_a_client, jurisdiction_a, django_capture_on_commit_callbacks
+):
+    jurisdiction_a.time_zone = "America/New_York"
+    jurisdiction_a.save()
+    dataset = _uploaded(contact_a_client, jurisdiction_a, "sj.csv", exports.SAN_JOSE.encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = contact_a_client.post(
+            reverse("calldata:mapping", args=[dataset.pk]),
+            _form(dataset, time_zone="America/Los_Angeles"),
+        )
+    assert response.status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.DONE, dataset.error
+    assert dataset.time_zone == "America/Los_Angeles"
+    assert "chosen on the mapping page" in dataset.time_zone_origin
+    assert dataset.report["time_zone"] == "America/Los_Angeles"
+    assert dataset.report["date_range"][0].startswith("2024-03-01T00:15:12-08:00")
+
+
+def test_an_unknown_time_zone_is_refused_on_the_mapping_page(contact_a_client, jurisdiction_a):
+    dataset = _uploaded(contact_a_client, jurisdiction_a, "sj.csv", exports.SAN_JOSE.encode())
+    response = contact_a_client.post(
+        reverse("calldata:mapping", args=[dataset.pk]), _form(dataset, time_zone="Mars/Olympus")
+    )
+    assert response.status_code == 400
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.MAPPING
+
+
+def test_received_times_all_at_midnight_warn_before_the_import_is_accepted(
+    contact_a_client, jurisdiction_a, django_capture_on_commit_callbacks
+):
+    dataset = _uploaded(contact_a_client, jurisdiction_a, "m.csv", exports.MIDNIGHT.encode())
+    url = reverse("calldata:mapping", args=[dataset.pk])
+    page = contact_a_client.get(url).content.decode()
+    assert "at midnight" in page and 'name="accept_clock_warning"' in page
+    response = contact_a_client.post(url, _form(dataset))
+    assert response.status_code == 400
+    assert "at midnight" in response.content.decode()
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.MAPPING
+    with django_capture_on_commit_callbacks(execute=True):
+        response = contact_a_client.post(url, _form(dataset, accept_clock_warning="on"))
+    assert response.status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.DONE
+    assert dataset.warning_count >= 1
+    assert dataset.status_text == "Imported with warnings"
+    page = contact_a_client.get(reverse("calldata:dataset", args=[dataset.pk])).content.decode()
+    assert "Imported with warnings" in page and "midnight" in page
+
+
+def test_a_split_address_is_chosen_on_the_mapping_page_and_assembled(
+    contact_a_client, jurisdiction_a, django_capture_on_commit_callbacks
+):
+    dataset = _uploaded(contact_a_client, jurisdiction_a, "a.csv", exports.SPLIT_ADDRESS.encode())
+    page = contact_a_client.get(reverse("calldata:mapping", args=[dataset.pk])).content.decode()
+    assert 'name="address_road"' in page
+    form = _form(dataset)
+    form.pop("address_cross")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = contact_a_client.post(reverse("calldata:mapping", args=[dataset.pk]), form)
+    assert response.status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.mapping["address_parts"] == {
+        "number": "Street Number",
+        "direction": "Street Direction",
+        "road": "Street Name",
+        "suffix": "Street Suffix",
+    }
+    calls = read_parquet(Path(settings.MEDIA_ROOT) / dataset.parquet_dir)
+    assert "45 ELM AVE" in set(calls["address"])
+
+
+def test_one_address_column_and_address_parts_together_are_refused(
+    contact_a_client, jurisdiction_a
+):
+    dataset = _uploaded(contact_a_client, jurisdiction_a, "a.csv", exports.SPLIT_ADDRESS.encode())
+    response = contact_a_client.post(
+        reverse("calldata:mapping", args=[dataset.pk]), _form(dataset, field_address="Nature")
+    )
+    assert response.status_code == 400
+    assert "either one address column or the parts" in response.content.decode()
+
+
+def test_the_dataset_page_shows_every_row_accounted_for_in_one_line(
+    contact_a_client, jurisdiction_a, django_capture_on_commit_callbacks
+):
+    dataset = _uploaded(contact_a_client, jurisdiction_a, "d.csv", exports.DISPOSITIONS.encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_a_client.post(reverse("calldata:mapping", args=[dataset.pk]), _form(dataset))
+    page = contact_a_client.get(reverse("calldata:dataset", args=[dataset.pk])).content.decode()
+    assert (
+        "12 rows read = 6 calls kept + 1 rejected + 4 dropped (not calls) + 1 empty + 0 merged"
+    ) in page
+    assert "disposition DUP" in page
+
+
+def test_reading_settings_are_proposed_then_saved_by_the_contact(contact_a_client, jurisdiction_a):
+    url = reverse("calldata:reading", args=[jurisdiction_a.pk])
+    page = contact_a_client.get(url).content.decode()
+    assert "proposed from published CAD code lists" in page and "DUPNCAN" in page
+    response = contact_a_client.post(
+        url,
+        {
+            "priority_order": "lower",
+            "priority_most_urgent": "0",
+            "not_a_call_codes": "DUP, VOID",
+            "cancelled_codes": "CAN\nXCAN",
+            "unfounded_codes": "",
+            "unknown_values": "-1, UNK",
+        },
+    )
+    assert response.status_code == 302
+    saved = ReadingSettings.objects.get(jurisdiction=jurisdiction_a)
+    assert saved.rules().cancelled == ("CAN", "XCAN")
+    assert saved.priority_most_urgent == 0
+
+
+def test_reading_settings_need_the_priority_question_answered(contact_a_client, jurisdiction_a):
+    response = contact_a_client.post(
+        reverse("calldata:reading", args=[jurisdiction_a.pk]), {"not_a_call_codes": "DUP"}
+    )
+    assert response.status_code == 400
+    assert not ReadingSettings.objects.exists()
+
+
+def test_another_jurisdictions_reading_settings_are_not_found(
+    contact_b_client, jurisdiction_a, practitioner_client
+):
+    url = reverse("calldata:reading", args=[jurisdiction_a.pk])
+    assert contact_b_client.get(url).status_code == 404
+    assert contact_b_client.post(url, {"priority_order": "lower"}).status_code == 404
+    assert practitioner_client.get(url).status_code == 403
+    assert contact_b_client.get(f"{READING}{jurisdiction_a.pk}/").status_code == 404
+    assert (
+        contact_b_client.patch(
+            f"{READING}{jurisdiction_a.pk}/",
+            {"priority_order": "lower"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+
+
+def test_reading_settings_through_the_api(contact_a_client, jurisdiction_a):
+    url = f"{READING}{jurisdiction_a.pk}/"
+    proposed = contact_a_client.get(url).json()
+    assert "CAN" in proposed["cancelled_codes"] and proposed["priority_asked"] is False
+    response = contact_a_client.patch(
+        url,
+        {"priority_order": "higher", "priority_most_urgent": 5},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["priority_asked"] is True
+    bad = contact_a_client.patch(
+        url, {"priority_order": "sideways"}, content_type="application/json"
+    )
+    assert bad.status_code == 400
+    assert [item["jurisdiction"] for item in contact_a_client.get(READING).json()["results"]] == [
+        jurisdiction_a.pk
+    ]
+
+
+def test_the_mapping_api_takes_a_time_zone_and_address_parts(
+    contact_a_client, jurisdiction_a, django_capture_on_commit_callbacks
+):
+    response = contact_a_client.post(
+        DATASETS,
+        {
+            "jurisdiction": jurisdiction_a.pk,
+            "file": upload("a.csv", exports.SPLIT_ADDRESS.encode()),
+        },
+    )
+    body = response.json()
+    assert body["time_zone"] == jurisdiction_a.time_zone and body["time_zone_origin"]
+    mapping = {
+        "fields": body["mapping"]["fields"],
+        "address_parts": {"road": "Street Name", "number": "Street Number"},
+        "time_zone": "America/Denver",
+    }
+    bad = contact_a_client.post(
+        f"{DATASETS}{body['id']}/mapping/",
+        {**mapping, "address_parts": {"floor": "Street Name"}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = contact_a_client.post(
+            f"{DATASETS}{body['id']}/mapping/", mapping, content_type="application/json"
+        )
+    assert response.status_code == 202, response.content
+    dataset = Dataset.objects.get(pk=body["id"])
+    assert dataset.status == Dataset.Status.DONE
+    assert dataset.report["time_zone"] == "America/Denver"
+
+
+def test_the_mapping_api_refuses_midnight_times_until_accepted(
+    contact_a_client, jurisdiction_a, django_capture_on_commit_callbacks
+):
+    body = contact_a_client.post(
+        DATASETS,
+        {"jurisdiction": jurisdiction_a.pk, "file": upload("m.csv", exports.MIDNIGHT.encode())},
+    ).json()
+    url = f"{DATASETS}{body['id']}/mapping/"
+    mapping = {"fields": body["mapping"]["fields"]}
+    refused = contact_a_client.post(url, mapping, content_type="application/json")
+    assert refused.status_code == 400
+    assert "midnight" in refused.json()["accept_clock_warning"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = contact_a_client.post(
+            url, {**mapping, "accept_clock_warning": True}, content_type="application/json"
+        )
+    assert accepted.status_code == 202
+    detail = contact_a_client.get(f"{DATASETS}{body['id']}/").json()
+    assert detail["status_label"] == "Imported with warnings"
+    assert detail["warning_count"] == 1
+    assert detail["report"]["warnings"][0]["kind"] == "midnight"
+
+
+def test_presets_exclude_the_most_urgent_calls_on_the_jurisdictions_own_scale(
+    contact_a, jurisdiction_a
+):
+    services.reading_settings_save(
+        jurisdiction=jurisdiction_a,
+        user=contact_a,
+        values={"priority_order": "lower", "priority_most_urgent": 0},
+    )
+    scenario = services.scenario_from_preset(
+        jurisdiction=jurisdiction_a, user=contact_a, key="denver-star"
+    )
+    assert scenario.criteria["exclude_priority_at_or_above"] == 0
+    services.reading_settings_save(
+        jurisdiction=jurisdiction_a,
+        user=contact_a,
+        values={"priority_order": "higher", "priority_most_urgent": 5},
+    )
+    scenario.refresh_from_db()
+    assert scenario.criteria["priority_higher_is_urgent"] is True
+    again = services.scenario_from_preset(
+        jurisdiction=jurisdiction_a, user=contact_a, key="denver-star"
+    )
+    assert again.criteria["exclude_priority_at_or_above"] == 5
+    assert Scenario.objects.count() == 2
+
+
+def test_the_scenario_engine_reads_the_priority_scale_in_both_directions():
+    frame = pd.DataFrame(
+        {
+            "call_type": pd.Categorical(["WELFARE CHECK"] * 3),
+            "priority_level": pd.array([0, 1, 5], dtype="Int16"),
+            "received_at": pd.to_datetime(["2024-05-01 10:00"] * 3, utc=True),
+            "local_date": pd.to_datetime(["2024-05-01"] * 3),
+            "hour": np.array([10, 10, 10], dtype="int8"),
+            "how": np.array([10, 10, 10], dtype="int16"),
+            "cancelled": [False] * 3,
+        }
+    )
+    calls = Calls(table=table_from_frame(frame), categories={"WELFARE CHECK": "welfare_check"})
+    base = {"categories": ["welfare_check"], "exclude_weapon": False, "exclude_violence": False}
+    lower = evaluate(calls, {**base, "exclude_priority_at_or_above": 0})
+    higher = evaluate(
+        calls, {**base, "exclude_priority_at_or_above": 5, "priority_higher_is_urgent": True}
+    )
+    assert lower["eligible_calls"] == 2
+    assert higher["eligible_calls"] == 2
+
+
+def test_a_cut_off_file_is_imported_with_warnings_never_a_plain_success(
+    contact_a_client, jurisdiction_a, django_capture_on_commit_callbacks
+):
+    dataset = _uploaded(contact_a_client, jurisdiction_a, "t.csv", exports.TRUNCATED.encode())
+    mapping_page = contact_a_client.get(reverse("calldata:mapping", args=[dataset.pk]))
+    assert "The file is cut off: its last line (line 5)" in mapping_page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_a_client.post(reverse("calldata:mapping", args=[dataset.pk]), _form(dataset))
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.DONE and dataset.warning_count == 1
+    page = contact_a_client.get(reverse("calldata:dataset", args=[dataset.pk])).content.decode()
+    assert "Imported with warnings" in page
+    assert "line 5" in page and "34 bytes after the last complete line" in page
+    assert "line 0" not in page
+    listing = contact_a_client.get(reverse("calldata:index")).content.decode()
+    assert "Imported with warnings" in listing
