@@ -210,8 +210,8 @@ class ScenarioForm(forms.Form):
     exclude_priority_at_or_above = forms.IntegerField(
         required=False,
         min_value=0,
-        max_value=9,
-        label="Exclude priority this urgent or more (1 = most urgent; blank = none)",
+        max_value=99,
+        label="Exclude priority this urgent or more (blank = none)",
     )
     exclude_keywords = forms.CharField(
         required=False, label="Exclude keywords (call type or remarks, comma-separated)"
@@ -246,9 +246,18 @@ class ScenarioForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, call_types: list[str], flags: list[str], beats: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        call_types: list[str],
+        flags: list[str],
+        beats: list[str],
+        most_urgent: str = "1 = most urgent",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields[
+            "exclude_priority_at_or_above"
+        ].label = f"Exclude priority this urgent or more ({most_urgent}; blank = none)"
         self.fields["call_types"].choices = [(t, t) for t in call_types]
         flag_choices = [(f, f.replace("_", " ")) for f in flags]
         self.fields["include_flags"].choices = flag_choices

@@ -22,6 +22,7 @@ from calldata.engine import tree as tree_engine
 from calldata.engine.fields import CATEGORIES, FIELD_LABELS
 from calldata.engine.mapping import clock_warning
 from calldata.engine.presets import presets
+from calldata.engine.summary import BLANK
 from calldata.forms import (
     DictionaryEntryForm,
     MappingForm,
@@ -232,7 +233,7 @@ def volume(request: HttpRequest, pk: int) -> HttpResponse:
         "by_initiated": summary["by_initiated"],
         "hour_of_week": summary["hour_of_week"],
         "by_priority": summary["by_priority"],
-        "by_beat": summary["by_beat"][:25],
+        "by_beat": [row for row in summary["by_beat"] if row[0] != BLANK][:25],
         "by_category": [[CATEGORIES[k], v] for k, v in by_category],
         "time_on_task": [
             [r["call_type"], r["time_on_task_median"], r["unit_hours"]]
@@ -281,10 +282,18 @@ def taxonomy(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
 def _scenario_form_options(jurisdiction: Jurisdiction) -> tuple[Dataset | None, dict]:
     dataset = selectors.latest_dataset(jurisdiction.pk)
     summary = dataset.summary if dataset else {}
+    reading = selectors.reading_settings_for(jurisdiction.pk)
     return dataset, {
         "call_types": [r["call_type"] for r in summary.get("by_call_type", [])],
         "flags": summary.get("flags", []),
-        "beats": [b for b, _ in summary.get("by_beat", []) if b != "(blank)"],
+        "beats": [b for b, _ in summary.get("by_beat", []) if b != BLANK],
+        "most_urgent": (
+            f"{reading.priority_most_urgent} = most urgent, "
+            + ("higher" if reading.priority_order == "higher" else "lower")
+            + " numbers more urgent"
+            if reading.priority_asked
+            else "1 = most urgent until the scale is set in the reading settings"
+        ),
     }
 
 
@@ -312,6 +321,7 @@ def scenarios(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
             "preset_form": preset_form,
             "presets": presets().values(),
             "dataset": selectors.latest_dataset(jurisdiction.pk),
+            "reading": selectors.reading_settings_for(jurisdiction.pk),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -4,6 +4,7 @@ dataset page's accounting line."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -338,3 +339,37 @@ def test_a_cut_off_file_is_imported_with_warnings_never_a_plain_success(
     assert "line 0" not in page
     listing = contact_a_client.get(reverse("calldata:index")).content.decode()
     assert "Imported with warnings" in listing
+
+
+def test_the_scenarios_page_asks_the_priority_scale_once_then_states_it(
+    contact_a_client, contact_a, jurisdiction_a
+):
+    url = reverse("calldata:scenarios", args=[jurisdiction_a.pk])
+    assert "Which end of" in contact_a_client.get(url).content.decode()
+    services.reading_settings_save(
+        jurisdiction=jurisdiction_a,
+        user=contact_a,
+        values={"priority_order": "lower", "priority_most_urgent": 0},
+    )
+    page = contact_a_client.get(url).content.decode()
+    assert "Which end of" not in page and "the most urgent is 0" in page
+    new = contact_a_client.get(reverse("calldata:scenario_new", args=[jurisdiction_a.pk]))
+    assert "0 = most urgent, lower numbers more urgent" in new.content.decode()
+
+
+def test_unknown_beats_are_neither_charted_nor_offered_as_a_beat(
+    contact_a_client, jurisdiction_a, django_capture_on_commit_callbacks
+):
+    dataset = _uploaded(contact_a_client, jurisdiction_a, "d.csv", exports.DISPOSITIONS.encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_a_client.post(reverse("calldata:mapping", args=[dataset.pk]), _form(dataset))
+    dataset.refresh_from_db()
+    beats = [row[0] for row in dataset.summary["by_beat"]]
+    assert "-1" not in beats and "UNK" not in beats and "0" not in beats
+    volume = contact_a_client.get(reverse("calldata:volume", args=[dataset.pk])).content.decode()
+    charted = re.search(r'"by_beat": (\[.*?\]\])', volume)
+    assert charted is not None and "(blank)" not in charted.group(1)
+    new = contact_a_client.get(reverse("calldata:scenario_new", args=[jurisdiction_a.pk]))
+    beats_select = re.search(r'<select name="beats".*?</select>', new.content.decode(), re.S)
+    offered = re.findall(r'<option value="([^"]*)"', beats_select.group(0))
+    assert sorted(offered) == ["B1", "B2", "B3"]
