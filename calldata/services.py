@@ -112,6 +112,12 @@ def dataset_inspect(*, dataset: Dataset) -> None:
         dataset.mapping_reused = True
     else:
         dataset.mapping = propose_mapping(info.headers, rows)
+    hint = dataset.mapping.pop("zone_hint", None)
+    if hint and hint != dataset.time_zone:
+        dataset.mapping.setdefault("notes", []).append(
+            f"The received times end in a zone suffix that names {hint}, not "
+            f"{dataset.time_zone}: check the time zone below."
+        )
     if not rows:
         dataset.status = Dataset.Status.FAILED
         dataset.error = "The file has a header line but no rows of calls."

@@ -21,6 +21,24 @@ WITH_TIME = re.compile(rf"^\s*{DATE}[ T]+\d{{1,2}}:\d{{2}}")
 COMPACT = re.compile(r"^\s*\d{8}(\d{6})([A-Z]{2})?\s*$")
 
 
+# The first letter of a compact stamp's zone suffix ("PD" = Pacific Daylight).
+SUFFIX_ZONES = {
+    "E": "America/New_York",
+    "C": "America/Chicago",
+    "M": "America/Denver",
+    "P": "America/Los_Angeles",
+    "A": "America/Anchorage",
+    "H": "Pacific/Honolulu",
+}
+
+
+def zone_of_stamps(values: list[str]) -> str | None:
+    """The zone compact stamps name by their suffix (`20240301084531PS`: Pacific), when they
+    all name the same one."""
+    letters = {m.group(2)[0] for v in values if (m := COMPACT.match(str(v))) and m.group(2)}
+    return SUFFIX_ZONES.get(letters.pop()) if len(letters) == 1 else None
+
+
 def column_kind(values: list[str]) -> str | None:
     """What a column's sample holds: "datetime" (a date and a time of day, not all at
     midnight), "date" (dates only, or every time at midnight), "clock" (times of day only),
@@ -184,6 +202,13 @@ def propose_mapping(headers: list[str], rows: list[list[str]] | None = None) -> 
                 used.add(h)
                 break
     proposal: dict = {"fields": fields, "flags": flags}
+    zone = (
+        zone_of_stamps(_sample(headers, rows, fields["received_at"]))
+        if (rows and fields.get("received_at"))
+        else None
+    )
+    if zone is not None:
+        proposal["zone_hint"] = zone
     if address_parts:
         proposal["address_parts"] = address_parts
     if notes:

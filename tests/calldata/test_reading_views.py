@@ -35,6 +35,15 @@ def _uploaded(client, jurisdiction, name: str, content: bytes) -> Dataset:
     return Dataset.objects.latest("pk")
 
 
+def _imported(client, jurisdiction, text: str, callbacks) -> Dataset:
+    """Uploaded and imported with the proposed mapping."""
+    dataset = _uploaded(client, jurisdiction, "export.csv", text.encode())
+    with callbacks(execute=True):
+        client.post(reverse("calldata:mapping", args=[dataset.pk]), _form(dataset))
+    dataset.refresh_from_db()
+    return dataset
+
+
 def _form(dataset: Dataset, **extra: str) -> dict:
     data = {f"field_{k}": v for k, v in dataset.mapping["fields"].items()}
     data |= {f"address_{k}": v for k, v in dataset.mapping.get("address_parts", {}).items()}
@@ -142,9 +151,9 @@ def test_one_address_column_and_address_parts_together_are_refused(
 def test_the_dataset_page_shows_every_row_accounted_for_in_one_line(
     contact_a_client, jurisdiction_a, django_capture_on_commit_callbacks
 ):
-    dataset = _uploaded(contact_a_client, jurisdiction_a, "d.csv", exports.DISPOSITIONS.encode())
-    with django_capture_on_commit_callbacks(execute=True):
-        contact_a_client.post(reverse("calldata:mapping", args=[dataset.pk]), _form(dataset))
+    dataset = _imported(
+        contact_a_client, jurisdiction_a, exports.DISPOSITIONS, django_capture_on_commit_callbacks
+    )
     page = contact_a_client.get(reverse("calldata:dataset", args=[dataset.pk])).content.decode()
     assert (
         "12 rows read = 6 calls kept + 1 rejected + 4 dropped (not calls) + 1 empty + 0 merged"
@@ -360,9 +369,9 @@ def test_the_scenarios_page_asks_the_priority_scale_once_then_states_it(
 def test_unknown_beats_are_neither_charted_nor_offered_as_a_beat(
     contact_a_client, jurisdiction_a, django_capture_on_commit_callbacks
 ):
-    dataset = _uploaded(contact_a_client, jurisdiction_a, "d.csv", exports.DISPOSITIONS.encode())
-    with django_capture_on_commit_callbacks(execute=True):
-        contact_a_client.post(reverse("calldata:mapping", args=[dataset.pk]), _form(dataset))
+    dataset = _imported(
+        contact_a_client, jurisdiction_a, exports.DISPOSITIONS, django_capture_on_commit_callbacks
+    )
     dataset.refresh_from_db()
     beats = [row[0] for row in dataset.summary["by_beat"]]
     assert "-1" not in beats and "UNK" not in beats and "0" not in beats
@@ -373,3 +382,14 @@ def test_unknown_beats_are_neither_charted_nor_offered_as_a_beat(
     beats_select = re.search(r'<select name="beats".*?</select>', new.content.decode(), re.S)
     offered = re.findall(r'<option value="([^"]*)"', beats_select.group(0))
     assert sorted(offered) == ["B1", "B2", "B3"]
+
+
+def test_stamps_naming_another_zone_than_the_jurisdictions_are_pointed_out(
+    contact_a_client, jurisdiction_a
+):
+    jurisdiction_a.time_zone = "America/New_York"
+    jurisdiction_a.save()
+    dataset = _uploaded(contact_a_client, jurisdiction_a, "sj.csv", exports.SAN_JOSE.encode())
+    assert dataset.time_zone == "America/New_York"  # the default stays the jurisdiction's
+    page = contact_a_client.get(reverse("calldata:mapping", args=[dataset.pk])).content.decode()
+    assert "names America/Los_Angeles, not America/New_York" in page
