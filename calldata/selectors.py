@@ -14,6 +14,7 @@ import pyarrow.dataset as pads
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
+from calldata.engine import tree as tree_engine
 from calldata.engine.pipeline import read_parquet
 from calldata.engine.scenario import COLUMNS, Calls
 from calldata.engine.scenario_table import FILENAME as TABLE_FILENAME
@@ -40,6 +41,18 @@ def reading_settings_for(jurisdiction_id: int) -> ReadingSettings:
     """The jurisdiction's reading settings; the proposed ones (unsaved) until it saves its own."""
     found = ReadingSettings.objects.filter(jurisdiction_id=jurisdiction_id).first()
     return found or ReadingSettings(jurisdiction_id=jurisdiction_id)
+
+
+def tree_volumes(nodes: dict, dataset: Dataset) -> dict:
+    """Calls at each answer of a tree on a dataset, on its jurisdiction's priority scale."""
+    calls = calls_for(dataset)
+    reading = reading_settings_for(dataset.jurisdiction_id)
+    return tree_engine.apply(
+        nodes,
+        calls.frame,
+        calls.days,
+        higher_is_urgent=reading.priority_order == ReadingSettings.PriorityOrder.HIGHER,
+    )
 
 
 def jurisdictions_for_upload(user: Any) -> QuerySet[Jurisdiction]:

@@ -554,8 +554,7 @@ def _tree_preview(editor: TreeEditorForm, dataset: Dataset | None) -> str:
         except tree_engine.TreeError:
             pass  # the outline shows what is missing; the diagram is drawn without volumes
         else:
-            calls = selectors.calls_for(dataset)
-            volumes = tree_engine.apply(tree, calls.frame, calls.days)
+            volumes = selectors.tree_volumes(tree, dataset)
             by_path = {leaf["path"]: leaf for leaf in volumes["leaves"]}
     return _tree_html(tree, by_path, "root")
 
@@ -568,8 +567,7 @@ def tree_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = selectors.latest_dataset(tree.jurisdiction_id)
     volumes = {}
     if dataset is not None:
-        calls = selectors.calls_for(dataset)
-        volumes = tree_engine.apply(tree.nodes, calls.frame, calls.days)
+        volumes = selectors.tree_volumes(tree.nodes, dataset)
     by_path = {leaf["path"]: leaf for leaf in volumes.get("leaves", [])}
     leaves = [
         {**leaf, "trail": _trail(tree.nodes, leaf["path"])} for leaf in volumes.get("leaves", [])

@@ -258,8 +258,7 @@ class DecisionTreeDetailSerializer(DecisionTreeSerializer):
         dataset = selectors.latest_dataset(tree.jurisdiction_id)
         if dataset is None:
             return None
-        calls = selectors.calls_for(dataset)
-        return {"dataset": dataset.pk, **tree_engine.apply(tree.nodes, calls.frame, calls.days)}
+        return {"dataset": dataset.pk, **selectors.tree_volumes(tree.nodes, dataset)}
 
 
 class OutcomeRecordSerializer(serializers.ModelSerializer):

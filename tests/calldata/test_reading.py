@@ -215,3 +215,24 @@ def test_received_times_all_at_midnight_are_a_warning_of_the_import(tmp_path):
 def test_calls_spread_over_the_day_give_no_clock_warning(tmp_path):
     result, _ = _import(tmp_path, "sj.csv", exports.SAN_JOSE.encode())
     assert result.report["warnings"] == []
+
+
+def test_a_tree_priority_question_follows_the_scale_of_the_jurisdiction():
+    import pandas as pd
+
+    from calldata.engine.tree import apply
+
+    tree = {
+        "question": "Most urgent?",
+        "test": {"kind": "priority_at_most", "value": 5},
+        "yes": {"leaf": "police"},
+        "no": {"leaf": "alternative"},
+    }
+    calls = pd.DataFrame({"priority_level": pd.array([1, 3, 5], dtype="Int16")})
+    lower = {leaf["leaf"]: leaf["count"] for leaf in apply(tree, calls, 1)["leaves"]}
+    higher = {
+        leaf["leaf"]: leaf["count"]
+        for leaf in apply(tree, calls, 1, higher_is_urgent=True)["leaves"]
+    }
+    assert lower == {"police": 3, "alternative": 0}
+    assert higher == {"police": 1, "alternative": 2}
