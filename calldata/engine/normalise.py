@@ -410,6 +410,7 @@ class Normaliser:
         for kind, labels, codes, what in kinds:
             for index in np.flatnonzero(kind == 1):
                 hit = keep & (codes == index)
+                # The example shows the call type the dropped record carried.
                 self.dropped.add(f"{what} {labels[index]}", out, hit, out["call_type"])
                 keep &= ~hit
             cancelled |= (kind == 2)[codes]

@@ -393,3 +393,27 @@ def test_stamps_naming_another_zone_than_the_jurisdictions_are_pointed_out(
     assert dataset.time_zone == "America/New_York"  # the default stays the jurisdiction's
     page = contact_a_client.get(reverse("calldata:mapping", args=[dataset.pk])).content.decode()
     assert "names America/Los_Angeles, not America/New_York" in page
+
+
+def test_importing_again_applies_the_jurisdictions_new_codes(
+    contact_a_client, contact_a, jurisdiction_a, django_capture_on_commit_callbacks
+):
+    dataset = _imported(
+        contact_a_client, jurisdiction_a, exports.DISPOSITIONS, django_capture_on_commit_callbacks
+    )
+    assert dataset.report["dropped"]["disposition DUP"]["count"] == 2
+    page = contact_a_client.get(reverse("calldata:dataset", args=[dataset.pk])).content.decode()
+    assert reverse("calldata:mapping", args=[dataset.pk]) in page
+    services.reading_settings_save(
+        jurisdiction=jurisdiction_a,
+        user=contact_a,
+        values={"not_a_call_codes": "VOID", "cancelled_codes": "CAN, DUP"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_a_client.post(reverse("calldata:mapping", args=[dataset.pk]), _form(dataset))
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.DONE
+    assert "disposition DUP" not in dataset.report["dropped"]
+    # D2 and D4 (DUP), D3 (CAN); D9's DUP record is merged with its ADV record.
+    assert dataset.report["flagged"]["cancelled (kept, flagged)"]["count"] == 3
+    assert dataset.report["accounting"]["balanced"] is True
