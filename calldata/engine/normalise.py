@@ -358,11 +358,17 @@ class Normaliser:
 
     def chunk(self, raw: pd.DataFrame) -> pd.DataFrame:
         """Normalise one block; rows that are not calls or cannot be read are left out."""
-        for line in raw.attrs.get("bad_rows", []):
+        for bad in raw.attrs.get("bad_rows", []):
+            # A line number, or the row's text when the reader did not know its line (the
+            # pipeline finds it: reading.find_lines).
             self.rejected.counts["wrong number of fields"] += 1
             if len(self.rejected.examples["wrong number of fields"]) < EXAMPLES:
                 self.rejected.examples["wrong number of fields"].append(
-                    {"line": line, "incident_id": "", "value": ""}
+                    {
+                        "line": bad if isinstance(bad, int) else None,
+                        "incident_id": "",
+                        "value": "" if isinstance(bad, int) else str(bad)[:120],
+                    }
                 )
         self.rows_read += len(raw) + len(raw.attrs.get("bad_rows", []))
         out = pd.DataFrame(index=raw.index)

@@ -51,6 +51,7 @@ from calldata.engine.reading import (
     ReadError,
     SourceInfo,
     cut_off_message,
+    find_lines,
     open_source,
     prefetched,
     read_chunks,
@@ -367,6 +368,7 @@ def run_import(
             wait([ids_future])  # a failed or cancelled import leaves no reader behind
         writer.close()
     report = normaliser.report(combine_duplicates(duplicates))
+    _place_skipped_rows(info, report)
     if report["rows_kept"] == 0:
         reasons = "; ".join(
             f"{k}: {v['count']} (first lines "
@@ -397,6 +399,18 @@ def run_import(
     return ImportResult(
         report=report, summary=results, call_types=call_types, rows=normaliser.rows_read
     )
+
+
+def _place_skipped_rows(info: SourceInfo, report: dict) -> None:
+    """The line numbers of skipped rows Arrow read without one, found by their text."""
+    examples = report["rejected"].get("wrong number of fields", {}).get("examples", [])
+    unplaced = [e for e in examples if e["line"] is None]
+    if not unplaced:
+        return
+    lines = find_lines(info, [e["value"] for e in unplaced])
+    for example in unplaced:
+        example["line"] = lines.get(example["value"].rstrip("\r\n")[:120])
+    examples.sort(key=lambda e: (e["line"] is None, e["line"] or 0))
 
 
 def medians_by_call_type(table: ScenarioTable) -> dict[str, float | None]:

@@ -382,6 +382,24 @@ def cut_off(path: Path, encoding: str, delimiter: str, width: int) -> dict | Non
     return {"line": lines + 1, "bytes": len(last), "text": text[:80]}
 
 
+def find_lines(info: SourceInfo, texts: list[str], width: int = 120) -> dict[str, int]:
+    """The line number of each text, the first `width` characters of a line of the file (the
+    rows Arrow skipped without a number), read once from the start until all are found."""
+    wanted = {t.rstrip("\r\n")[:width] for t in texts}
+    found: dict[str, int] = {}
+    if not wanted or info.kind != "csv":
+        return found
+    encoding = "utf-8-sig" if info.encoding.startswith("utf-8") else info.encoding
+    with info.path.open(encoding=encoding, errors="replace", newline="") as handle:
+        for number, line in enumerate(handle, start=1):
+            text = line.rstrip("\r\n")[:width]
+            if text in wanted and text not in found:
+                found[text] = number
+                if len(found) == len(wanted):
+                    break
+    return found
+
+
 def cut_off_message(cut: dict) -> str:
     return (
         f"The file is cut off: its last line (line {cut['line']}) stops in the middle, "
@@ -451,7 +469,7 @@ def _csv_options(
     info: SourceInfo,
     columns: list[str] | None,
     block_size: int,
-    bad_rows: list[int | None],
+    bad_rows: list[int | str],
     coded: Collection[str] = (),
 ) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
     """How Arrow reads this file: every column as text, lines with the wrong number of fields
@@ -466,9 +484,9 @@ def _csv_options(
     )
 
     def invalid(row: pacsv.InvalidRow) -> str:
-        # Arrow knows the line only when it reads without quoted line breaks; None is placed
-        # after the rows read so far by _csv_chunks (never "line 0").
-        bad_rows.append(row.number if row.number else None)
+        # Arrow does not always know the line (its streaming reader says None): the row's text
+        # is kept instead and its line found afterwards (`find_lines`), never "line 0".
+        bad_rows.append(row.number if row.number else row.text)
         return "skip"
 
     parse_options = pacsv.ParseOptions(
@@ -538,7 +556,7 @@ def _csv_chunks(
     chunk_bytes: int | None,
     coded: Collection[str],
 ) -> Iterator[pd.DataFrame]:
-    bad_rows: list[int | None] = []
+    bad_rows: list[int | str] = []
     read_options, parse_options, convert_options = _csv_options(
         info, columns, block_size, bad_rows, coded
     )
@@ -565,9 +583,7 @@ def _csv_chunks(
             frame = table.to_pandas(types_mapper=_ARROW_STRINGS.get)
             frame["_line"] = pd.RangeIndex(line, line + len(frame))
             line += len(frame)
-            known = [n for n in bad_rows if n is not None]
-            unknown = len(bad_rows) - len(known)
-            frame.attrs["bad_rows"] = known + list(range(line, line + unknown))
+            frame.attrs["bad_rows"] = list(bad_rows)
             line += len(bad_rows)  # the rows after a skipped line keep their line numbers
             bad_rows.clear()
             yield frame

@@ -236,3 +236,40 @@ def test_a_tree_priority_question_follows_the_scale_of_the_jurisdiction():
     }
     assert lower == {"police": 3, "alternative": 0}
     assert higher == {"police": 1, "alternative": 2}
+
+
+def test_every_row_of_a_streamed_file_with_merged_incidents_is_accounted_for(tmp_path, monkeypatch):
+    from calldata.engine import pipeline, reading
+    from tests.calldata.test_streaming import _messy_file
+
+    path = _messy_file(tmp_path / "calls.csv")
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 16 * 1024)
+    monkeypatch.setattr(pipeline, "BUCKET_ROWS", 100)
+    result, calls = _import(tmp_path, "calls.csv", path.read_bytes(), frame_bytes=16 * 1024)
+    report = result.report
+    assert report["duplicates"]["records_merged"] > 0 and report["rows_dropped"] > 0
+    assert report["rejected"]["no call type"]["count"] == 60
+    assert len(calls) == report["rows_kept"]
+    _assert_every_row_accounted_for(report)
+
+
+def test_a_line_with_the_wrong_number_of_fields_is_rejected_at_its_line(tmp_path):
+    text = exports.DISPOSITIONS.replace(
+        "D7,TRAFFIC HAZARD,3,2024-05-01 12:00:00,RPT,B2\n",
+        "D7,TRAFFIC HAZARD,3,2024-05-01 12:00:00,RPT,B2,EXTRA,FIELDS\n",
+    )
+    result, _ = _import(tmp_path, "d.csv", text.encode())
+    bad = result.report["rejected"]["wrong number of fields"]
+    assert bad["count"] == 1 and bad["examples"][0]["line"] == 8
+    _assert_every_row_accounted_for(result.report)
+
+
+def test_a_long_skipped_line_is_found_by_its_start(tmp_path):
+    long_remark = "x" * 300
+    text = exports.DISPOSITIONS.replace(
+        "D7,TRAFFIC HAZARD,3,2024-05-01 12:00:00,RPT,B2\n",
+        f"D7,TRAFFIC HAZARD,3,2024-05-01 12:00:00,RPT,B2,{long_remark}\n",
+    )
+    result, _ = _import(tmp_path, "d.csv", text.encode())
+    (example,) = result.report["rejected"]["wrong number of fields"]["examples"]
+    assert example["line"] == 8 and example["value"].startswith("D7,TRAFFIC HAZARD")
