@@ -160,7 +160,6 @@ def reading(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
             "apply to the next import (import the file again to apply them to it).",
         )
         return redirect("calldata:reading", jurisdiction_id=jurisdiction.pk)
-    latest = selectors.latest_dataset(jurisdiction.pk)
     return render(
         request,
         "calldata/reading.html",
@@ -168,7 +167,7 @@ def reading(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
             "jurisdiction": jurisdiction,
             "form": form,
             "saved": settings_.pk is not None,
-            "priorities": (latest.summary.get("by_priority", []) if latest else [])[:12],
+            "priorities": selectors.priority_profile(jurisdiction.pk),
         },
         status=400 if request.method == "POST" else 200,
     )

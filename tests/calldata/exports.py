@@ -35,11 +35,11 @@ SAN_JOSE = (
 )
 
 SPLIT_ADDRESS = (
-    "Event Number,Nature,Call Date,Call Time,Street Number,Street Direction,Street Name,Street Suffix,Cross Street,Beat,Disposition\n"
-    "E1,WELFARE CHECK,2024-06-01,08:15:00,1200,N,MAIN,ST,,B1,ADV\n"
-    "E2,NOISE,2024-06-01,22:40:00,45,,ELM,AVE,OAK ST,-1,CAN\n"
-    "E3,SUSPICIOUS PERSON,2024-06-02,03:05:00,,,PARK,DR,LAKE RD,B2,UNF\n"
-    "E4,WELFARE CHECK,2024-06-02,10:00:00,300,W,5TH,ST,,B2,DUP\n"
+    "Event Number,Nature,Call Date,Call Time,Street Number,Street Direction,Street Name,Street Suffix,Cross Street,Beat,Disposition,Priority\n"
+    "E1,WELFARE CHECK,2024-06-01,08:15:00,1200,N,MAIN,ST,,B1,ADV,1\n"
+    "E2,NOISE,2024-06-01,22:40:00,45,,ELM,AVE,OAK ST,-1,CAN,2\n"
+    "E3,SUSPICIOUS PERSON,2024-06-02,03:05:00,,,PARK,DR,LAKE RD,B2,UNF,0\n"
+    "E4,WELFARE CHECK,2024-06-02,10:00:00,300,W,5TH,ST,,B2,DUP,1\n"
 )
 
 MIDNIGHT = (

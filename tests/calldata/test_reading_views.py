@@ -417,3 +417,17 @@ def test_importing_again_applies_the_jurisdictions_new_codes(
     # D2 and D4 (DUP), D3 (CAN); D9's DUP record is merged with its ADV record.
     assert dataset.report["flagged"]["cancelled (kept, flagged)"]["count"] == 3
     assert dataset.report["accounting"]["balanced"] is True
+
+
+def test_the_priority_question_shows_each_levels_usual_call_types_as_a_hint(
+    imported_a, contact_a_client
+):
+    page = contact_a_client.get(
+        reverse("calldata:reading", args=[imported_a.jurisdiction_id])
+    ).content.decode()
+    hint = re.search(r'data-testid="priority-hint".*?</table>', page, re.S).group(0)
+    rows = re.findall(r"<tr><td>(\d+)</td><td class=\"text-end\">(\d+)</td><td>([^<]*)</td>", hint)
+    by_level = {int(level): (int(calls), types) for level, calls, types in rows}
+    assert by_level[1] == (1, "MENTAL CASE-VIOLENT OR URGENT")
+    assert sum(calls for calls, _ in by_level.values()) == imported_a.rows_kept
+    assert "100%" in hint  # priority 1's one call carries the violence marker

@@ -58,8 +58,9 @@ def test_a_contact_chooses_the_time_zone_and_a_split_address_on_the_mapping_page
         "suffix": "Street Suffix",
     }
 
-    page.get_by_role("link", name="Reading settings").click()
+    page.get_by_role("link", name="Reading settings", exact=True).click()
     expect(page.get_by_test_id("priority-scale")).to_contain_text("Most centres")
+    expect(page.get_by_test_id("priority-hint")).to_contain_text("SUSPICIOUS PERSON")
     page.get_by_label("Lower numbers are more urgent (1 before 2)").check()
     page.get_by_label("The priority value of your most urgent calls").fill("0")
     screenshot(page, "reading-settings")
