@@ -276,6 +276,7 @@ class Normaliser:
         self.empty_rows = 0
         self.rejected = Issues()
         self.dropped = Issues()
+        self.unknown = Issues()  # placeholder values read as unknown (chunk's own part)
         self.flagged = Issues()
         self.time_stats: dict[str, ParseStats] = defaultdict(ParseStats)
         self.rows_kept = 0
@@ -379,6 +380,17 @@ class Normaliser:
         for name in TEXT_FIELDS:
             if texts[name] is not None:
                 out[name] = texts[name]
+        for name in SENTINEL_FIELDS:
+            header = self.fields.get(name)
+            if header in raw:
+                # Placeholders read as unknown are counted (blank is simply missing).
+                codes, labels = _encode(raw[header])
+                table = np.array(
+                    [_strip_missing(v) is not None and self.rules.is_unknown(v) for v in labels]
+                    + [False]
+                )
+                hit = table[np.where(codes < 0, len(labels), codes)]
+                self.unknown.add(f"{name.replace('_', ' ')} unknown", out, hit, raw[header])
         raw_types = [
             raw[self.fields[n]]
             for n in ("call_type_final", "call_type", "call_type_initial")
@@ -732,6 +744,7 @@ class Normaliser:
             "dropped": self.dropped.as_dict(),
             "rows_dropped": int(sum(self.dropped.counts.values())),
             "flagged": self.flagged.as_dict(),
+            "unknown": self.unknown.as_dict(),
             "timestamps": timestamps,
             "time_zone": self.tz,
             "date_range": [

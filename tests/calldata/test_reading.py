@@ -273,3 +273,14 @@ def test_a_long_skipped_line_is_found_by_its_start(tmp_path):
     result, _ = _import(tmp_path, "d.csv", text.encode())
     (example,) = result.report["rejected"]["wrong number of fields"]["examples"]
     assert example["line"] == 8 and example["value"].startswith("D7,TRAFFIC HAZARD")
+
+
+def test_placeholder_beats_are_counted_as_read_as_unknown(tmp_path):
+    result, _ = _import(tmp_path, "d.csv", exports.DISPOSITIONS.encode())
+    unknown = result.report["unknown"]["beat unknown"]
+    assert unknown["count"] == 3  # -1, UNK, 0 (D9's blank beat is simply missing)
+    assert [(e["incident_id"], e["value"]) for e in unknown["examples"]] == [
+        ("D3", "-1"),
+        ("D5", "UNK"),
+        ("D6", "0"),
+    ]
