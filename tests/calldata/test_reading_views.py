@@ -431,3 +431,17 @@ def test_the_priority_question_shows_each_levels_usual_call_types_as_a_hint(
     assert by_level[1] == (1, "MENTAL CASE-VIOLENT OR URGENT")
     assert sum(calls for calls, _ in by_level.values()) == imported_a.rows_kept
     assert "100%" in hint  # priority 1's one call carries the violence marker
+
+
+def test_staff_uploading_for_a_jurisdiction_get_its_zone_not_their_own(
+    staff_client, staff_user, jurisdiction_b
+):
+    staff_user.time_zone = "America/New_York"
+    staff_user.save()
+    jurisdiction_b.time_zone = "America/Los_Angeles"
+    jurisdiction_b.save()
+    dataset = _uploaded(staff_client, jurisdiction_b, "sj.csv", exports.SAN_JOSE.encode())
+    assert dataset.time_zone == "America/Los_Angeles"
+    page = staff_client.get(reverse("calldata:mapping", args=[dataset.pk])).content.decode()
+    assert f"the time zone of {jurisdiction_b} (its jurisdiction profile)" in page
+    assert '<option value="America/Los_Angeles" selected>' in page
