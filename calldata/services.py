@@ -166,7 +166,7 @@ def dataset_set_mapping(
     with transaction.atomic():
         if time_zone is not None and time_zone != dataset.time_zone:
             dataset.time_zone = time_zone
-            dataset.time_zone_origin = f"chosen on the mapping page by {user}"
+            dataset.time_zone_origin = f"chosen by {user} when confirming the mapping"
         ColumnMapping.objects.update_or_create(
             jurisdiction_id=dataset.jurisdiction_id,
             defaults={"mapping": saved, "headers": dataset.headers, "updated_by": user},

@@ -77,7 +77,7 @@ def test_a_time_zone_chosen_on_the_mapping_page_is_used_by_the_import(
     dataset.refresh_from_db()
     assert dataset.status == Dataset.Status.DONE, dataset.error
     assert dataset.time_zone == "America/Los_Angeles"
-    assert "chosen on the mapping page" in dataset.time_zone_origin
+    assert "when confirming the mapping" in dataset.time_zone_origin
     assert dataset.report["time_zone"] == "America/Los_Angeles"
     assert dataset.report["date_range"][0].startswith("2024-03-01T00:15:12-08:00")
 
