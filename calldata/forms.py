@@ -8,7 +8,13 @@ from typing import Any
 from django import forms
 
 from calldata.engine import tree as tree_engine
-from calldata.engine.fields import ADDRESS_PARTS, CATEGORIES, FIELD_LABELS, FLAG_SYNONYMS
+from calldata.engine.fields import (
+    ADDRESS_PARTS,
+    CATEGORIES,
+    CLOCK_FIELDS,
+    FIELD_LABELS,
+    FLAG_SYNONYMS,
+)
 from calldata.engine.presets import presets
 from calldata.engine.tree import OUTCOMES, TreeError, validate
 from calldata.models import DictionaryEntry, OutcomeRecord, ReadingSettings
@@ -70,29 +76,35 @@ class MappingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "— not in this file —")] + [(h, h) for h in headers]
-        fields = mapping.get("fields", {})
-        flags = mapping.get("flags", {})
-        parts = mapping.get("address_parts", {})
         self.fields["time_zone"].choices = time_zone_choices()
         self.fields["time_zone"].initial = time_zone
-        for name, label in FIELD_LABELS.items():
-            self.fields[f"field_{name}"] = forms.ChoiceField(
-                label=label, choices=choices, required=False, initial=fields.get(name, "")
-            )
-        for part, (label, _) in ADDRESS_PARTS.items():
-            self.fields[f"address_{part}"] = forms.ChoiceField(
-                label=f"Address from parts: {label.lower()}",
-                choices=choices,
-                required=False,
-                initial=parts.get(part, ""),
-            )
-        for flag in FLAG_SYNONYMS:
-            self.fields[f"flag_{flag}"] = forms.ChoiceField(
-                label=f"Flag column: {flag.replace('_', ' ')}",
-                choices=choices,
-                required=False,
-                initial=flags.get(flag, ""),
-            )
+        # (form field prefix, mapping key, {name: label}) for each group of column choices.
+        groups = [
+            ("field", "fields", FIELD_LABELS),
+            (
+                "clock",
+                "clock_columns",
+                {
+                    n: f"{FIELD_LABELS[n]}: time of day, when in a column of its own"
+                    for n in CLOCK_FIELDS
+                },
+            ),
+            (
+                "address",
+                "address_parts",
+                {
+                    p: f"Address from parts: {label.lower()}"
+                    for p, (label, _) in ADDRESS_PARTS.items()
+                },
+            ),
+            ("flag", "flags", {f: f"Flag column: {f.replace('_', ' ')}" for f in FLAG_SYNONYMS}),
+        ]
+        for prefix, key, labels in groups:
+            chosen = mapping.get(key, {})
+            for name, label in labels.items():
+                self.fields[f"{prefix}_{name}"] = forms.ChoiceField(
+                    label=label, choices=choices, required=False, initial=chosen.get(name, "")
+                )
         self.fields["accept_clock_warning"] = forms.BooleanField(
             required=False,
             label="Import anyway: I checked, the file has no time of day for its calls",
@@ -100,10 +112,10 @@ class MappingForm(forms.Form):
 
     def field_groups(self) -> dict[str, list]:
         """The form's fields in the page's sections."""
-        groups: dict[str, list] = {"fields": [], "address": [], "flags": []}
+        groups: dict[str, list] = {"fields": [], "clocks": [], "address": [], "flags": []}
         for bound in self:
             prefix = bound.name.split("_", 1)[0]
-            if prefix in ("field", "flag"):
+            if prefix in ("field", "flag", "clock"):
                 groups[f"{prefix}s"].append(bound)
             elif prefix == "address":
                 groups["address"].append(bound)
@@ -127,6 +139,9 @@ class MappingForm(forms.Form):
         parts = {p: data[f"address_{p}"] for p in ADDRESS_PARTS if data.get(f"address_{p}")}
         if parts:
             mapping["address_parts"] = parts
+        clocks = {n: data[f"clock_{n}"] for n in CLOCK_FIELDS if data.get(f"clock_{n}")}
+        if clocks:
+            mapping["clock_columns"] = clocks
         return mapping
 
 

@@ -41,7 +41,7 @@ from jurisdictions.models import Jurisdiction
 
 logger = logging.getLogger(__name__)
 
-MAPPING_KEYS = ("fields", "flags", "address_parts")
+MAPPING_KEYS = ("fields", "flags", "address_parts", "clock_columns")
 CLOCK_WARNING = "accept_clock_warning"  # the form field that confirms the warning
 PHASE_PROGRESS = {"reading": (2, 80), "checking": 85, "writing": 92, "summarising": 97}
 

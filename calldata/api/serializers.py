@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from calldata import selectors
 from calldata.engine import tree as tree_engine
-from calldata.engine.fields import ADDRESS_PARTS
+from calldata.engine.fields import ADDRESS_PARTS, CLOCK_FIELDS
 from calldata.engine.presets import presets
 from calldata.engine.scenario import DEFAULTS
 from calldata.forms import OutcomeForm
@@ -85,6 +85,12 @@ class MappingSerializer(serializers.Serializer):
         + ", ".join(ADDRESS_PARTS)
         + ") -> column header; joined as “1200 N MAIN ST & OAK ST”.",
     )
+    clock_columns = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="A later timestamp given as a date column (its field) and a time-of-day "
+        "column: field (" + ", ".join(CLOCK_FIELDS) + ") -> time-of-day column header.",
+    )
     time_zone = serializers.CharField(
         required=False,
         help_text="IANA zone of the file's local times (default: the dataset's proposed zone, "
@@ -96,6 +102,12 @@ class MappingSerializer(serializers.Serializer):
         help_text="Import even though the first rows' received times are all at midnight "
         "(or all on one minute).",
     )
+
+    def validate_clock_columns(self, value: dict) -> dict:
+        unknown = sorted(set(value) - set(CLOCK_FIELDS))
+        if unknown:
+            raise serializers.ValidationError(f"Not a later timestamp: {', '.join(unknown)}")
+        return value
 
     def validate_address_parts(self, value: dict) -> dict:
         unknown = sorted(set(value) - set(ADDRESS_PARTS))

@@ -84,8 +84,9 @@ class DatasetViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         mapping = {"fields": data["fields"], "flags": data.get("flags", {})}
-        if data.get("address_parts"):
-            mapping["address_parts"] = data["address_parts"]
+        for key in ("address_parts", "clock_columns"):
+            if data.get(key):
+                mapping[key] = data[key]
         try:
             services.dataset_set_mapping(
                 dataset=dataset,

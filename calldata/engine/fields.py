@@ -358,6 +358,9 @@ ADDRESS_PARTS: dict[str, tuple[str, list[str]]] = {
     ),
 }  # fmt: skip
 TIMESTAMP_FIELDS = ["received_at", "dispatched_at", "enroute_at", "arrived_at", "cleared_at"]
+# Timestamps that may come as a date column (the field's own) and a time-of-day column
+# (mapping["clock_columns"]); the received time has its own pair of fields.
+CLOCK_FIELDS = TIMESTAMP_FIELDS[1:]
 
 # Behavioural or marker flag columns (0/1, Y/N) a file may carry: header key -> flag name.
 FLAG_SYNONYMS: dict[str, list[str]] = {

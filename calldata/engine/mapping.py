@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from calldata.engine.fields import ADDRESS_PARTS, FIELDS, FLAG_SYNONYMS, header_key
+from calldata.engine.fields import ADDRESS_PARTS, CLOCK_FIELDS, FIELDS, FLAG_SYNONYMS, header_key
 
 # When a file has one combined timestamp, the separate date/time fields stay unmapped.
 _SEPARATE = ("received_date", "received_clock")
@@ -68,6 +68,54 @@ def _stem(key: str, ends: tuple[str, ...]) -> str | None:
         if key.endswith(end) and len(key) > len(end):
             return key[: -len(end)].rstrip("_")
     return None
+
+
+def _twin(headers: list[str], keys: dict, used: set[str], header: str, want: str) -> str | None:
+    """The column of the same stem holding the other half ("Dispatch Date" for "Dispatch
+    Time", and the other way round)."""
+    dates, times = ("date", "dt"), ("time", "tm", "clock")
+    stem = _stem(keys[header], times if want == "date" else dates)
+    ends = dates if want == "date" else times
+    return next(
+        (h for h in headers if h not in used and stem and _stem(keys[h], ends) == stem),
+        None,
+    )
+
+
+def _later_clocks(
+    headers: list[str],
+    rows: list[list[str]],
+    fields: dict,
+    used: set[str],
+    keys: dict,
+    notes: list[str],
+) -> dict[str, str]:
+    """Dispatch, en-route, arrival and clear times given as a date column and a time-of-day
+    column: {field: time-of-day column}, the field mapped to the date column. A time of day
+    without a date column of its own takes the received date (and the next day when it falls
+    before the call was received)."""
+    clocks: dict[str, str] = {}
+    for name in CLOCK_FIELDS:
+        header = fields.get(name)
+        kind = column_kind(_sample(headers, rows, header)) if header else None
+        if kind == "date":
+            twin = _twin(headers, keys, used, header, "clock")
+            if twin is not None and column_kind(_sample(headers, rows, twin)) == "clock":
+                clocks[name] = twin
+                used.add(twin)
+        elif kind == "clock":
+            twin = _twin(headers, keys, used, header, "date")
+            date = twin or fields.get("received_date")
+            if date is not None:
+                clocks[name] = header
+                fields[name] = date
+                used.add(date)
+                if twin is None:
+                    notes.append(
+                        f"“{header}” holds times of day only; its date is the received date "
+                        f"(“{date}”), or the next day when the time is earlier."
+                    )
+    return clocks
 
 
 def _better_clock(
@@ -194,6 +242,7 @@ def propose_mapping(headers: list[str], rows: list[list[str]] | None = None) -> 
             )
         else:
             address_parts = {}
+    clocks = _later_clocks(headers, rows, fields, used, keys, notes) if rows else {}
     flags: dict[str, str] = {}
     for flag, synonyms in FLAG_SYNONYMS.items():
         for h in headers:
@@ -211,6 +260,8 @@ def propose_mapping(headers: list[str], rows: list[list[str]] | None = None) -> 
         proposal["zone_hint"] = zone
     if address_parts:
         proposal["address_parts"] = address_parts
+    if clocks:
+        proposal["clock_columns"] = clocks
     if notes:
         proposal["notes"] = notes
     return proposal
@@ -226,6 +277,7 @@ def mapping_problems(mapping: dict, headers: list[str]) -> list[str]:
             *fields.values(),
             *mapping.get("flags", {}).values(),
             *mapping.get("address_parts", {}).values(),
+            *mapping.get("clock_columns", {}).values(),
         ]
         if h not in headers
     ]

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from calldata.engine.codes import ReadingRules
-from calldata.engine.fields import ADDRESS_PARTS, MISSING_TOKENS, TIMESTAMP_FIELDS
+from calldata.engine.fields import ADDRESS_PARTS, CLOCK_FIELDS, MISSING_TOKENS, TIMESTAMP_FIELDS
 from calldata.engine.taxonomy import CANCELLED, NOT_A_CALL, initiated_by, markers_for
 from calldata.engine.timestamps import ParseStats, parse_timestamps
 
@@ -266,6 +266,12 @@ class Normaliser:
         self.rules = rules or ReadingRules()
         self.fields: dict[str, str] = dict(mapping.get("fields", {}))
         self.flags: dict[str, str] = dict(mapping.get("flags", {}))
+        # Time-of-day columns of the later timestamps whose date is in the mapped column.
+        self.clocks: dict[str, str] = {
+            name: header
+            for name, header in mapping.get("clock_columns", {}).items()
+            if name in CLOCK_FIELDS and header
+        }
         self.address_parts: dict[str, str] = {
             part: header
             for part, header in mapping.get("address_parts", {}).items()
@@ -291,7 +297,12 @@ class Normaliser:
         """The file's columns this mapping reads."""
         return list(
             dict.fromkeys(
-                [*self.fields.values(), *self.flags.values(), *self.address_parts.values()]
+                [
+                    *self.fields.values(),
+                    *self.flags.values(),
+                    *self.address_parts.values(),
+                    *self.clocks.values(),
+                ]
             )
         )
 
@@ -453,6 +464,9 @@ class Normaliser:
                 header = self.fields["received_date"]
                 clock_header = self.fields.get("received_clock")
                 clock = raw.get(clock_header, None)
+            elif name in self.clocks:
+                # "Dispatch Date" + "Dispatch Time": the mapped column holds the date.
+                clock = raw.get(self.clocks[name], None)
             if header and header in raw:
                 columns[name] = (raw[header], clock, self.time_stats[name])
         parsed_columns = dict(
@@ -481,6 +495,13 @@ class Normaliser:
                 self.rejected.add("received time unreadable", out, unreadable, shown)
                 self.rejected.add("received time missing", out, keep & missing)
                 keep &= parsed.notna().to_numpy()
+        shared_date = self.fields.get("received_date")
+        for name in self.clocks:
+            if name in out and "received_at" in out and self.fields.get(name) == shared_date:
+                # A time of day on the received date that is earlier than the call was
+                # received happened after midnight.
+                earlier = out[name] < out["received_at"]
+                out[name] = out[name].where(~earlier, out[name] + pd.Timedelta(days=1))
         if "received_at" not in out:
             out["received_at"] = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s, UTC]")
         # Priority level: the first number in the text ("Priority 2", "P1", "2 - Urgent").

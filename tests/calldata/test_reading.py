@@ -284,3 +284,29 @@ def test_placeholder_beats_are_counted_as_read_as_unknown(tmp_path):
         ("D5", "UNK"),
         ("D6", "0"),
     ]
+
+
+def test_dispatch_and_clear_times_of_day_take_their_date_column_or_the_received_date(tmp_path):
+    text = (
+        "Event Number,Nature,Call Date,Call Time,Dispatch Date,Dispatch Time,Clear Time\n"
+        "E1,WELFARE CHECK,2024-06-01,23:40:00,2024-06-01,23:50:00,00:35:00\n"
+        "E2,NOISE,2024-06-02,10:00:00,2024-06-02,10:05:00,10:45:00\n"
+    )
+    mapping = _proposal(text)
+    assert mapping["fields"]["dispatched_at"] == "Dispatch Date"
+    assert mapping["clock_columns"] == {
+        "dispatched_at": "Dispatch Time",
+        "cleared_at": "Clear Time",
+    }
+    assert mapping["fields"]["cleared_at"] == "Call Date"
+    assert any("“Clear Time” holds times of day only" in note for note in mapping["notes"])
+    result, calls = _import(tmp_path, "e.csv", text.encode(), mapping=mapping)
+    by_id = calls.set_index("incident_id")
+    local = {
+        name: by_id[name].dt.tz_convert("America/Los_Angeles").dt.strftime("%Y-%m-%d %H:%M")
+        for name in ("received_at", "dispatched_at", "cleared_at")
+    }
+    assert local["dispatched_at"]["E1"] == "2024-06-01 23:50"
+    assert local["cleared_at"]["E1"] == "2024-06-02 00:35"  # after midnight: the next day
+    assert local["cleared_at"]["E2"] == "2024-06-02 10:45"
+    assert "cleared before arrival" not in result.report["flagged"]

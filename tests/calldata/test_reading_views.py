@@ -445,3 +445,46 @@ def test_staff_uploading_for_a_jurisdiction_get_its_zone_not_their_own(
     page = staff_client.get(reverse("calldata:mapping", args=[dataset.pk])).content.decode()
     assert f"the time zone of {jurisdiction_b} (its jurisdiction profile)" in page
     assert '<option value="America/Los_Angeles" selected>' in page
+
+
+SEPARATE_TIMES = (
+    "Event Number,Nature,Call Date,Call Time,Dispatch Date,Dispatch Time,Clear Time\n"
+    "E1,WELFARE CHECK,2024-06-01,23:40:00,2024-06-01,23:50:00,00:35:00\n"
+    "E2,NOISE,2024-06-02,10:00:00,2024-06-02,10:05:00,10:45:00\n"
+)
+
+
+def test_later_times_in_two_columns_are_chosen_on_the_mapping_page(
+    contact_a_client, jurisdiction_a, django_capture_on_commit_callbacks
+):
+    dataset = _uploaded(contact_a_client, jurisdiction_a, "t.csv", SEPARATE_TIMES.encode())
+    url = reverse("calldata:mapping", args=[dataset.pk])
+    page = contact_a_client.get(url).content.decode()
+    assert 'name="clock_dispatched_at"' in page
+    form = _form(dataset) | {
+        f"clock_{k}": v for k, v in dataset.mapping["clock_columns"].items() if k != "cleared_at"
+    }
+    form.pop("field_cleared_at")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert contact_a_client.post(url, form).status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.mapping["clock_columns"] == {"dispatched_at": "Dispatch Time"}
+    assert dataset.report["timestamps"]["dispatched_at"]["missing"] == 0
+    assert "cleared_at" not in dataset.report["timestamps"]
+
+
+def test_the_mapping_api_takes_clock_columns_and_refuses_unknown_fields(
+    contact_a_client, jurisdiction_a
+):
+    body = contact_a_client.post(
+        DATASETS,
+        {"jurisdiction": jurisdiction_a.pk, "file": upload("t.csv", SEPARATE_TIMES.encode())},
+    ).json()
+    assert body["mapping"]["clock_columns"]["dispatched_at"] == "Dispatch Time"
+    refused = contact_a_client.post(
+        f"{DATASETS}{body['id']}/mapping/",
+        {"fields": body["mapping"]["fields"], "clock_columns": {"received_at": "Call Time"}},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert "clock_columns" in refused.json()
