@@ -7,8 +7,17 @@ from calldata.models import (
     DecisionTree,
     DictionaryEntry,
     OutcomeRecord,
+    ReadingSettings,
     Scenario,
 )
+
+
+@admin.register(ReadingSettings)
+class ReadingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["jurisdiction", "priority_order", "priority_most_urgent", "updated_at"]
+    list_select_related = ["jurisdiction"]
+    search_fields = ["jurisdiction__name"]
+    readonly_fields = ["updated_by", "updated_at"]
 
 
 @admin.register(Dataset)

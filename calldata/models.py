@@ -5,8 +5,10 @@ services.dataset_import); the database keeps the summary the pages read."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from calldata.engine import codes
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.tree import OUTCOMES
 
@@ -44,8 +46,14 @@ class Dataset(models.Model):
     mapping = models.JSONField(default=dict, blank=True)
     mapping_reused = models.BooleanField(default=False)
     report = models.JSONField(default=dict, blank=True)
+    warning_count = models.PositiveIntegerField(
+        default=0, help_text="Warnings of the import (a cut-off file, times all at midnight…)."
+    )
     summary = models.JSONField(default=dict, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
+    time_zone_origin = models.CharField(
+        max_length=200, blank=True, help_text="Where the proposed time zone came from, in words."
+    )
     first_day = models.DateField(null=True, blank=True)
     last_day = models.DateField(null=True, blank=True)
     cancel_requested = models.BooleanField(default=False)
@@ -62,6 +70,13 @@ class Dataset(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def status_text(self) -> str:
+        """The status in words; an import with warnings never reads as a plain success."""
+        if self.status == self.Status.DONE and self.warning_count:
+            return "Imported with warnings"
+        return self.get_status_display()
 
     @property
     def parquet_dir(self) -> str:
@@ -83,6 +98,77 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"Column mapping of {self.jurisdiction}"
+
+
+def _codes_field(values: tuple[str, ...], help_text: str) -> models.TextField:
+    """A comma-separated list of codes, the proposed ones by default."""
+    return models.TextField(default=", ".join(values), blank=True, help_text=help_text)
+
+
+class ReadingSettings(models.Model):
+    """How a jurisdiction's exports are read: its disposition codes, the values that mean an
+    unknown beat, and which end of its priority scale is the most urgent (asked once)."""
+
+    class PriorityOrder(models.TextChoices):
+        NOT_ASKED = "", "Not answered yet"
+        LOWER = "lower", "Lower numbers are more urgent (1 before 2)"
+        HIGHER = "higher", "Higher numbers are more urgent (5 before 4)"
+
+    jurisdiction = models.OneToOneField(
+        "jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="call_reading"
+    )
+    not_a_call_codes = _codes_field(
+        codes.NOT_A_CALL_CODES,
+        "Dispositions (or call types) of records that are not calls: dropped, counted.",
+    )
+    cancelled_codes = _codes_field(
+        codes.CANCELLED_CODES,
+        "Dispositions of calls cancelled before anyone arrived: kept, flagged.",
+    )
+    unfounded_codes = _codes_field(
+        codes.UNFOUNDED_CODES, "Dispositions of calls where nothing was found: kept, flagged."
+    )
+    unknown_values = _codes_field(
+        codes.UNKNOWN_VALUES, "Values of a beat, district or unit type that mean “not known”."
+    )
+    priority_order = models.CharField(
+        max_length=8, choices=PriorityOrder.choices, blank=True, default=PriorityOrder.NOT_ASKED
+    )
+    priority_most_urgent = models.SmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(99)],
+        help_text="The priority value of the most urgent calls (often 1, sometimes 0).",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "reading settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(priority_most_urgent__gte=0, priority_most_urgent__lte=99)
+                | models.Q(priority_most_urgent__isnull=True),
+                name="calldata_reading_priority_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reading settings of {self.jurisdiction}"
+
+    @property
+    def priority_asked(self) -> bool:
+        return bool(self.priority_order) and self.priority_most_urgent is not None
+
+    def rules(self) -> codes.ReadingRules:
+        return codes.ReadingRules(
+            not_a_call=codes.parse_codes(self.not_a_call_codes),
+            cancelled=codes.parse_codes(self.cancelled_codes),
+            unfounded=codes.parse_codes(self.unfounded_codes),
+            unknown=codes.parse_codes(self.unknown_values),
+        )
 
 
 class CallTypeMapping(models.Model):

@@ -14,6 +14,8 @@ import pyarrow.dataset as pads
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
+from calldata.engine import scenario_table as scenario_table_engine
+from calldata.engine import tree as tree_engine
 from calldata.engine.pipeline import read_parquet
 from calldata.engine.scenario import COLUMNS, Calls
 from calldata.engine.scenario_table import FILENAME as TABLE_FILENAME
@@ -25,6 +27,7 @@ from calldata.models import (
     DecisionTree,
     DictionaryEntry,
     OutcomeRecord,
+    ReadingSettings,
     Scenario,
 )
 from gpl_cohort.accounts.roles import scoped_to_jurisdiction
@@ -33,6 +36,31 @@ from jurisdictions.models import Jurisdiction
 
 def _scoped(queryset: QuerySet, user: Any) -> QuerySet:
     return scoped_to_jurisdiction(queryset, user)
+
+
+def reading_settings_for(jurisdiction_id: int) -> ReadingSettings:
+    """The jurisdiction's reading settings; the proposed ones (unsaved) until it saves its own."""
+    found = ReadingSettings.objects.filter(jurisdiction_id=jurisdiction_id).first()
+    return found or ReadingSettings(jurisdiction_id=jurisdiction_id)
+
+
+def priority_profile(jurisdiction_id: int) -> list[dict]:
+    """Priority levels of the jurisdiction's latest import, with their usual call types."""
+    dataset = latest_dataset(jurisdiction_id)
+    table = scenario_table(dataset) if dataset is not None else None
+    return scenario_table_engine.priority_profile(table)[:12] if table is not None else []
+
+
+def tree_volumes(nodes: dict, dataset: Dataset) -> dict:
+    """Calls at each answer of a tree on a dataset, on its jurisdiction's priority scale."""
+    calls = calls_for(dataset)
+    reading = reading_settings_for(dataset.jurisdiction_id)
+    return tree_engine.apply(
+        nodes,
+        calls.frame,
+        calls.days,
+        higher_is_urgent=reading.priority_order == ReadingSettings.PriorityOrder.HIGHER,
+    )
 
 
 def jurisdictions_for_upload(user: Any) -> QuerySet[Jurisdiction]:

@@ -22,9 +22,9 @@ from calldata import selectors
 from calldata.engine import scenario as scenario_engine
 from calldata.engine import tree as tree_engine
 from calldata.engine.fields import CATEGORIES
-from calldata.engine.mapping import mapping_problems, propose_mapping
+from calldata.engine.mapping import clock_warning, mapping_problems, propose_mapping
 from calldata.engine.pipeline import ImportCancelled, run_import
-from calldata.engine.presets import presets
+from calldata.engine.presets import on_scale, presets
 from calldata.engine.reading import ReadError, open_source, preview
 from calldata.models import (
     CallTypeMapping,
@@ -32,13 +32,17 @@ from calldata.models import (
     Dataset,
     DecisionTree,
     OutcomeRecord,
+    ReadingSettings,
     Scenario,
 )
+from gpl_cohort.accounts.models import validate_time_zone
 from gpl_cohort.uploads import MB, safe_filename, sniff_kind, storage_name
 from jurisdictions.models import Jurisdiction
 
 logger = logging.getLogger(__name__)
 
+MAPPING_KEYS = ("fields", "flags", "address_parts", "clock_columns")
+CLOCK_WARNING = "accept_clock_warning"  # the form field that confirms the warning
 PHASE_PROGRESS = {"reading": (2, 80), "checking": 85, "writing": 92, "summarising": 97}
 
 
@@ -69,6 +73,7 @@ def dataset_upload(*, user: Any, jurisdiction: Jurisdiction, upload: UploadedFil
         original_name=safe_filename(upload.name or "calls.csv"),
         size=upload.size,
         time_zone=jurisdiction.time_zone,
+        time_zone_origin=f"the time zone of {jurisdiction} (its jurisdiction profile)",
     )
     dataset_inspect(dataset=dataset)
     return dataset
@@ -107,6 +112,12 @@ def dataset_inspect(*, dataset: Dataset) -> None:
         dataset.mapping_reused = True
     else:
         dataset.mapping = propose_mapping(info.headers, rows)
+    hint = dataset.mapping.pop("zone_hint", None)
+    if hint and hint != dataset.time_zone:
+        dataset.mapping.setdefault("notes", []).append(
+            f"The received times end in a zone suffix that names {hint}, not "
+            f"{dataset.time_zone}: check the time zone below."
+        )
     if not rows:
         dataset.status = Dataset.Status.FAILED
         dataset.error = "The file has a header line but no rows of calls."
@@ -121,17 +132,44 @@ def dataset_inspect(*, dataset: Dataset) -> None:
     dataset.save()
 
 
-def dataset_set_mapping(*, dataset: Dataset, mapping: dict, user: Any) -> Dataset:
-    """Confirm a mapping, remember it for the jurisdiction, and queue the import."""
+def dataset_set_mapping(
+    *,
+    dataset: Dataset,
+    mapping: dict,
+    user: Any,
+    time_zone: str | None = None,
+    accept_clock_warning: bool = False,
+) -> Dataset:
+    """Confirm a mapping (and the time zone of the file's local times), remember the mapping
+    for the jurisdiction, and queue the import. Received times that are all at midnight (or
+    all on one minute) in the first rows are refused unless the warning is accepted."""
     problems = mapping_problems(mapping, dataset.headers)
+    if time_zone is not None:
+        try:
+            validate_time_zone(time_zone)
+        except ValidationError as error:
+            problems.extend(error.messages)
     if problems:
         raise ValidationError(problems)
+    warning = clock_warning(mapping, dataset.headers, dataset.preview)
+    if warning and not accept_clock_warning:
+        raise ValidationError(
+            {CLOCK_WARNING: [warning + " Choose a column with the time of day, or confirm."]}
+        )
     if dataset.is_active:
         raise ValidationError("This file is being imported; wait for it to finish or cancel it.")
+    # What the jurisdiction reuses next time: the columns, not this file's notes.
+    saved = {k: v for k, v in mapping.items() if k in MAPPING_KEYS}
+    mapping = saved | {"notes": dataset.mapping.get("notes", [])} if dataset.mapping else saved
+    if warning:
+        mapping["clock_warning"] = warning
     with transaction.atomic():
+        if time_zone is not None and time_zone != dataset.time_zone:
+            dataset.time_zone = time_zone
+            dataset.time_zone_origin = f"chosen by {user} when confirming the mapping"
         ColumnMapping.objects.update_or_create(
             jurisdiction_id=dataset.jurisdiction_id,
-            defaults={"mapping": mapping, "headers": dataset.headers, "updated_by": user},
+            defaults={"mapping": saved, "headers": dataset.headers, "updated_by": user},
         )
         dataset.mapping = mapping
         dataset.status = Dataset.Status.QUEUED
@@ -188,7 +226,7 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
     base = Path(settings.MEDIA_ROOT) / "calldata"
     work = _work_dir(dataset)
     staging = work / "parquet"
-    tz = dataset.jurisdiction.time_zone
+    tz = dataset.time_zone or dataset.jurisdiction.time_zone
     try:
         result = run_import(
             Path(dataset.file.path),
@@ -199,6 +237,7 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
             progress=_progress(dataset.pk, dataset.estimated_rows, task),
             cancelled=lambda: Dataset.objects.filter(pk=dataset_id, cancel_requested=True).exists(),
             frame_bytes=settings.CALLDATA_IMPORT_FRAME_BYTES,
+            rules=selectors.reading_settings_for(dataset.jurisdiction_id).rules(),
         )
     except ImportCancelled:
         shutil.rmtree(work, ignore_errors=True)
@@ -247,6 +286,7 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
             rows_read=result.rows,
             rows_kept=summary["calls"],
             report=result.report,
+            warning_count=len(result.report.get("warnings", [])),
             summary=summary,
             time_zone=tz,
             first_day=summary.get("first_day"),
@@ -343,7 +383,11 @@ def scenario_save(
     dataset: Dataset | None = None,
     scenario: Scenario | None = None,
 ) -> Scenario:
+    reading = selectors.reading_settings_for(jurisdiction.pk)
     criteria = scenario_engine.with_defaults(criteria)
+    criteria["priority_higher_is_urgent"] = (
+        reading.priority_order == ReadingSettings.PriorityOrder.HIGHER
+    )
     if preset and preset not in presets():
         raise ValidationError(f"Unknown preset {preset}")
     if dataset is not None and dataset.jurisdiction_id != jurisdiction.pk:
@@ -364,13 +408,49 @@ def scenario_from_preset(*, jurisdiction: Jurisdiction, user: Any, key: str) -> 
     preset = presets().get(key)
     if preset is None:
         raise ValidationError(f"Unknown preset {key}")
-    return scenario_save(
-        jurisdiction=jurisdiction,
-        user=user,
-        name=preset["name"],
-        criteria=preset["criteria"],
-        preset=key,
+    reading = selectors.reading_settings_for(jurisdiction.pk)
+    criteria = on_scale(
+        preset["criteria"],
+        most_urgent=reading.priority_most_urgent if reading.priority_asked else None,
+        higher_is_urgent=reading.priority_order == ReadingSettings.PriorityOrder.HIGHER,
     )
+    return scenario_save(
+        jurisdiction=jurisdiction, user=user, name=preset["name"], criteria=criteria, preset=key
+    )
+
+
+def reading_settings_save(
+    *, jurisdiction: Jurisdiction, user: Any, values: dict[str, Any]
+) -> ReadingSettings:
+    """Save how the jurisdiction's exports are read. Codes apply from the next import; the
+    priority scale at once (scenario results are recomputed on their next view)."""
+    allowed = {
+        "not_a_call_codes",
+        "cancelled_codes",
+        "unfounded_codes",
+        "unknown_values",
+        "priority_order",
+        "priority_most_urgent",
+    }
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        raise ValidationError(f"Unknown settings: {', '.join(unknown)}")
+    with transaction.atomic():
+        reading, _ = ReadingSettings.objects.select_for_update().get_or_create(
+            jurisdiction=jurisdiction
+        )
+        for name, value in values.items():
+            setattr(reading, name, value)
+        reading.updated_by = user
+        reading.full_clean(exclude=["jurisdiction", "updated_by"])
+        reading.save()
+        higher = reading.priority_order == ReadingSettings.PriorityOrder.HIGHER
+        for scenario in Scenario.objects.filter(jurisdiction=jurisdiction):
+            if scenario.criteria.get("priority_higher_is_urgent", False) != higher:
+                scenario.criteria = {**scenario.criteria, "priority_higher_is_urgent": higher}
+                scenario.results = {}
+                scenario.save(update_fields=["criteria", "results", "updated_at"])
+    return reading
 
 
 def tree_save(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("datasets/<int:pk>/file/", views.dataset_file, name="file"),
     path("datasets/<int:pk>/volume/", views.volume, name="volume"),
     path("j/<int:jurisdiction_id>/taxonomy/", views.taxonomy, name="taxonomy"),
+    path("j/<int:jurisdiction_id>/reading/", views.reading, name="reading"),
     path("j/<int:jurisdiction_id>/scenarios/", views.scenarios, name="scenarios"),
     path("j/<int:jurisdiction_id>/scenarios/new/", views.scenario_new, name="scenario_new"),
     path(

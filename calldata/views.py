@@ -20,13 +20,16 @@ from calldata import dictionary, selectors, services
 from calldata.engine import scenario as scenario_engine
 from calldata.engine import tree as tree_engine
 from calldata.engine.fields import CATEGORIES, FIELD_LABELS
+from calldata.engine.mapping import clock_warning
 from calldata.engine.presets import presets
+from calldata.engine.summary import BLANK
 from calldata.forms import (
     DictionaryEntryForm,
     MappingForm,
     OutcomeForm,
     OutcomeImportForm,
     PresetForm,
+    ReadingSettingsForm,
     ScenarioForm,
     TaxonomyForm,
     TreeEditorForm,
@@ -106,19 +109,66 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     if not dataset.headers:
         messages.error(request, dataset.error or "This file could not be read.")
         return redirect("calldata:dataset", pk=pk)
-    form = MappingForm(request.POST or None, headers=dataset.headers, mapping=dataset.mapping)
+    form = MappingForm(
+        request.POST or None,
+        headers=dataset.headers,
+        mapping=dataset.mapping,
+        time_zone=dataset.time_zone or dataset.jurisdiction.time_zone,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.dataset_set_mapping(dataset=dataset, mapping=form.mapping(), user=request.user)
+            services.dataset_set_mapping(
+                dataset=dataset,
+                mapping=form.mapping(),
+                user=request.user,
+                time_zone=form.cleaned_data["time_zone"] or None,
+                accept_clock_warning=form.cleaned_data["accept_clock_warning"],
+            )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form.add_error(None, error)
         else:
             return redirect("calldata:dataset", pk=pk)
     return render(
         request,
         "calldata/mapping.html",
-        {"dataset": dataset, "form": form, "labels": FIELD_LABELS},
+        {
+            "dataset": dataset,
+            "form": form,
+            "labels": FIELD_LABELS,
+            "reading": selectors.reading_settings_for(dataset.jurisdiction_id),
+            "clock_warning": clock_warning(dataset.mapping, dataset.headers, dataset.preview),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reading(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    settings_ = selectors.reading_settings_for(jurisdiction.pk)
+    form = ReadingSettingsForm(request.POST or None, instance=settings_)
+    if request.method == "POST" and form.is_valid():
+        services.reading_settings_save(
+            jurisdiction=jurisdiction,
+            user=request.user,
+            values={name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
+        messages.success(
+            request,
+            "Reading settings saved. The priority scale applies to scenarios at once; the codes "
+            "apply to the next import (import the file again to apply them to it).",
+        )
+        return redirect("calldata:reading", jurisdiction_id=jurisdiction.pk)
+    return render(
+        request,
+        "calldata/reading.html",
+        {
+            "jurisdiction": jurisdiction,
+            "form": form,
+            "saved": settings_.pk is not None,
+            "priorities": selectors.priority_profile(jurisdiction.pk),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -139,7 +189,7 @@ def dataset_progress(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(
         {
             "status": dataset.status,
-            "status_label": dataset.get_status_display(),
+            "status_label": dataset.status_text,
             "phase": dataset.phase,
             "progress": dataset.progress,
             "rows_read": dataset.rows_read,
@@ -182,7 +232,7 @@ def volume(request: HttpRequest, pk: int) -> HttpResponse:
         "by_initiated": summary["by_initiated"],
         "hour_of_week": summary["hour_of_week"],
         "by_priority": summary["by_priority"],
-        "by_beat": summary["by_beat"][:25],
+        "by_beat": [row for row in summary["by_beat"] if row[0] != BLANK][:25],
         "by_category": [[CATEGORIES[k], v] for k, v in by_category],
         "time_on_task": [
             [r["call_type"], r["time_on_task_median"], r["unit_hours"]]
@@ -231,10 +281,18 @@ def taxonomy(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
 def _scenario_form_options(jurisdiction: Jurisdiction) -> tuple[Dataset | None, dict]:
     dataset = selectors.latest_dataset(jurisdiction.pk)
     summary = dataset.summary if dataset else {}
+    reading = selectors.reading_settings_for(jurisdiction.pk)
     return dataset, {
         "call_types": [r["call_type"] for r in summary.get("by_call_type", [])],
         "flags": summary.get("flags", []),
-        "beats": [b for b, _ in summary.get("by_beat", []) if b != "(blank)"],
+        "beats": [b for b, _ in summary.get("by_beat", []) if b != BLANK],
+        "most_urgent": (
+            f"{reading.priority_most_urgent} = most urgent, "
+            + ("higher" if reading.priority_order == "higher" else "lower")
+            + " numbers more urgent"
+            if reading.priority_asked
+            else "1 = most urgent until the scale is set in the reading settings"
+        ),
     }
 
 
@@ -262,6 +320,7 @@ def scenarios(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
             "preset_form": preset_form,
             "presets": presets().values(),
             "dataset": selectors.latest_dataset(jurisdiction.pk),
+            "reading": selectors.reading_settings_for(jurisdiction.pk),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -494,8 +553,7 @@ def _tree_preview(editor: TreeEditorForm, dataset: Dataset | None) -> str:
         except tree_engine.TreeError:
             pass  # the outline shows what is missing; the diagram is drawn without volumes
         else:
-            calls = selectors.calls_for(dataset)
-            volumes = tree_engine.apply(tree, calls.frame, calls.days)
+            volumes = selectors.tree_volumes(tree, dataset)
             by_path = {leaf["path"]: leaf for leaf in volumes["leaves"]}
     return _tree_html(tree, by_path, "root")
 
@@ -508,8 +566,7 @@ def tree_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = selectors.latest_dataset(tree.jurisdiction_id)
     volumes = {}
     if dataset is not None:
-        calls = selectors.calls_for(dataset)
-        volumes = tree_engine.apply(tree.nodes, calls.frame, calls.days)
+        volumes = selectors.tree_volumes(tree.nodes, dataset)
     by_path = {leaf["path"]: leaf for leaf in volumes.get("leaves", [])}
     leaves = [
         {**leaf, "trail": _trail(tree.nodes, leaf["path"])} for leaf in volumes.get("leaves", [])

@@ -128,6 +128,7 @@ MATRIX = {
     "calldata:trees": (302, 403, 200, 404, 200, 200),
     "calldata:tree": (302, 403, 200, 404, 200, 200),
     "calldata:outcomes": (302, 403, 200, 404, 200, 200),
+    "calldata:reading": (302, 403, 200, 404, 200, 200),
     "calldata:dictionary": (302, 403, 403, 403, 200, 200),
     "calldata:dictionary_entry": (302, 403, 403, 403, 200, 200),
     "calldata:dictionary_delete": (302, 405, 405, 405, 405, 405),
@@ -163,6 +164,8 @@ MATRIX = {
     "calldata-tree-list": (403, 200, 200, 200, 200, 200),
     "calldata-tree-detail": (403, 404, 200, 404, 200, 200),
     "calldata-outcome-list": (403, 200, 200, 200, 200, 200),
+    "calldata-reading-settings-list": (403, 403, 200, 200, 200, 200),
+    "calldata-reading-settings-detail": (403, 403, 200, 404, 200, 200),
     "api-schema": (200, 200, 200, 200, 200, 200),
     "api-docs": (200, 200, 200, 200, 200, 200),
 }

@@ -8,10 +8,11 @@ from rest_framework import serializers
 
 from calldata import selectors
 from calldata.engine import tree as tree_engine
+from calldata.engine.fields import ADDRESS_PARTS, CLOCK_FIELDS
 from calldata.engine.presets import presets
 from calldata.engine.scenario import DEFAULTS
 from calldata.forms import OutcomeForm
-from calldata.models import Dataset, DecisionTree, OutcomeRecord, Scenario
+from calldata.models import Dataset, DecisionTree, OutcomeRecord, ReadingSettings, Scenario
 from jurisdictions.models import Jurisdiction
 
 
@@ -19,7 +20,11 @@ class DatasetSerializer(serializers.ModelSerializer):
     status = serializers.CharField(
         read_only=True, help_text="One of: " + ", ".join(Dataset.Status.values)
     )
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = serializers.CharField(
+        source="status_text",
+        read_only=True,
+        help_text="The status in words; “Imported with warnings” when the import warned.",
+    )
 
     class Meta:
         model = Dataset
@@ -39,6 +44,8 @@ class DatasetSerializer(serializers.ModelSerializer):
             "mapping",
             "mapping_reused",
             "time_zone",
+            "time_zone_origin",
+            "warning_count",
             "first_day",
             "last_day",
             "created_at",
@@ -71,6 +78,62 @@ class MappingSerializer(serializers.Serializer):
     flags = serializers.DictField(
         child=serializers.CharField(), required=False, help_text="flag name -> column header"
     )
+    address_parts = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="An address split over several columns: part ("
+        + ", ".join(ADDRESS_PARTS)
+        + ") -> column header; joined as “1200 N MAIN ST & OAK ST”.",
+    )
+    clock_columns = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="A later timestamp given as a date column (its field) and a time-of-day "
+        "column: field (" + ", ".join(CLOCK_FIELDS) + ") -> time-of-day column header.",
+    )
+    time_zone = serializers.CharField(
+        required=False,
+        help_text="IANA zone of the file's local times (default: the dataset's proposed zone, "
+        "see time_zone_origin).",
+    )
+    accept_clock_warning = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Import even though the first rows' received times are all at midnight "
+        "(or all on one minute).",
+    )
+
+    def validate_clock_columns(self, value: dict) -> dict:
+        unknown = sorted(set(value) - set(CLOCK_FIELDS))
+        if unknown:
+            raise serializers.ValidationError(f"Not a later timestamp: {', '.join(unknown)}")
+        return value
+
+    def validate_address_parts(self, value: dict) -> dict:
+        unknown = sorted(set(value) - set(ADDRESS_PARTS))
+        if unknown:
+            raise serializers.ValidationError(f"Unknown address parts: {', '.join(unknown)}")
+        return value
+
+
+class ReadingSettingsSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.IntegerField(source="jurisdiction_id", read_only=True)
+    priority_asked = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ReadingSettings
+        fields = [
+            "jurisdiction",
+            "priority_order",
+            "priority_most_urgent",
+            "priority_asked",
+            "not_a_call_codes",
+            "cancelled_codes",
+            "unfounded_codes",
+            "unknown_values",
+            "updated_at",
+        ]
+        read_only_fields = ["jurisdiction", "priority_asked", "updated_at"]
 
 
 class CriteriaField(serializers.JSONField):
@@ -207,8 +270,7 @@ class DecisionTreeDetailSerializer(DecisionTreeSerializer):
         dataset = selectors.latest_dataset(tree.jurisdiction_id)
         if dataset is None:
             return None
-        calls = selectors.calls_for(dataset)
-        return {"dataset": dataset.pk, **tree_engine.apply(tree.nodes, calls.frame, calls.days)}
+        return {"dataset": dataset.pk, **selectors.tree_volumes(tree.nodes, dataset)}
 
 
 class OutcomeRecordSerializer(serializers.ModelSerializer):

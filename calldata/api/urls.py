@@ -6,6 +6,9 @@ router = SimpleRouter()
 router.register("datasets", views.DatasetViewSet, basename="calldata-dataset")
 router.register("scenarios", views.ScenarioViewSet, basename="calldata-scenario")
 router.register("trees", views.DecisionTreeViewSet, basename="calldata-tree")
+router.register(
+    "reading-settings", views.ReadingSettingsViewSet, basename="calldata-reading-settings"
+)
 router.register("outcomes", views.OutcomeRecordViewSet, basename="calldata-outcome")
 
 urlpatterns = router.urls

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -19,11 +20,13 @@ from calldata.api.serializers import (
     DecisionTreeSerializer,
     MappingSerializer,
     OutcomeRecordSerializer,
+    ReadingSettingsSerializer,
     ScenarioResultsSerializer,
     ScenarioSerializer,
 )
-from calldata.models import Dataset, DecisionTree, OutcomeRecord, Scenario
+from calldata.models import Dataset, DecisionTree, OutcomeRecord, ReadingSettings, Scenario
 from gpl_cohort.api.permissions import RulesPermission
+from jurisdictions.models import Jurisdiction
 
 
 class DatasetViewSet(
@@ -79,16 +82,73 @@ class DatasetViewSet(
             return Response(status=status.HTTP_403_FORBIDDEN)
         serializer = MappingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        mapping = {
-            "fields": serializer.validated_data["fields"],
-            "flags": serializer.validated_data.get("flags", {}),
-        }
+        data = serializer.validated_data
+        mapping = {"fields": data["fields"], "flags": data.get("flags", {})}
+        for key in ("address_parts", "clock_columns"):
+            if data.get(key):
+                mapping[key] = data[key]
         try:
-            services.dataset_set_mapping(dataset=dataset, mapping=mapping, user=request.user)
+            services.dataset_set_mapping(
+                dataset=dataset,
+                mapping=mapping,
+                user=request.user,
+                time_zone=data.get("time_zone"),
+                accept_clock_warning=data["accept_clock_warning"],
+            )
         except DjangoValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise ValidationError(error.message_dict) from error
             raise ValidationError({"mapping": error.messages}) from error
         dataset.refresh_from_db()
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ReadingSettingsViewSet(viewsets.GenericViewSet):
+    """How each jurisdiction's exports are read (disposition codes, unknown values, the
+    priority scale), addressed by jurisdiction id. A jurisdiction that never saved its own
+    gets the proposed settings; another jurisdiction's are 404 to a contact."""
+
+    serializer_class = ReadingSettingsSerializer
+    permission_classes = [RulesPermission]
+    lookup_field = "jurisdiction"
+    lookup_url_kwarg = "jurisdiction_id"
+    lookup_value_regex = r"\d+"
+    required_perms = dict.fromkeys(("GET", "PUT", "PATCH"), "calldata.use_calldata")
+
+    def get_queryset(self) -> QuerySet[Jurisdiction]:
+        return selectors.jurisdictions_for_upload(self.request.user)
+
+    def _settings(self) -> ReadingSettings:
+        jurisdiction = get_object_or_404(self.get_queryset(), pk=self.kwargs["jurisdiction_id"])
+        return selectors.reading_settings_for(jurisdiction.pk)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset().order_by("pk")) or []
+        saved = {
+            s.jurisdiction_id: s for s in ReadingSettings.objects.filter(jurisdiction__in=page)
+        }
+        items = [saved.get(j.pk) or ReadingSettings(jurisdiction=j) for j in page]
+        return self.get_paginated_response(ReadingSettingsSerializer(items, many=True).data)
+
+    def retrieve(self, request: Request, jurisdiction_id: str | None = None) -> Response:
+        return Response(ReadingSettingsSerializer(self._settings()).data)
+
+    def update(self, request: Request, jurisdiction_id: str | None = None) -> Response:
+        current = self._settings()
+        serializer = ReadingSettingsSerializer(current, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            saved = services.reading_settings_save(
+                jurisdiction=current.jurisdiction,
+                user=request.user,
+                values=dict(serializer.validated_data),
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
+        return Response(ReadingSettingsSerializer(saved).data)
+
+    def partial_update(self, request: Request, jurisdiction_id: str | None = None) -> Response:
+        return self.update(request, jurisdiction_id)
 
 
 class ScenarioViewSet(viewsets.ModelViewSet):

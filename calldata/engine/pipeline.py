@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
+from calldata.engine.codes import ReadingRules
 from calldata.engine.mapping import mapping_problems
 from calldata.engine.normalise import (
     Normaliser,
@@ -49,6 +50,8 @@ from calldata.engine.normalise import (
 from calldata.engine.reading import (
     ReadError,
     SourceInfo,
+    cut_off_message,
+    find_lines,
     open_source,
     prefetched,
     read_chunks,
@@ -261,15 +264,17 @@ def run_import(
     progress: Callable[[int, str], None] = lambda rows, phase: None,
     cancelled: Callable[[], bool] = lambda: False,
     frame_bytes: int | None = None,
+    rules: ReadingRules | None = None,
 ) -> ImportResult:
     """`frame_bytes`: how much of the CSV is normalised at once (reading.CHUNK_BYTES when not
-    given); progress is reported after each frame."""
+    given); progress is reported after each frame. `rules`: the jurisdiction's disposition
+    codes and unknown values (codes.ReadingRules; the proposed ones when not given)."""
     started = time.perf_counter()
     info = open_source(path, work_dir=work_dir)
     problems = mapping_problems(mapping, info.headers)
     if problems:
         raise ReadError(" ".join(problems))
-    normaliser = Normaliser(mapping, tz)
+    normaliser = Normaliser(mapping, tz, rules)
     progress(0, "reading")
     id_header = normaliser.fields.get("incident_id")
     # The first pass runs beside the main pass (Arrow parses without the GIL): blocks
@@ -363,6 +368,7 @@ def run_import(
             wait([ids_future])  # a failed or cancelled import leaves no reader behind
         writer.close()
     report = normaliser.report(combine_duplicates(duplicates))
+    _place_skipped_rows(info, report)
     if report["rows_kept"] == 0:
         reasons = "; ".join(
             f"{k}: {v['count']} (first lines "
@@ -383,12 +389,28 @@ def run_import(
     scenario_table.write(out_dir / FILENAME)
     results = summary.result(medians_by_call_type(scenario_table))
     call_types = {row["call_type"]: row["count"] for row in results["by_call_type"]}
+    if info.cut_off:
+        report["warnings"].insert(
+            0, {"kind": "cut_off", "message": cut_off_message(info.cut_off), **info.cut_off}
+        )
     report["source"] = info.describe()
     report["mapping"] = mapping
     report["seconds"] = round(time.perf_counter() - started, 2)
     return ImportResult(
         report=report, summary=results, call_types=call_types, rows=normaliser.rows_read
     )
+
+
+def _place_skipped_rows(info: SourceInfo, report: dict) -> None:
+    """The line numbers of skipped rows Arrow read without one, found by their text."""
+    examples = report["rejected"].get("wrong number of fields", {}).get("examples", [])
+    unplaced = [e for e in examples if e["line"] is None]
+    if not unplaced:
+        return
+    lines = find_lines(info, [e["value"] for e in unplaced])
+    for example in unplaced:
+        example["line"] = lines.get(example["value"].rstrip("\r\n")[:120])
+    examples.sort(key=lambda e: (e["line"] is None, e["line"] or 0))
 
 
 def medians_by_call_type(table: ScenarioTable) -> dict[str, float | None]:

@@ -63,6 +63,9 @@ class SourceInfo:
     notes: list[str] = field(default_factory=list)
     unpacked_size: int = 0  # the member's size, for a .zip
     quoted: bool = True  # a double quote anywhere in the file (see scan_text)
+    # A file cut off in the middle of its last line: {"line": its line number, "bytes": how
+    # many bytes follow the last complete line}; None for a whole file.
+    cut_off: dict | None = None
 
     def describe(self) -> dict:
         return {
@@ -75,6 +78,7 @@ class SourceInfo:
             else "",
             "member": self.member,
             "notes": self.notes,
+            "cut_off": self.cut_off,
         }
 
 
@@ -337,6 +341,9 @@ def open_source(
     first_line = next(line for line in text.splitlines() if line.strip())
     headers = _unique_headers(next(csv.reader([first_line], delimiter=delimiter)))
     notes = []
+    cut = cut_off(path, encoding, delimiter, len(headers))
+    if cut is not None:
+        notes.append(cut_off_message(cut))
     if encoding == "cp1252":
         notes.append("The file is not UTF-8; it was read as Windows-1252.")
     if encoding == "utf-8-sig":
@@ -350,6 +357,55 @@ def open_source(
         member=member,
         notes=notes,
         quoted=quoted,
+        cut_off=cut,
+    )
+
+
+def cut_off(path: Path, encoding: str, delimiter: str, width: int) -> dict | None:
+    """Whether the file stops in the middle of a line: its last line has no line break after
+    it and either fewer fields than the header or a quote left open. (A last line that is
+    complete but lacks the final line break is common and fine.)"""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - 256 * 1024))
+        tail = handle.read()
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return None
+    last = tail[tail.rfind(b"\n") + 1 :]
+    text = last.decode("utf-8" if encoding.startswith("utf-8") else encoding, errors="replace")
+    open_quote = text.count('"') % 2 == 1
+    fields = next(csv.reader([text], delimiter=delimiter), [])
+    if not open_quote and len(fields) >= width:
+        return None
+    with path.open("rb") as handle:
+        lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(8 << 20), b""))
+    return {"line": lines + 1, "bytes": len(last), "text": text[:80]}
+
+
+def find_lines(info: SourceInfo, texts: list[str], width: int = 120) -> dict[str, int]:
+    """The line number of each text, the first `width` characters of a line of the file (the
+    rows Arrow skipped without a number), read once from the start until all are found."""
+    wanted = {t.rstrip("\r\n")[:width] for t in texts}
+    found: dict[str, int] = {}
+    if not wanted or info.kind != "csv":
+        return found
+    encoding = "utf-8-sig" if info.encoding.startswith("utf-8") else info.encoding
+    with info.path.open(encoding=encoding, errors="replace", newline="") as handle:
+        for number, line in enumerate(handle, start=1):
+            text = line.rstrip("\r\n")[:width]
+            if text in wanted and text not in found:
+                found[text] = number
+                if len(found) == len(wanted):
+                    break
+    return found
+
+
+def cut_off_message(cut: dict) -> str:
+    return (
+        f"The file is cut off: its last line (line {cut['line']}) stops in the middle, "
+        f"{cut['bytes']} bytes after the last complete line (“{cut['text']}”). That line is "
+        "not imported; the export or the copy was probably interrupted — export the file again "
+        "to have every call."
     )
 
 
@@ -413,7 +469,7 @@ def _csv_options(
     info: SourceInfo,
     columns: list[str] | None,
     block_size: int,
-    bad_rows: list[int],
+    bad_rows: list[int | str],
     coded: Collection[str] = (),
 ) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
     """How Arrow reads this file: every column as text, lines with the wrong number of fields
@@ -428,7 +484,9 @@ def _csv_options(
     )
 
     def invalid(row: pacsv.InvalidRow) -> str:
-        bad_rows.append(row.number or 0)
+        # Arrow does not always know the line (its streaming reader says None): the row's text
+        # is kept instead and its line found afterwards (`find_lines`), never "line 0".
+        bad_rows.append(row.number if row.number else row.text)
         return "skip"
 
     parse_options = pacsv.ParseOptions(
@@ -498,7 +556,7 @@ def _csv_chunks(
     chunk_bytes: int | None,
     coded: Collection[str],
 ) -> Iterator[pd.DataFrame]:
-    bad_rows: list[int] = []
+    bad_rows: list[int | str] = []
     read_options, parse_options, convert_options = _csv_options(
         info, columns, block_size, bad_rows, coded
     )
@@ -526,6 +584,7 @@ def _csv_chunks(
             frame["_line"] = pd.RangeIndex(line, line + len(frame))
             line += len(frame)
             frame.attrs["bad_rows"] = list(bad_rows)
+            line += len(bad_rows)  # the rows after a skipped line keep their line numbers
             bad_rows.clear()
             yield frame
     except pa.ArrowInvalid as error:

@@ -3,8 +3,9 @@
 A call is eligible when its category or its call type is among the chosen ones (or it carries
 one of the chosen behavioural flags, e.g. the Burlington `mental_health` column), and no
 exclusion applies: weapon or violence indicated, injury, priority at or above a threshold
-(priority 1 is the most urgent), keywords in the call type or remarks, outside the team's
-hours, outside the chosen beats, officer-initiated, cancelled.
+(on the jurisdiction's scale: most centres put the most urgent at 1, some at 0, a few at the
+top), keywords in the call type or remarks, outside the team's hours, outside the chosen
+beats, officer-initiated, cancelled.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ DEFAULTS: dict = {
     "exclude_injury": False,
     "exclude_flags": [],
     "exclude_priority_at_or_above": None,
+    # The jurisdiction's scale, set from its reading settings: whether higher priority
+    # numbers are the more urgent ones (most centres: lower, 1 before 2).
+    "priority_higher_is_urgent": False,
     "exclude_keywords": [],
     "hours_from": 0,
     "hours_to": 24,
@@ -150,7 +154,8 @@ def eligible_mask(calls: Calls, criteria: dict) -> np.ndarray:
             keep &= ~t[f"flag_{flag}"]
     threshold = c["exclude_priority_at_or_above"]
     if threshold not in (None, "") and "priority_level" in t:
-        keep &= ~(t["priority_level"] <= float(threshold))
+        level, limit = t["priority_level"], float(threshold)
+        keep &= ~(level >= limit if c["priority_higher_is_urgent"] else level <= limit)
     words = [w.strip() for w in c["exclude_keywords"] if str(w).strip()]
     if words:
         pattern = "|".join(re.escape(w.upper()) for w in words)
