@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from calldata.engine import codes
+from calldata.engine import code_lists
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.tree import OUTCOMES
 
@@ -118,18 +118,18 @@ class ReadingSettings(models.Model):
         "jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="call_reading"
     )
     not_a_call_codes = _codes_field(
-        codes.NOT_A_CALL_CODES,
+        code_lists.NOT_A_CALL_CODES,
         "Dispositions (or call types) of records that are not calls: dropped, counted.",
     )
     cancelled_codes = _codes_field(
-        codes.CANCELLED_CODES,
+        code_lists.CANCELLED_CODES,
         "Dispositions of calls cancelled before anyone arrived: kept, flagged.",
     )
     unfounded_codes = _codes_field(
-        codes.UNFOUNDED_CODES, "Dispositions of calls where nothing was found: kept, flagged."
+        code_lists.UNFOUNDED_CODES, "Dispositions of calls where nothing was found: kept, flagged."
     )
     unknown_values = _codes_field(
-        codes.UNKNOWN_VALUES, "Values of a beat, district or unit type that mean “not known”."
+        code_lists.UNKNOWN_VALUES, "Values of a beat, district or unit type that mean “not known”."
     )
     priority_order = models.CharField(
         max_length=8, choices=PriorityOrder.choices, blank=True, default=PriorityOrder.NOT_ASKED
@@ -162,12 +162,12 @@ class ReadingSettings(models.Model):
     def priority_asked(self) -> bool:
         return bool(self.priority_order) and self.priority_most_urgent is not None
 
-    def rules(self) -> codes.ReadingRules:
-        return codes.ReadingRules(
-            not_a_call=codes.parse_codes(self.not_a_call_codes),
-            cancelled=codes.parse_codes(self.cancelled_codes),
-            unfounded=codes.parse_codes(self.unfounded_codes),
-            unknown=codes.parse_codes(self.unknown_values),
+    def rules(self) -> code_lists.ReadingRules:
+        return code_lists.ReadingRules(
+            not_a_call=code_lists.parse_codes(self.not_a_call_codes),
+            cancelled=code_lists.parse_codes(self.cancelled_codes),
+            unfounded=code_lists.parse_codes(self.unfounded_codes),
+            unknown=code_lists.parse_codes(self.unknown_values),
         )
 
 

@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from calldata.engine.codes import ReadingRules
+from calldata.engine.code_lists import ReadingRules
 from calldata.engine.mapping import mapping_problems
 from calldata.engine.normalise import (
     Normaliser,
@@ -268,7 +268,7 @@ def run_import(
 ) -> ImportResult:
     """`frame_bytes`: how much of the CSV is normalised at once (reading.CHUNK_BYTES when not
     given); progress is reported after each frame. `rules`: the jurisdiction's disposition
-    codes and unknown values (codes.ReadingRules; the proposed ones when not given)."""
+    codes and unknown values (code_lists.ReadingRules; the proposed ones when not given)."""
     started = time.perf_counter()
     info = open_source(path, work_dir=work_dir)
     problems = mapping_problems(mapping, info.headers)

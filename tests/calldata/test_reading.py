@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from calldata.engine.codes import ReadingRules
+from calldata.engine.code_lists import ReadingRules
 from calldata.engine.mapping import propose_mapping
 from calldata.engine.pipeline import read_parquet, run_import
 from calldata.engine.reading import open_source, preview
