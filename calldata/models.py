@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from calldata.engine.codes import split_label
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.tree import OUTCOMES
 
@@ -68,6 +69,46 @@ class Dataset(models.Model):
         return f"calldata/{self.pk}"
 
 
+class CodeTable(models.Model):
+    """A jurisdiction's code → description list for call types, dispositions or beats, read
+    into its imports (engine/codes.py). One table per kind: a new one replaces the old."""
+
+    class Kind(models.TextChoices):
+        CALL_TYPE = "call_type", "Call type"
+        DISPOSITION = "disposition", "Disposition"
+        BEAT = "beat", "Beat / area"
+
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="call_code_tables"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    file = models.FileField(max_length=255)
+    original_name = models.CharField(max_length=200)
+    code_column = models.CharField(max_length=200)
+    description_column = models.CharField(max_length=200)
+    entries = models.JSONField(default=dict)
+    codes = models.PositiveIntegerField(default=0)
+    notes = models.JSONField(default=list, blank=True)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="The upload it came in, when it sat in a .zip"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["jurisdiction_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "kind"], name="calldata_one_code_table_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} codes of {self.jurisdiction} ({self.original_name})"
+
+
 class ColumnMapping(models.Model):
     """The last confirmed column mapping of a jurisdiction, proposed again on its next upload."""
 
@@ -113,6 +154,15 @@ class CallTypeMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_type} → {self.get_category_display()}"
+
+    @property
+    def code(self) -> str:
+        return split_label(self.call_type)[0]
+
+    @property
+    def description(self) -> str:
+        """From the jurisdiction's code table ("" when the call type is not a described code)."""
+        return split_label(self.call_type)[1]
 
 
 class DictionaryEntry(models.Model):

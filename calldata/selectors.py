@@ -21,6 +21,7 @@ from calldata.engine.scenario_table import ScenarioTable
 from calldata.engine.taxonomy import Classifier, Rule
 from calldata.models import (
     CallTypeMapping,
+    CodeTable,
     Dataset,
     DecisionTree,
     DictionaryEntry,
@@ -59,6 +60,19 @@ def trees_visible_to(user: Any) -> QuerySet[DecisionTree]:
 
 def outcomes_visible_to(user: Any) -> QuerySet[OutcomeRecord]:
     return _scoped(OutcomeRecord.objects.select_related("jurisdiction"), user)
+
+
+def code_tables_visible_to(user: Any) -> QuerySet[CodeTable]:
+    return _scoped(
+        CodeTable.objects.select_related("jurisdiction", "uploaded_by").defer("entries"), user
+    )
+
+
+def code_tables_for(jurisdiction_id: int) -> dict[str, dict[str, str]]:
+    """{kind: {code: description}}: what an import of this jurisdiction reads its codes with."""
+    return dict(
+        CodeTable.objects.filter(jurisdiction_id=jurisdiction_id).values_list("kind", "entries")
+    )
 
 
 def latest_dataset(jurisdiction_id: int) -> Dataset | None:

@@ -8,26 +8,30 @@ import io
 import logging
 import shutil
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from calldata import selectors
+from calldata.engine import codes as codes_engine
 from calldata.engine import scenario as scenario_engine
 from calldata.engine import tree as tree_engine
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.mapping import mapping_problems, propose_mapping
 from calldata.engine.pipeline import ImportCancelled, run_import
 from calldata.engine.presets import presets
-from calldata.engine.reading import ReadError, open_source, preview
+from calldata.engine.reading import ReadError, open_source, preview, zip_code_tables
 from calldata.models import (
     CallTypeMapping,
+    CodeTable,
     ColumnMapping,
     Dataset,
     DecisionTree,
@@ -107,6 +111,11 @@ def dataset_inspect(*, dataset: Dataset) -> None:
         dataset.mapping_reused = True
     else:
         dataset.mapping = propose_mapping(info.headers, rows)
+    if info.member:
+        dataset.source["notes"] = [
+            *dataset.source.get("notes", []),
+            *_attach_zipped_code_tables(dataset, dataset.uploaded_by),
+        ]
     if not rows:
         dataset.status = Dataset.Status.FAILED
         dataset.error = "The file has a header line but no rows of calls."
@@ -134,15 +143,20 @@ def dataset_set_mapping(*, dataset: Dataset, mapping: dict, user: Any) -> Datase
             defaults={"mapping": mapping, "headers": dataset.headers, "updated_by": user},
         )
         dataset.mapping = mapping
-        dataset.status = Dataset.Status.QUEUED
-        dataset.error = ""
-        dataset.progress = 0
-        dataset.rows_read = 0
-        dataset.phase = "queued"
-        dataset.cancel_requested = False
-        dataset.save()
-        transaction.on_commit(lambda: _enqueue(dataset.pk))
+        _queue(dataset)
     return dataset
+
+
+def _queue(dataset: Dataset) -> None:
+    """Put a dataset in the import queue (after the surrounding transaction commits)."""
+    dataset.status = Dataset.Status.QUEUED
+    dataset.error = ""
+    dataset.progress = 0
+    dataset.rows_read = 0
+    dataset.phase = "queued"
+    dataset.cancel_requested = False
+    dataset.save()
+    transaction.on_commit(lambda: _enqueue(dataset.pk))
 
 
 def _enqueue(dataset_id: int) -> None:
@@ -189,6 +203,7 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
     work = _work_dir(dataset)
     staging = work / "parquet"
     tz = dataset.jurisdiction.time_zone
+    tables = CodeTable.objects.filter(jurisdiction_id=dataset.jurisdiction_id)
     try:
         result = run_import(
             Path(dataset.file.path),
@@ -199,6 +214,7 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
             progress=_progress(dataset.pk, dataset.estimated_rows, task),
             cancelled=lambda: Dataset.objects.filter(pk=dataset_id, cancel_requested=True).exists(),
             frame_bytes=settings.CALLDATA_IMPORT_FRAME_BYTES,
+            code_tables={table.kind: table.entries for table in tables},
         )
     except ImportCancelled:
         shutil.rmtree(work, ignore_errors=True)
@@ -234,6 +250,8 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
     shutil.rmtree(work, ignore_errors=True)
     shutil.rmtree(old, ignore_errors=True)
     summary = result.summary
+    for table in tables:
+        result.report["code_tables"].get(table.kind, {})["name"] = table.original_name
     with transaction.atomic():
         _remember_call_types(dataset, result.call_types)
         # Scenarios follow the jurisdiction's newest data; their results are recomputed.
@@ -276,13 +294,17 @@ def _remember_call_types(dataset: Dataset, counts: dict[str, int]) -> None:
         category, reason = classifier.explain(call_type)
         mapping = existing.get(call_type)
         if mapping is None:
+            # A code confirmed before its code table was attached keeps its category.
+            code = existing.get(codes_engine.split_label(call_type)[0])
+            confirmed = code is not None and code.confirmed
             new.append(
                 CallTypeMapping(
                     jurisdiction_id=dataset.jurisdiction_id,
                     call_type=call_type[:200],
-                    category=category,
+                    category=code.category if confirmed else category,
                     suggested_category=category,
                     reason=reason[:200],
+                    confirmed=confirmed,
                     calls=count,
                 )
             )
@@ -293,6 +315,11 @@ def _remember_call_types(dataset: Dataset, counts: dict[str, int]) -> None:
         if not mapping.confirmed:
             mapping.category = category
         changed.append(mapping)
+    for call_type, mapping in existing.items():
+        if call_type not in counts and mapping.calls:
+            # Not in the latest data (or shown with its description now): kept, not listed.
+            mapping.calls = 0
+            changed.append(mapping)
     CallTypeMapping.objects.bulk_create(new, ignore_conflicts=True)
     CallTypeMapping.objects.bulk_update(
         changed, ["calls", "suggested_category", "reason", "category"]
@@ -457,3 +484,143 @@ def outcomes_import_csv(*, jurisdiction: Jurisdiction, user: Any, content: bytes
         records.append(record)
     OutcomeRecord.objects.bulk_create(records)
     return len(records)
+
+
+def code_table_create(
+    *,
+    user: Any,
+    jurisdiction: Jurisdiction,
+    content: bytes,
+    name: str,
+    kind: str = "",
+    source: str = "",
+) -> CodeTable:
+    """Read a code → description table and attach it to the jurisdiction, replacing its table
+    of the same kind. Its imported datasets are imported again so every page shows the
+    descriptions. `kind` "" means: from the file's name and headers, else from which of the
+    jurisdiction's columns share most codes with it."""
+    try:
+        table = codes_engine.read_code_table(content, name)
+    except codes_engine.CodeTableError as error:
+        raise ValidationError(str(error)) from error
+    if kind and kind not in CodeTable.Kind.values:
+        raise ValidationError(f"Unknown kind of code table “{kind}”.")
+    kind = (
+        kind
+        or table.kind
+        or codes_engine.kind_by_overlap(table.entries, _sample_codes(jurisdiction.pk))
+    )
+    if not kind:
+        raise ValidationError(
+            "Which codes does this table describe? Choose call type, disposition or beat / "
+            "area (neither the file's name nor its headers say, and no imported data shares "
+            "its codes)."
+        )
+    with transaction.atomic():
+        old = CodeTable.objects.filter(jurisdiction=jurisdiction, kind=kind).first()
+        if old is not None and old.entries == table.entries:
+            return old
+        stored = default_storage.save(
+            storage_name("calldata/code-tables", "xlsx" if content[:2] == b"PK" else "csv"),
+            ContentFile(content),
+        )
+        if old is not None:
+            _delete_code_table(old)
+        created = CodeTable.objects.create(
+            jurisdiction=jurisdiction,
+            kind=kind,
+            file=stored,
+            original_name=safe_filename(name or "codes.csv"),
+            code_column=table.code_column[:200],
+            description_column=table.description_column[:200],
+            entries=table.entries,
+            codes=len(table.entries),
+            notes=table.notes,
+            source=source[:200],
+            uploaded_by=user,
+        )
+        _reimport(jurisdiction.pk)
+    return created
+
+
+def code_table_delete(*, table: CodeTable) -> None:
+    """Remove a code table (and its file); the jurisdiction's data is imported again without it."""
+    with transaction.atomic():
+        jurisdiction_id = table.jurisdiction_id
+        _delete_code_table(table)
+        _reimport(jurisdiction_id)
+
+
+def _delete_code_table(table: CodeTable) -> None:
+    name = table.file.name
+    table.delete()
+    transaction.on_commit(lambda: _delete_stored(name))
+
+
+def _delete_stored(name: str) -> None:
+    if name:
+        default_storage.delete(name)
+
+
+def _sample_codes(jurisdiction_id: int) -> dict[str, list[str]]:
+    """The raw codes of the jurisdiction's latest data, by kind (to tell what a table is for)."""
+    dataset = selectors.latest_dataset(jurisdiction_id)
+    if dataset is None:
+        return {}
+    summary = dataset.summary or {}
+    return {
+        "call_type": [
+            codes_engine.split_label(r["call_type"])[0] for r in summary.get("by_call_type", [])
+        ],
+        "beat": [codes_engine.split_label(b)[0] for b, _ in summary.get("by_beat", [])],
+    }
+
+
+def _reimport(jurisdiction_id: int) -> int:
+    """Import again each of the jurisdiction's imported datasets (its code tables changed)."""
+    datasets = list(
+        Dataset.objects.filter(jurisdiction_id=jurisdiction_id, status=Dataset.Status.DONE)
+    )
+    for dataset in datasets:
+        _queue(dataset)
+    return len(datasets)
+
+
+def _attach_zipped_code_tables(dataset: Dataset, user: Any) -> list[str]:
+    """Code tables that came in the upload's .zip beside the export, attached to the
+    jurisdiction; returns a note for each (or why it was not used)."""
+    notes = []
+    try:
+        with zipfile.ZipFile(dataset.file.path) as archive:
+            found = zip_code_tables(archive)
+    except (zipfile.BadZipFile, ReadError, OSError):
+        return notes
+    samples = {
+        kind: [row[dataset.headers.index(header)] for row in dataset.preview]
+        for kind, header in (
+            (kind, dataset.mapping.get("fields", {}).get(kind)) for kind in codes_engine.KINDS
+        )
+        if header in dataset.headers
+    }
+    for info, raw in found:
+        name = Path(info.filename).name
+        table = codes_engine.read_code_table(raw, name)
+        kind = table.kind or codes_engine.kind_by_overlap(table.entries, samples) or "call_type"
+        try:
+            code_table_create(
+                user=user,
+                jurisdiction=dataset.jurisdiction,
+                content=raw,
+                name=name,
+                kind=kind,
+                source=dataset.original_name,
+            )
+        except ValidationError as error:
+            notes.append(f"“{name}” was not used as a code table: {' '.join(error.messages)}")
+        else:
+            label = CodeTable.Kind(kind).label.lower()
+            notes.append(
+                f"“{name}” in the .zip was attached as the {label} code table "
+                f"({len(table.entries):,} codes)."
+            )
+    return notes

@@ -8,10 +8,12 @@ from rest_framework import serializers
 
 from calldata import selectors
 from calldata.engine import tree as tree_engine
+from calldata.engine.codes import KINDS
+from calldata.engine.codes import MAX_BYTES as MAX_CODE_TABLE_BYTES
 from calldata.engine.presets import presets
 from calldata.engine.scenario import DEFAULTS
 from calldata.forms import OutcomeForm
-from calldata.models import Dataset, DecisionTree, OutcomeRecord, Scenario
+from calldata.models import CodeTable, Dataset, DecisionTree, OutcomeRecord, Scenario
 from jurisdictions.models import Jurisdiction
 
 
@@ -61,6 +63,61 @@ class DatasetUploadSerializer(serializers.Serializer):
         user = self.context["request"].user
         if not selectors.jurisdictions_for_upload(user).filter(pk=value.pk).exists():
             raise serializers.ValidationError("You cannot upload call data for this jurisdiction.")
+        return value
+
+
+class CodeTableSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = CodeTable
+        fields = [
+            "id",
+            "jurisdiction",
+            "kind",
+            "kind_label",
+            "original_name",
+            "code_column",
+            "description_column",
+            "codes",
+            "notes",
+            "source",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CodeTableDetailSerializer(CodeTableSerializer):
+    entries = serializers.DictField(
+        child=serializers.CharField(), read_only=True, help_text="code -> description"
+    )
+
+    class Meta(CodeTableSerializer.Meta):
+        fields = [*CodeTableSerializer.Meta.fields, "entries"]
+        read_only_fields = fields
+
+
+class CodeTableUploadSerializer(serializers.Serializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    kind = serializers.ChoiceField(
+        choices=list(KINDS.items()),
+        required=False,
+        allow_blank=True,
+        help_text="Which codes it describes; detected from the file when left out",
+    )
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text="CSV or .xlsx with a code column and a description column",
+    )
+
+    def validate_jurisdiction(self, value: Jurisdiction) -> Jurisdiction:
+        return _writable_jurisdiction(self.context["request"].user, value, "code tables")
+
+    def validate_file(self, value: Any) -> Any:
+        if value.size > MAX_CODE_TABLE_BYTES:
+            raise serializers.ValidationError(
+                f"A code table is at most {MAX_CODE_TABLE_BYTES // 1024**2} MB."
+            )
         return value
 
 

@@ -12,6 +12,9 @@ from rest_framework.response import Response
 
 from calldata import selectors, services
 from calldata.api.serializers import (
+    CodeTableDetailSerializer,
+    CodeTableSerializer,
+    CodeTableUploadSerializer,
     DatasetDetailSerializer,
     DatasetSerializer,
     DatasetUploadSerializer,
@@ -22,7 +25,7 @@ from calldata.api.serializers import (
     ScenarioResultsSerializer,
     ScenarioSerializer,
 )
-from calldata.models import Dataset, DecisionTree, OutcomeRecord, Scenario
+from calldata.models import CodeTable, Dataset, DecisionTree, OutcomeRecord, Scenario
 from gpl_cohort.api.permissions import RulesPermission
 
 
@@ -187,3 +190,53 @@ class OutcomeRecordViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
             )
         except DjangoValidationError as error:
             raise ValidationError(error.messages) from error
+
+
+class CodeTableViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Code → description tables of call types, dispositions and beats. POST attaches one
+    (replacing the jurisdiction's table of the same kind); the jurisdiction's imported data is
+    read again with it, as after DELETE without it."""
+
+    permission_classes = [RulesPermission]
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["jurisdiction", "kind"]
+
+    def get_queryset(self) -> QuerySet[CodeTable]:
+        tables = selectors.code_tables_visible_to(self.request.user)
+        return tables.defer(None) if self.action == "retrieve" else tables
+
+    def get_serializer_class(self) -> type:
+        if self.action == "create":
+            return CodeTableUploadSerializer
+        if self.action == "retrieve":
+            return CodeTableDetailSerializer
+        return CodeTableSerializer
+
+    @extend_schema(
+        request={"multipart/form-data": CodeTableUploadSerializer},
+        responses={201: CodeTableSerializer},
+    )
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        serializer = CodeTableUploadSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        try:
+            table = services.code_table_create(
+                user=request.user,
+                jurisdiction=serializer.validated_data["jurisdiction"],
+                content=upload.read(),
+                name=upload.name or "codes.csv",
+                kind=serializer.validated_data.get("kind", ""),
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+        return Response(CodeTableSerializer(table).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: CodeTable) -> None:
+        services.code_table_delete(table=instance)

@@ -261,15 +261,17 @@ def run_import(
     progress: Callable[[int, str], None] = lambda rows, phase: None,
     cancelled: Callable[[], bool] = lambda: False,
     frame_bytes: int | None = None,
+    code_tables: dict[str, dict[str, str]] | None = None,
 ) -> ImportResult:
     """`frame_bytes`: how much of the CSV is normalised at once (reading.CHUNK_BYTES when not
-    given); progress is reported after each frame."""
+    given); progress is reported after each frame. `code_tables`: {kind: {code: description}}
+    (engine/codes.py), read into the call type, disposition and beat columns."""
     started = time.perf_counter()
     info = open_source(path, work_dir=work_dir)
     problems = mapping_problems(mapping, info.headers)
     if problems:
         raise ReadError(" ".join(problems))
-    normaliser = Normaliser(mapping, tz)
+    normaliser = Normaliser(mapping, tz, code_tables)
     progress(0, "reading")
     id_header = normaliser.fields.get("incident_id")
     # The first pass runs beside the main pass (Arrow parses without the GIL): blocks

@@ -67,7 +67,8 @@ class SourceInfo:
     def describe(self) -> dict:
         return {
             "kind": self.kind,
-            "encoding": self.encoding,
+            # An .xlsx is XML in a zip: a text encoding means nothing for it.
+            "encoding": self.encoding if self.kind == "csv" else "",
             "delimiter": {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(
                 self.delimiter, self.delimiter
             )
@@ -186,18 +187,17 @@ def zip_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
                 f"The .zip holds an entry with an unsafe name (“{info.filename[:80]}”, which "
                 "points outside the archive's folder); the archive was not unpacked."
             )
-    files = [
-        i
-        for i in entries
-        if not i.is_dir()
-        and not Path(i.filename).name.startswith(".")
-        and "__MACOSX" not in i.filename
-    ]
+    files = _zip_files(entries)
+    if len(files) > 1:
+        # Code tables (code → description lists) may sit beside the export.
+        tables = {i.filename for i, _ in zip_code_tables(archive)}
+        files = [i for i in files if i.filename not in tables]
     if len(files) != 1:
         names = ", ".join(f"“{Path(i.filename).name[:60]}”" for i in files[:5])
         raise ReadError(
             f"The .zip file holds {len(files)} files{': ' + names if names else ''}; it must "
-            "hold exactly one CSV or Excel file."
+            "hold exactly one CSV or Excel export (beside it, code tables: a code and a "
+            "description column)."
         )
     info = files[0]
     if info.flag_bits & 0x1:
@@ -214,6 +214,43 @@ def zip_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
         )
     _check_ratio(info, info.file_size)
     return info
+
+
+def _zip_files(entries: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    return [
+        i
+        for i in entries
+        if not i.is_dir()
+        and not Path(i.filename).name.startswith(".")
+        and "__MACOSX" not in i.filename
+    ]
+
+
+def zip_code_tables(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """The members of a .zip that are code tables (small CSV or Excel files whose header names
+    a code and a description column and whose rows read as one), with their bytes."""
+    from calldata.engine.codes import MAX_BYTES, MAX_WIDTH, CodeTableError, read_code_table
+
+    found = []
+    for info in _zip_files(archive.infolist()):
+        suffix = Path(info.filename).suffix.lower()
+        if (
+            suffix not in {".csv", ".txt", ".xlsx"}
+            or info.file_size > MAX_BYTES
+            or info.flag_bits & 0x1
+            or _unsafe_name(info.filename)
+        ):
+            continue
+        _check_ratio(info, info.file_size)
+        with archive.open(info) as member:
+            raw = member.read(MAX_BYTES + 1)
+        try:
+            table = read_code_table(raw, info.filename)
+        except CodeTableError:
+            continue
+        if table.width <= MAX_WIDTH and not table.repeated:
+            found.append((info, raw))
+    return found
 
 
 def check_xlsx_listing(archive: zipfile.ZipFile) -> None:
