@@ -3,6 +3,7 @@ outcomes. Views, the API, the Celery task and the demo all call these functions.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
@@ -624,3 +625,46 @@ def _attach_zipped_code_tables(dataset: Dataset, user: Any) -> list[str]:
                 f"({len(table.entries):,} codes)."
             )
     return notes
+
+
+def dataset_delete(*, dataset: Dataset) -> None:
+    """Delete a dataset (imported, failed, cancelled or waiting for its mapping) with its
+    upload, its Parquet and its scenario table; the audit log keeps the fact. The files go
+    once the deletion is committed. Scenarios move to the jurisdiction's latest remaining data
+    and the taxonomy's call counts follow it."""
+    if Dataset.objects.filter(pk=dataset.pk, status__in=ACTIVE).exists():
+        raise ValidationError(
+            "This file is being imported: cancel the import first, then delete the dataset."
+        )
+    upload, parquet = dataset.file.name, dataset.parquet_dir
+    jurisdiction_id = dataset.jurisdiction_id
+    with transaction.atomic():
+        dataset.delete()
+        latest = selectors.latest_dataset(jurisdiction_id)
+        Scenario.objects.filter(jurisdiction_id=jurisdiction_id).update(results={}, dataset=latest)
+        if latest is not None:
+            counts = {r["call_type"]: r["count"] for r in latest.summary.get("by_call_type", [])}
+            _remember_call_types(latest, counts)
+        else:
+            CallTypeMapping.objects.filter(jurisdiction_id=jurisdiction_id).update(calls=0)
+        transaction.on_commit(lambda: _delete_stored(upload))
+        transaction.on_commit(lambda: _delete_stored_folder(parquet))
+
+
+ACTIVE = (Dataset.Status.QUEUED, Dataset.Status.RUNNING)
+
+
+def _delete_stored_folder(prefix: str) -> None:
+    """Every file under `prefix` in storage, then the folders the file system keeps."""
+    try:
+        folders, names = default_storage.listdir(prefix)
+    except FileNotFoundError:
+        return
+    for name in names:
+        default_storage.delete(f"{prefix}/{name}")
+    for folder in folders:
+        _delete_stored_folder(f"{prefix}/{folder}")
+    # A file-system storage keeps empty folders; an object store has none to remove.
+    if hasattr(default_storage, "path"):
+        with contextlib.suppress(OSError):
+            Path(default_storage.path(prefix)).rmdir()

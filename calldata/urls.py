@@ -11,6 +11,7 @@ urlpatterns = [
     path("datasets/<int:pk>/progress.json", views.dataset_progress, name="progress"),
     path("datasets/<int:pk>/cancel/", views.dataset_cancel, name="cancel"),
     path("datasets/<int:pk>/file/", views.dataset_file, name="file"),
+    path("datasets/<int:pk>/delete/", views.dataset_delete, name="dataset_delete"),
     path("datasets/<int:pk>/volume/", views.volume, name="volume"),
     path("code-tables/", views.code_tables, name="code_tables"),
     path("code-tables/<int:pk>/", views.code_table_detail, name="code_table"),

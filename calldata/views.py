@@ -160,6 +160,24 @@ def dataset_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def dataset_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes the dataset with its files."""
+    dataset = _dataset(request, pk)
+    if not request.user.has_perm("calldata.delete_dataset", dataset):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.dataset_delete(dataset=dataset)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("calldata:dataset", pk=pk)
+        messages.success(request, f"“{dataset.original_name}” was deleted with its files.")
+        return redirect("calldata:index")
+    return render(request, "calldata/dataset_delete.html", {"dataset": dataset})
+
+
+@login_required
 @require_GET
 def dataset_file(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)

@@ -33,9 +33,11 @@ class DatasetViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Uploaded CAD exports: staff see all; a contact only their jurisdiction's."""
+    """Uploaded CAD exports: staff see all; a contact only their jurisdiction's. DELETE removes
+    a dataset that is not being imported (409 while it is) with its files."""
 
     permission_classes = [RulesPermission]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -72,6 +74,15 @@ class DatasetViewSet(
         except DjangoValidationError as error:
             raise ValidationError({"file": error.messages}) from error
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None, 409: None})
+    def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
+        dataset = self.get_object()
+        try:
+            services.dataset_delete(dataset=dataset)
+        except DjangoValidationError as error:
+            return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=MappingSerializer, responses={202: DatasetSerializer})
     @action(detail=True, methods=["post"], url_path="mapping")
