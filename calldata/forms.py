@@ -67,6 +67,23 @@ class CodeTableForm(_ForJurisdictionForm):
         return upload
 
 
+class CombineForm(forms.Form):
+    datasets = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Imported files to analyse together",
+        help_text="Files with the same columns (yearly exports of one CAD system, say). An "
+        "incident found in several files is counted once, merged by its incident id.",
+    )
+
+    def __init__(self, *args: Any, datasets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["datasets"].queryset = datasets
+        self.fields["datasets"].label_from_instance = lambda d: (
+            f"{d.original_name} · {d.first_day} – {d.last_day} · {d.rows_kept:,} calls"
+        )
+
+
 class MappingForm(forms.Form):
     """One select per canonical field, listing the file's headers."""
 

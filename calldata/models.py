@@ -50,6 +50,10 @@ class Dataset(models.Model):
     first_day = models.DateField(null=True, blank=True)
     last_day = models.DateField(null=True, blank=True)
     cancel_requested = models.BooleanField(default=False)
+    # An analysis of several imports: their files read as one (no file of its own).
+    parts = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="combined_in"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -67,6 +71,22 @@ class Dataset(models.Model):
     @property
     def parquet_dir(self) -> str:
         return f"calldata/{self.pk}"
+
+    @property
+    def is_combined(self) -> bool:
+        return not self.file.name
+
+    @property
+    def covers(self) -> list[str]:
+        """The files this dataset's calls come from (several for a combination or a .zip of
+        several exports), as the import recorded them."""
+        return (self.summary or {}).get("files") or [self.original_name]
+
+    @property
+    def covers_text(self) -> str:
+        files = self.covers
+        quoted = ", ".join(f"“{name}”" for name in files)
+        return quoted if len(files) == 1 else f"{len(files)} files: {quoted}"
 
 
 class CodeTable(models.Model):

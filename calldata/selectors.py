@@ -41,8 +41,20 @@ def jurisdictions_for_upload(user: Any) -> QuerySet[Jurisdiction]:
 
 
 def datasets_visible_to(user: Any) -> QuerySet[Dataset]:
-    return _scoped(Dataset.objects.select_related("jurisdiction", "uploaded_by"), user).defer(
-        "summary", "report", "preview"
+    return (
+        _scoped(Dataset.objects.select_related("jurisdiction", "uploaded_by"), user)
+        .prefetch_related("parts")
+        .defer("summary", "report", "preview")
+    )
+
+
+def datasets_to_combine(user: Any, jurisdiction: Jurisdiction) -> QuerySet[Dataset]:
+    """The jurisdiction's imported files (not earlier combinations), oldest data first."""
+    return (
+        datasets_visible_to(user)
+        .filter(jurisdiction=jurisdiction, status=Dataset.Status.DONE)
+        .exclude(file="")
+        .order_by("first_day", "created_at", "pk")
     )
 
 
@@ -76,9 +88,11 @@ def code_tables_for(jurisdiction_id: int) -> dict[str, dict[str, str]]:
 
 
 def latest_dataset(jurisdiction_id: int) -> Dataset | None:
+    """The jurisdiction's analysis: its newest imported upload or combination of uploads (by
+    when it was made, so that importing an older one again does not take its place)."""
     return (
         Dataset.objects.filter(jurisdiction_id=jurisdiction_id, status=Dataset.Status.DONE)
-        .order_by("-finished_at", "-pk")
+        .order_by("-created_at", "-pk")
         .first()
     )
 

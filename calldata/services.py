@@ -205,9 +205,17 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
     staging = work / "parquet"
     tz = dataset.jurisdiction.time_zone
     tables = CodeTable.objects.filter(jurisdiction_id=dataset.jurisdiction_id)
+    parts = list(dataset.parts.order_by("first_day", "created_at", "pk"))
+    if dataset.is_combined and len(parts) < 2:
+        return _fail(
+            dataset_id,
+            "This analysis combined several imports, and fewer than two of them are left "
+            "(the others were deleted). Combine the remaining files again.",
+        )
     try:
         result = run_import(
-            Path(dataset.file.path),
+            [Path(p.file.path) for p in parts] if parts else Path(dataset.file.path),
+            names=[p.original_name for p in parts],
             mapping=dataset.mapping,
             tz=tz,
             out_dir=staging,
@@ -254,11 +262,6 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
     for table in tables:
         result.report["code_tables"].get(table.kind, {})["name"] = table.original_name
     with transaction.atomic():
-        _remember_call_types(dataset, result.call_types)
-        # Scenarios follow the jurisdiction's newest data; their results are recomputed.
-        Scenario.objects.filter(jurisdiction_id=dataset.jurisdiction_id).update(
-            results={}, dataset=dataset
-        )
         Dataset.objects.filter(pk=dataset_id).update(
             status=Dataset.Status.DONE,
             phase="done",
@@ -272,6 +275,13 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
             last_day=summary.get("last_day"),
             finished_at=timezone.now(),
             error="",
+        )
+        latest = selectors.latest_dataset(dataset.jurisdiction_id)
+        if latest is not None and latest.pk == dataset.pk:
+            _remember_call_types(dataset, result.call_types)
+        # Scenarios follow the jurisdiction's newest data; their results are recomputed.
+        Scenario.objects.filter(jurisdiction_id=dataset.jurisdiction_id).update(
+            results={}, dataset=latest
         )
     return Dataset.Status.DONE
 
@@ -355,7 +365,11 @@ def scenario_results(*, scenario: Scenario) -> dict:
         # Nothing to compute on until an import has finished (or after a failed one).
         return {}
     results = scenario_engine.evaluate(selectors.calls_for(dataset), scenario.criteria)
-    results["dataset"] = {"id": dataset.pk, "name": dataset.original_name}
+    results["dataset"] = {
+        "id": dataset.pk,
+        "name": dataset.original_name,
+        "files": dataset.covers,
+    }
     Scenario.objects.filter(pk=scenario.pk).update(results=results)
     scenario.results = results
     return results
@@ -668,3 +682,48 @@ def _delete_stored_folder(prefix: str) -> None:
     if hasattr(default_storage, "path"):
         with contextlib.suppress(OSError):
             Path(default_storage.path(prefix)).rmdir()
+
+
+def dataset_combine(*, user: Any, jurisdiction: Jurisdiction, datasets: list[Dataset]) -> Dataset:
+    """One analysis of several imports of a jurisdiction (yearly files, say): their files are
+    read again as one, with the newest one's mapping, and an incident in several files is
+    merged by its id. The new dataset becomes the jurisdiction's analysis."""
+    chosen = {d.pk: d for d in datasets}.values()
+    if len(chosen) < 2:
+        raise ValidationError("Choose at least two imported files to analyse together.")
+    for dataset in chosen:
+        if dataset.jurisdiction_id != jurisdiction.pk:
+            raise ValidationError(f"“{dataset.original_name}” belongs to another jurisdiction.")
+        if dataset.is_combined or dataset.status != Dataset.Status.DONE:
+            raise ValidationError(
+                f"“{dataset.original_name}” is not an imported file; only imported files "
+                "(not other combinations) can be combined."
+            )
+    ordered = sorted(chosen, key=lambda d: (d.first_day or d.created_at.date(), d.pk))
+    newest = max(chosen, key=lambda d: (d.created_at, d.pk))
+    for dataset in ordered:
+        if dataset.headers != newest.headers:
+            missing = [h for h in newest.headers if h not in dataset.headers]
+            raise ValidationError(
+                f"“{dataset.original_name}” has other columns than “{newest.original_name}”"
+                + (f" (it lacks {', '.join(missing[:8])})" if missing else "")
+                + ". Files are analysed together only when they have the same columns."
+            )
+    names = ", ".join(d.original_name for d in ordered)
+    with transaction.atomic():
+        combined = Dataset.objects.create(
+            jurisdiction=jurisdiction,
+            uploaded_by=user,
+            file="",
+            original_name=f"{len(ordered)} files: {names}"[:200],
+            size=sum(d.size for d in ordered),
+            headers=newest.headers,
+            preview=newest.preview,
+            source={"kind": "combined", "notes": [f"Combines {names}."]},
+            estimated_rows=sum(d.rows_read for d in ordered),
+            time_zone=newest.time_zone,
+        )
+        combined.parts.set(ordered)
+        combined.mapping = newest.mapping
+        _queue(combined)
+    return combined

@@ -16,6 +16,7 @@ urlpatterns = [
     path("code-tables/", views.code_tables, name="code_tables"),
     path("code-tables/<int:pk>/", views.code_table_detail, name="code_table"),
     path("code-tables/<int:pk>/delete/", views.code_table_delete, name="code_table_delete"),
+    path("j/<int:jurisdiction_id>/combine/", views.combine, name="combine"),
     path("j/<int:jurisdiction_id>/taxonomy/", views.taxonomy, name="taxonomy"),
     path("j/<int:jurisdiction_id>/scenarios/", views.scenarios, name="scenarios"),
     path("j/<int:jurisdiction_id>/scenarios/new/", views.scenario_new, name="scenario_new"),

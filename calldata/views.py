@@ -23,6 +23,7 @@ from calldata.engine.fields import CATEGORIES, FIELD_LABELS
 from calldata.engine.presets import presets
 from calldata.forms import (
     CodeTableForm,
+    CombineForm,
     DictionaryEntryForm,
     MappingForm,
     OutcomeForm,
@@ -129,7 +130,13 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
 def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
     return render(
-        request, "calldata/dataset.html", {"dataset": dataset, "report": dataset.report or {}}
+        request,
+        "calldata/dataset.html",
+        {
+            "dataset": dataset,
+            "report": dataset.report or {},
+            "parts": dataset.parts.order_by("first_day", "pk") if dataset.is_combined else [],
+        },
     )
 
 
@@ -181,7 +188,37 @@ def dataset_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def dataset_file(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
+    if dataset.is_combined:
+        raise Http404("A combination of imports has no file of its own.")
     return private_file_response(dataset.file, filename=dataset.original_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def combine(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    """Several imported files of a jurisdiction analysed as one."""
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    if not request.user.has_perm("calldata.add_dataset"):
+        raise PermissionDenied
+    choices = selectors.datasets_to_combine(request.user, jurisdiction)
+    form = CombineForm(request.POST or None, datasets=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_combine(
+                user=request.user,
+                jurisdiction=jurisdiction,
+                datasets=list(form.cleaned_data["datasets"]),
+            )
+        except ValidationError as error:
+            form.add_error("datasets", error)
+        else:
+            return redirect("calldata:dataset", pk=dataset.pk)
+    return render(
+        request,
+        "calldata/combine.html",
+        {"jurisdiction": jurisdiction, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -241,6 +278,7 @@ def taxonomy(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
         "jurisdiction": jurisdiction,
         "form": form,
         "by_category": _calls_by_category(mappings),
+        "dataset": selectors.latest_dataset(jurisdiction.pk),
         "code_tables": selectors.code_tables_visible_to(request.user).filter(
             jurisdiction=jurisdiction
         ),

@@ -22,6 +22,11 @@ class DatasetSerializer(serializers.ModelSerializer):
         read_only=True, help_text="One of: " + ", ".join(Dataset.Status.values)
     )
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    parts = serializers.PrimaryKeyRelatedField(
+        many=True,
+        read_only=True,
+        help_text="For an analysis of several imports: the datasets it combines",
+    )
 
     class Meta:
         model = Dataset
@@ -43,6 +48,7 @@ class DatasetSerializer(serializers.ModelSerializer):
             "time_zone",
             "first_day",
             "last_day",
+            "parts",
             "created_at",
             "finished_at",
         ]
@@ -50,9 +56,28 @@ class DatasetSerializer(serializers.ModelSerializer):
 
 
 class DatasetDetailSerializer(DatasetSerializer):
+    files = serializers.ListField(
+        source="covers",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The files its calls come from",
+    )
+
     class Meta(DatasetSerializer.Meta):
-        fields = [*DatasetSerializer.Meta.fields, "report", "summary"]
+        fields = [*DatasetSerializer.Meta.fields, "files", "report", "summary"]
         read_only_fields = fields
+
+
+class CombineSerializer(serializers.Serializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    datasets = serializers.ListField(
+        child=serializers.IntegerField(),
+        min_length=2,
+        help_text="Ids of the jurisdiction's imported datasets to analyse as one",
+    )
+
+    def validate_jurisdiction(self, value: Jurisdiction) -> Jurisdiction:
+        return _writable_jurisdiction(self.context["request"].user, value, "analyses")
 
 
 class DatasetUploadSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from calldata.api.serializers import (
     CodeTableDetailSerializer,
     CodeTableSerializer,
     CodeTableUploadSerializer,
+    CombineSerializer,
     DatasetDetailSerializer,
     DatasetSerializer,
     DatasetUploadSerializer,
@@ -57,6 +58,8 @@ class DatasetViewSet(
             return DatasetDetailSerializer
         if self.action == "mapping":
             return MappingSerializer
+        if self.action == "combine":
+            return CombineSerializer
         return DatasetSerializer
 
     @extend_schema(
@@ -83,6 +86,30 @@ class DatasetViewSet(
         except DjangoValidationError as error:
             return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=CombineSerializer, responses={202: DatasetSerializer})
+    @action(detail=False, methods=["post"], parser_classes=[JSONParser, FormParser])
+    def combine(self, request: Request) -> Response:
+        """Analyse several imported datasets of a jurisdiction as one (same columns; an
+        incident in several files is merged by its id). Starts the import of the analysis."""
+        serializer = CombineSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        jurisdiction = serializer.validated_data["jurisdiction"]
+        wanted = serializer.validated_data["datasets"]
+        datasets = list(selectors.datasets_visible_to(request.user).filter(pk__in=wanted))
+        unknown = sorted(set(wanted) - {d.pk for d in datasets})
+        if unknown:
+            raise ValidationError(
+                {"datasets": [f"No such dataset: {', '.join(map(str, unknown))}."]}
+            )
+        try:
+            dataset = services.dataset_combine(
+                user=request.user, jurisdiction=jurisdiction, datasets=datasets
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"datasets": error.messages}) from error
+        dataset.refresh_from_db()
+        return Response(DatasetSerializer(dataset).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=MappingSerializer, responses={202: DatasetSerializer})
     @action(detail=True, methods=["post"], url_path="mapping")

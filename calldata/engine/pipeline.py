@@ -49,7 +49,9 @@ from calldata.engine.normalise import (
 from calldata.engine.reading import (
     ReadError,
     SourceInfo,
+    file_line,
     open_source,
+    open_sources,
     prefetched,
     read_chunks,
     read_column,
@@ -252,7 +254,7 @@ def read_parquet(directory: Path, columns: list[str] | None = None) -> pd.DataFr
 
 
 def run_import(
-    path: Path,
+    path: Path | list[Path],
     *,
     mapping: dict,
     tz: str,
@@ -262,12 +264,18 @@ def run_import(
     cancelled: Callable[[], bool] = lambda: False,
     frame_bytes: int | None = None,
     code_tables: dict[str, dict[str, str]] | None = None,
+    names: list[str] | None = None,
 ) -> ImportResult:
     """`frame_bytes`: how much of the CSV is normalised at once (reading.CHUNK_BYTES when not
     given); progress is reported after each frame. `code_tables`: {kind: {code: description}}
     (engine/codes.py), read into the call type, disposition and beat columns."""
     started = time.perf_counter()
-    info = open_source(path, work_dir=work_dir)
+    if isinstance(path, list):
+        # Several imports analysed as one: read one after another, with the same columns;
+        # an incident in several files is merged like any repeated incident id.
+        info = open_sources(path, names or [p.name for p in path], work_dir=work_dir)
+    else:
+        info = open_source(path, work_dir=work_dir)
     problems = mapping_problems(mapping, info.headers)
     if problems:
         raise ReadError(" ".join(problems))
@@ -386,11 +394,27 @@ def run_import(
     results = summary.result(medians_by_call_type(scenario_table))
     call_types = {row["call_type"]: row["count"] for row in results["by_call_type"]}
     report["source"] = info.describe()
+    if info.more:
+        _name_files(report, info)
+        report["files"] = results["files"] = [part.name for part in info.parts]
     report["mapping"] = mapping
     report["seconds"] = round(time.perf_counter() - started, 2)
     return ImportResult(
         report=report, summary=results, call_types=call_types, rows=normaliser.rows_read
     )
+
+
+def _name_files(report: dict, info: SourceInfo) -> None:
+    """Line numbers of a source of several files as each file's own: every example in the
+    report gets the name of its file beside its line."""
+    for section in ("rejected", "dropped", "flagged"):
+        for issue in report[section].values():
+            for example in issue["examples"]:
+                example["file"], example["line"] = file_line(info, example["line"])
+    for example in report["duplicates"]["examples"]:
+        places = [file_line(info, line) for line in example["lines"]]
+        example["lines"] = [line for _, line in places]
+        example["files"] = [name for name, _ in places]
 
 
 def medians_by_call_type(table: ScenarioTable) -> dict[str, float | None]:

@@ -140,6 +140,14 @@ def coded_export(weeks: int = 4) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def zip_of(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
 def code_table(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
@@ -152,3 +160,26 @@ def coded_zip() -> bytes:
         for name in ("call_type_codes.csv", "disposition_codes.csv", "beat_codes.csv"):
             archive.writestr(f"codes/{name}", code_table(name))
     return buffer.getvalue()
+
+
+def yearly_export(year: int, calls: int = 60, carried: int = 0) -> bytes:
+    """One year of a city's calls (the same columns every year). `carried`: how many of the
+    previous year's last incidents this file repeats, as a year-end export often does."""
+    kinds = ["WELFARE CHECK", "NOISE COMPLAINT", "MENTAL HEALTH", "THEFT", "TRAFFIC STOP"]
+    rows = []
+    for back in range(carried, 0, -1):
+        number = calls - back + 1
+        rows.append(
+            f"{year - 1}-{number:04d},{kinds[number % 5]},3,12/{31 - (back - 1) % 3:02d}/"
+            f"{year - 1} 20:00:00,,,,ADVISED,B{1 + number % 3},911,1"
+        )
+    for number in range(1, calls + 1):
+        day = 1 + (number * 6) % 360
+        received = dt.datetime(year, 1, 1, 8) + dt.timedelta(days=day - 1, minutes=number * 7)
+        if number > calls - 3:
+            received = dt.datetime(year, 12, 31 - (calls - number) % 3, 20)
+        rows.append(
+            f"{year}-{number:04d},{kinds[number % 5]},3,{received:%m/%d/%Y %H:%M:%S},,,,"
+            f"ADVISED,B{1 + number % 3},911,1"
+        )
+    return csv_text(rows=rows).encode()

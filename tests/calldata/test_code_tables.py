@@ -16,7 +16,7 @@ from calldata.engine import codes
 from calldata.engine.taxonomy import Classifier
 from calldata.models import CallTypeMapping, CodeTable, Dataset
 from tests.calldata import files
-from tests.calldata.conftest import upload
+from tests.calldata.conftest import import_upload, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -38,15 +38,7 @@ def _attach_all(jurisdiction, user) -> None:
 
 
 def _import(jurisdiction, user, content: bytes, name: str, capture) -> Dataset:
-    dataset = services.dataset_upload(
-        user=user, jurisdiction=jurisdiction, upload=upload(name, content)
-    )
-    assert dataset.status == Dataset.Status.MAPPING, dataset.error
-    with capture(execute=True):
-        services.dataset_set_mapping(dataset=dataset, mapping=dataset.mapping, user=user)
-    dataset.refresh_from_db()
-    assert dataset.status == Dataset.Status.DONE, dataset.error
-    return dataset
+    return import_upload(jurisdiction, user, name, content, capture)
 
 
 # --- reading a code table -------------------------------------------------------------------
