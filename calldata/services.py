@@ -161,9 +161,13 @@ def _queue(dataset: Dataset) -> None:
 
 
 def _enqueue(dataset_id: int) -> None:
-    from calldata.tasks import import_dataset
+    from calldata.tasks import import_dataset, import_in_background
 
-    import_dataset.delay(dataset_id)
+    if settings.CALLDATA_IMPORT_IN_BACKGROUND and import_dataset.app.conf.task_always_eager:
+        # No worker: a thread of this process stands in for one (see tasks.py).
+        import_in_background(dataset_id)
+    else:
+        import_dataset.delay(dataset_id)
 
 
 def dataset_cancel(*, dataset: Dataset) -> None:
