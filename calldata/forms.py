@@ -158,6 +158,9 @@ class ScenarioForm(forms.Form):
         min_value=0, max_value=23, initial=0, label="Team on duty from (hour)"
     )
     hours_to = forms.IntegerField(min_value=1, max_value=24, initial=24, label="until (hour)")
+    weekdays_only = forms.BooleanField(
+        required=False, label="On duty on weekdays only (Monday to Friday)"
+    )
     beats = forms.MultipleChoiceField(
         choices=[],
         required=False,
