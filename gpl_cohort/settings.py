@@ -333,6 +333,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "applications.models.Application.Status",
+        "CodeTableKindEnum": "calldata.models.CodeTable.Kind",
     },
 }
 

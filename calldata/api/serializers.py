@@ -8,7 +8,6 @@ from rest_framework import serializers
 
 from calldata import selectors
 from calldata.engine import tree as tree_engine
-from calldata.engine.codes import KINDS
 from calldata.engine.codes import MAX_BYTES as MAX_CODE_TABLE_BYTES
 from calldata.engine.presets import presets
 from calldata.engine.scenario import DEFAULTS
@@ -125,7 +124,7 @@ class CodeTableDetailSerializer(CodeTableSerializer):
 class CodeTableUploadSerializer(serializers.Serializer):
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
     kind = serializers.ChoiceField(
-        choices=list(KINDS.items()),
+        choices=CodeTable.Kind.choices,
         required=False,
         allow_blank=True,
         help_text="Which codes it describes; detected from the file when left out",
