@@ -14,6 +14,7 @@ import pyarrow.dataset as pads
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
+from calldata.engine.codes import split_label
 from calldata.engine.pipeline import read_parquet
 from calldata.engine.scenario import COLUMNS, Calls
 from calldata.engine.scenario_table import FILENAME as TABLE_FILENAME
@@ -160,8 +161,11 @@ def dictionary_preview(*, entry: DictionaryEntry, jurisdiction_id: int) -> dict:
     )
     changes, matches = [], 0
     for mapping in mappings:
-        text = " ".join(mapping.call_type.upper().split())
-        matches += bool(rule.search(text))
+        # As the classifier reads a described code: a code rule on the code, a keyword on
+        # the description or the code.
+        code, description = split_label(mapping.call_type)
+        texts = [code] if entry.kind == DictionaryEntry.Kind.CODE else [description, code]
+        matches += any(rule.search(" ".join(t.upper().split())) for t in texts if t)
         old, new = before.explain(mapping.call_type)[0], after.explain(mapping.call_type)[0]
         if old != new:
             changes.append(

@@ -283,6 +283,7 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
         latest = selectors.latest_dataset(dataset.jurisdiction_id)
         if latest is not None and latest.pk == dataset.pk:
             _remember_call_types(dataset, result.call_types)
+            _scenarios_follow_labels(dataset.jurisdiction_id, summary)
         # Scenarios follow the jurisdiction's newest data; their results are recomputed.
         Scenario.objects.filter(jurisdiction_id=dataset.jurisdiction_id).update(
             results={}, dataset=latest
@@ -339,6 +340,30 @@ def _remember_call_types(dataset: Dataset, counts: dict[str, int]) -> None:
     CallTypeMapping.objects.bulk_update(
         changed, ["calls", "suggested_category", "reason", "category"]
     )
+
+
+def _scenarios_follow_labels(jurisdiction_id: int, summary: dict) -> None:
+    """A scenario that names call types or beats by code ("SELENF") names them by the label
+    the latest import gives them ("SELENF — SELECTIVE TRAFFIC ENFORCEMENT"), and back when a
+    code table is removed."""
+    labels = {
+        "call_types": [r["call_type"] for r in summary.get("by_call_type", [])],
+        "beats": [b for b, _ in summary.get("by_beat", [])],
+    }
+    by_code = {
+        key: {codes_engine.split_label(label)[0]: label for label in values}
+        for key, values in labels.items()
+    }
+    for scenario in Scenario.objects.filter(jurisdiction_id=jurisdiction_id):
+        criteria = dict(scenario.criteria)
+        for key in labels:
+            values = criteria.get(key) or []
+            criteria[key] = [
+                by_code[key].get(codes_engine.split_label(v)[0], v) if v not in labels[key] else v
+                for v in values
+            ]
+        if criteria != scenario.criteria:
+            Scenario.objects.filter(pk=scenario.pk).update(criteria=criteria)
 
 
 def taxonomy_confirm(*, jurisdiction_id: int, categories: dict[str, str], user: Any) -> int:

@@ -278,8 +278,15 @@ class Normaliser:
         """`code_tables`: {kind: {code: description}} (engine/codes.py), kinds call_type,
         disposition and beat."""
         self.code_tables = {k: v for k, v in (code_tables or {}).items() if v}
+        # Call types are compared upper-case everywhere (keywords, scenarios, trees): so are
+        # their descriptions.
+        upper = {
+            code: description.upper()
+            for code, description in self.code_tables.get("call_type", {}).items()
+        }
         self.describers = {
-            column: describer(self.code_tables.get(kind)) for column, kind in DESCRIBED.items()
+            column: describer(upper if kind == "call_type" else self.code_tables.get(kind))
+            for column, kind in DESCRIBED.items()
         }
         # Rows per code that the table of its kind does not describe (for the report).
         self.undescribed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -120,7 +120,7 @@ def test_an_import_of_codes_shows_descriptions_and_categorises_them(
         django_capture_on_commit_callbacks,
     )
     types = {row["call_type"]: row["count"] for row in dataset.summary["by_call_type"]}
-    assert types["5150 — Mentally ill person (5150 hold)"] == 6 * 4
+    assert types["5150 — MENTALLY ILL PERSON (5150 HOLD)"] == 6 * 4
     assert types["PDINFO"] == 2 * 4  # not in the table: the code alone
     beats = dict(dataset.summary["by_beat"])
     assert set(beats) == {
@@ -172,6 +172,12 @@ def test_attaching_a_table_imports_the_data_again_and_keeps_confirmed_codes(
     services.taxonomy_confirm(
         jurisdiction_id=jurisdiction_a.pk, categories={"SELENF": "administrative"}, user=contact_a
     )
+    scenario = services.scenario_save(
+        jurisdiction=jurisdiction_a,
+        user=contact_a,
+        name="Traffic",
+        criteria={"call_types": ["SELENF", "PDINFO"], "beats": ["1A1"]},
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.code_table_create(
             user=contact_a,
@@ -183,10 +189,13 @@ def test_attaching_a_table_imports_the_data_again_and_keeps_confirmed_codes(
     assert dataset.status == Dataset.Status.DONE
     assert dataset.report["code_tables"]["call_type"]["codes"] == 35
     described = CallTypeMapping.objects.get(
-        jurisdiction=jurisdiction_a, call_type="SELENF — Selective traffic enforcement"
+        jurisdiction=jurisdiction_a, call_type="SELENF — SELECTIVE TRAFFIC ENFORCEMENT"
     )
     assert (described.category, described.confirmed) == ("administrative", True)
     assert described.suggested_category == "traffic"
+    scenario.refresh_from_db()
+    assert scenario.criteria["call_types"] == ["SELENF — SELECTIVE TRAFFIC ENFORCEMENT", "PDINFO"]
+    assert scenario.criteria["beats"] == ["1A1"]  # no beat table: unchanged
     # The raw code is kept (its confirmation stays) but counts no calls any more.
     assert CallTypeMapping.objects.get(jurisdiction=jurisdiction_a, call_type="SELENF").calls == 0
 
@@ -258,7 +267,7 @@ def test_code_tables_in_the_uploads_zip_are_attached_and_used(
     }
     assert any("attached as the call type code table" in n for n in dataset.source["notes"])
     types = {row["call_type"] for row in dataset.summary["by_call_type"]}
-    assert "CW — Check on welfare" in types
+    assert "CW — CHECK ON WELFARE" in types
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -366,7 +375,7 @@ def test_the_taxonomy_shows_the_description_beside_the_code(
     page = contact_a_client.get(
         reverse("calldata:taxonomy", args=[jurisdiction_a.pk])
     ).content.decode()
-    assert 'Selective traffic enforcement <code class="ms-1">SELENF</code>' in page
+    assert 'SELECTIVE TRAFFIC ENFORCEMENT <code class="ms-1">SELENF</code>' in page
     assert 'data-testid="taxonomy-categories"' in page
 
 
@@ -431,3 +440,47 @@ def test_the_code_tables_endpoint_is_in_the_schema(staff_client):
     schema = staff_client.get("/api/schema/").content.decode()
     assert "/api/v1/calldata/code-tables/" in schema
     assert "/api/v1/calldata/code-tables/{id}/" in schema
+
+
+def test_scenario_keywords_and_tree_tests_read_the_descriptions(
+    jurisdiction_a, contact_a, django_capture_on_commit_callbacks
+):
+    from calldata.engine import scenario as scenario_engine
+    from calldata.engine import tree as tree_engine
+
+    _attach_all(jurisdiction_a, contact_a)
+    dataset = _import(
+        jurisdiction_a,
+        contact_a,
+        files.coded_export(),
+        "calls.csv",
+        django_capture_on_commit_callbacks,
+    )
+    calls = selectors.calls_for(dataset)
+    everything = scenario_engine.evaluate(
+        calls, {"categories": ["violent_crime"], "exclude_weapon": False, "exclude_violence": False}
+    )
+    # "417 — PERSON WITH A GUN", "245 — ASSAULT WITH A DEADLY WEAPON", "418 — FIGHT - NO WEAPONS"
+    without = scenario_engine.evaluate(
+        calls,
+        {
+            "categories": ["violent_crime"],
+            "exclude_weapon": False,
+            "exclude_violence": False,
+            "exclude_keywords": ["gun", "weapon"],
+        },
+    )
+    mentioned = sum(
+        t["count"]
+        for t in everything["top_call_types"]
+        if "GUN" in t["call_type"] or "WEAPON" in t["call_type"]
+    )
+    assert mentioned and everything["eligible_calls"] - without["eligible_calls"] == mentioned
+    tree = {
+        "question": "Burglary?",
+        "test": {"kind": "call_type", "values": ["459 — BURGLARY"]},
+        "yes": {"leaf": "police"},
+        "no": {"leaf": "alternative"},
+    }
+    volumes = tree_engine.apply(tree, calls.frame, calls.days)
+    assert {leaf["leaf"]: leaf["count"] for leaf in volumes["leaves"]}["police"] == 16

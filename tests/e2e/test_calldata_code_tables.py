@@ -44,9 +44,9 @@ def test_a_contact_attaches_a_code_table_and_the_taxonomy_reads_descriptions(
 
     page.get_by_role("link", name="Call-type taxonomy").first.click()
     rows = page.get_by_test_id("taxonomy")
-    expect(rows).to_contain_text("Mentally ill person (5150 hold)")
-    expect(rows.get_by_role("row", name=re.compile(r"Check on welfare CW"))).to_be_visible()
-    expect(rows).to_contain_text("Selective traffic enforcement")
+    expect(rows).to_contain_text("MENTALLY ILL PERSON (5150 HOLD)")
+    expect(rows.get_by_role("row", name=re.compile(r"CHECK ON WELFARE CW"))).to_be_visible()
+    expect(rows).to_contain_text("SELECTIVE TRAFFIC ENFORCEMENT")
     categories = page.get_by_test_id("taxonomy-categories")
     other = categories.get_by_role("row", name=re.compile("^Other"))
     share = float(other.locator("td").nth(2).inner_text().rstrip("%"))
