@@ -41,6 +41,19 @@ def _import(jurisdiction, user, content: bytes, name: str, capture) -> Dataset:
     return import_upload(jurisdiction, user, name, content, capture)
 
 
+@pytest.fixture
+def described(jurisdiction_a, contact_a, django_capture_on_commit_callbacks) -> Dataset:
+    """The coded export imported with its three code tables attached."""
+    _attach_all(jurisdiction_a, contact_a)
+    return _import(
+        jurisdiction_a,
+        contact_a,
+        files.coded_export(),
+        "calls.csv",
+        django_capture_on_commit_callbacks,
+    )
+
+
 # --- reading a code table -------------------------------------------------------------------
 
 
@@ -108,17 +121,8 @@ def test_the_classifier_reads_the_description_of_a_described_code():
 # --- the import ----------------------------------------------------------------------------
 
 
-def test_an_import_of_codes_shows_descriptions_and_categorises_them(
-    jurisdiction_a, contact_a, django_capture_on_commit_callbacks
-):
-    _attach_all(jurisdiction_a, contact_a)
-    dataset = _import(
-        jurisdiction_a,
-        contact_a,
-        files.coded_export(),
-        "calls.csv",
-        django_capture_on_commit_callbacks,
-    )
+def test_an_import_of_codes_shows_descriptions_and_categorises_them(described):
+    dataset = described
     types = {row["call_type"]: row["count"] for row in dataset.summary["by_call_type"]}
     assert types["5150 — MENTALLY ILL PERSON (5150 HOLD)"] == 6 * 4
     assert types["PDINFO"] == 2 * 4  # not in the table: the code alone
@@ -340,16 +344,9 @@ def test_staff_see_every_jurisdictions_tables_and_outsiders_none(
 
 
 def test_removing_a_code_table_deletes_its_file_and_reads_the_data_again(
-    contact_a_client, contact_a, jurisdiction_a, django_capture_on_commit_callbacks
+    described, contact_a_client, django_capture_on_commit_callbacks
 ):
-    _attach_all(jurisdiction_a, contact_a)
-    dataset = _import(
-        jurisdiction_a,
-        contact_a,
-        files.coded_export(),
-        "calls.csv",
-        django_capture_on_commit_callbacks,
-    )
+    dataset = described
     table = CodeTable.objects.get(kind="call_type")
     with django_capture_on_commit_callbacks(execute=True):
         response = contact_a_client.post(reverse("calldata:code_table_delete", args=[table.pk]))
@@ -362,16 +359,8 @@ def test_removing_a_code_table_deletes_its_file_and_reads_the_data_again(
 
 
 def test_the_taxonomy_shows_the_description_beside_the_code(
-    contact_a_client, contact_a, jurisdiction_a, django_capture_on_commit_callbacks
+    described, contact_a_client, jurisdiction_a
 ):
-    _attach_all(jurisdiction_a, contact_a)
-    _import(
-        jurisdiction_a,
-        contact_a,
-        files.coded_export(),
-        "calls.csv",
-        django_capture_on_commit_callbacks,
-    )
     page = contact_a_client.get(
         reverse("calldata:taxonomy", args=[jurisdiction_a.pk])
     ).content.decode()
@@ -442,20 +431,11 @@ def test_the_code_tables_endpoint_is_in_the_schema(staff_client):
     assert "/api/v1/calldata/code-tables/{id}/" in schema
 
 
-def test_scenario_keywords_and_tree_tests_read_the_descriptions(
-    jurisdiction_a, contact_a, django_capture_on_commit_callbacks
-):
+def test_scenario_keywords_and_tree_tests_read_the_descriptions(described):
     from calldata.engine import scenario as scenario_engine
     from calldata.engine import tree as tree_engine
 
-    _attach_all(jurisdiction_a, contact_a)
-    dataset = _import(
-        jurisdiction_a,
-        contact_a,
-        files.coded_export(),
-        "calls.csv",
-        django_capture_on_commit_callbacks,
-    )
+    dataset = described
     calls = selectors.calls_for(dataset)
     everything = scenario_engine.evaluate(
         calls, {"categories": ["violent_crime"], "exclude_weapon": False, "exclude_violence": False}
