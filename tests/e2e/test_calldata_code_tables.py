@@ -52,3 +52,27 @@ def test_a_contact_attaches_a_code_table_and_the_taxonomy_reads_descriptions(
     share = float(other.locator("td").nth(2).inner_text().rstrip("%"))
     assert share < 100 / 3
     screenshot(page, "taxonomy")
+
+
+def test_code_tables_in_the_uploads_zip_are_attached_and_read(
+    contact_a, password, page, log_in, screenshot, tmp_path
+):
+    log_in(contact_a.email, password)
+    page.get_by_role("link", name="911 call data").first.click()
+    export = tmp_path / "cad-export-with-codes.zip"
+    export.write_bytes(files.coded_zip())
+    page.get_by_label("CAD calls-for-service export").set_input_files(str(export))
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_url("**/mapping/")
+    expect(page.get_by_text("attached as the call type code table")).to_be_visible()
+    expect(page.get_by_text("attached as the disposition code table")).to_be_visible()
+    screenshot(page, "mapping")
+    page.get_by_role("button", name="Import with this mapping").click()
+    page.get_by_test_id("import-done").wait_for(timeout=30_000)
+    report = page.get_by_test_id("code-table-report")
+    expect(report).to_contain_text("disposition_codes.csv")
+    expect(report).to_contain_text("PDINFO")
+    screenshot(page, "report")
+    page.get_by_role("link", name="Code tables").first.click()
+    expect(page.get_by_test_id("code-tables")).to_contain_text("beat_codes.csv")
+    expect(page.get_by_test_id("code-tables")).to_contain_text("cad-export-with-codes.zip")
