@@ -202,6 +202,9 @@ class ScenarioResultsSerializer(serializers.Serializer):
     eligible_calls = serializers.IntegerField()
     share = serializers.FloatField()
     days = serializers.IntegerField()
+    projected = serializers.BooleanField(
+        help_text="True when the yearly figures are projected from less than a year of data"
+    )
     per_year = serializers.FloatField()
     per_day = serializers.FloatField()
     unit_hours = serializers.DictField()
