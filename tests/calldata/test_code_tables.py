@@ -464,3 +464,28 @@ def test_scenario_keywords_and_tree_tests_read_the_descriptions(described):
     }
     volumes = tree_engine.apply(tree, calls.frame, calls.days)
     assert {leaf["leaf"]: leaf["count"] for leaf in volumes["leaves"]}["police"] == 16
+
+
+def test_an_excel_code_table_beside_the_export_in_a_zip_is_attached(
+    jurisdiction_a, contact_a, django_capture_on_commit_callbacks
+):
+    table = _xlsx([["DISPO_CODE", "DISPO_DESC"], ["CAN", "Cancelled by caller"], ["GOA", "Gone"]])
+    content = files.zip_of({"calls.csv": files.coded_export(weeks=1), "dispositions.xlsx": table})
+    dataset = _import(
+        jurisdiction_a, contact_a, content, "export.zip", django_capture_on_commit_callbacks
+    )
+    assert CodeTable.objects.get().kind == "disposition"
+    assert dataset.report["code_tables"]["disposition"]["codes"] == 2
+    assert dataset.report["flagged"]["cancelled (kept, flagged)"]["count"] > 0
+
+
+def test_a_zip_whose_second_csv_is_not_a_code_table_is_refused_clearly(jurisdiction_a, contact_a):
+    content = files.zip_of(
+        {"calls.csv": files.coded_export(weeks=1), "notes.csv": b"a,b,c\n1,2,3\n"}
+    )
+    dataset = services.dataset_upload(
+        user=contact_a, jurisdiction=jurisdiction_a, upload=upload("export.zip", content)
+    )
+    assert dataset.status == Dataset.Status.FAILED
+    assert "“notes.csv” has other columns than “calls.csv”" in dataset.error
+    assert not CodeTable.objects.exists()
