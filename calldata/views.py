@@ -470,7 +470,6 @@ def scenario_brief(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "scenario": scenario,
             "results": results,
-            "share_percent": 100 * results.get("share", 0),
             "weeks": round(results.get("days", 0) / 7, 1),
             "categories": CATEGORIES,
             "preset": presets().get(scenario.preset),

@@ -132,3 +132,32 @@ def test_an_excel_export_is_not_said_to_have_a_text_encoding(
     assert dataset.source["encoding"] == ""
     page = contact_a_client.get(reverse("calldata:mapping", args=[dataset.pk])).content.decode()
     assert "Read as XLSX." in page and "XLSX, utf-8" not in page
+
+
+def test_the_scenarios_side_by_side_show_tenths_separators_and_projections(
+    jurisdiction_a, contact_a, contact_a_client, django_capture_on_commit_callbacks
+):
+    import_upload(
+        jurisdiction_a, contact_a, "calls.csv", _weekly_calls(4), django_capture_on_commit_callbacks
+    )
+    scenario = services.scenario_from_preset(
+        jurisdiction=jurisdiction_a, user=contact_a, key="denver-star"
+    )
+    Scenario.objects.filter(pk=scenario.pk).update(
+        results={**scenario.results, "share": 0.032, "per_year": 12345.6}
+    )
+    page = contact_a_client.get(reverse("calldata:scenarios", args=[jurisdiction_a.pk]))
+    text = page.content.decode()
+    assert "3.2%" in text and "12,346" in text
+    assert "(projected from 28 days)" in text
+
+
+def test_the_percent_filter_keeps_a_tenth():
+    from calldata.templatetags.calldata_tags import percent
+
+    assert (percent(0.032), percent(0.004), percent(1), percent(None)) == (
+        "3.2%",
+        "0.4%",
+        "100.0%",
+        "–",
+    )
