@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from calldata.models import (
     CallTypeMapping,
+    CodeTable,
     ColumnMapping,
     Dataset,
     DecisionTree,
@@ -31,6 +32,19 @@ class DatasetAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # imports go through the upload page or the API
+
+
+@admin.register(CodeTable)
+class CodeTableAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "jurisdiction", "kind", "codes", "created_at"]
+    list_filter = ["kind", "jurisdiction__state"]
+    search_fields = ["original_name", "jurisdiction__name"]
+    list_select_related = ["jurisdiction"]
+    readonly_fields = ["entries", "notes", "code_column", "description_column", "codes"]
+    exclude = ["file"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # tables are read and checked by the code-tables page or the API
 
 
 @admin.register(DictionaryEntry)

@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 
 from calldata.engine import tree as tree_engine
+from calldata.engine.codes import KINDS
+from calldata.engine.codes import MAX_BYTES as MAX_CODE_TABLE_BYTES
 from calldata.engine.fields import (
     ADDRESS_PARTS,
     CATEGORIES,
@@ -24,14 +26,10 @@ from jurisdictions.models import Jurisdiction
 CATEGORY_CHOICES = list(CATEGORIES.items())
 
 
-class UploadForm(forms.Form):
+class _ForJurisdictionForm(forms.Form):
+    """A form for one of the jurisdictions this person works for (hidden when only one)."""
+
     jurisdiction = forms.ModelChoiceField(queryset=Jurisdiction.objects.none())
-    file = forms.FileField(
-        allow_empty_file=True,  # kept and reported by the import, like any unreadable file
-        label="CAD calls-for-service export",
-        help_text="CSV (any delimiter, UTF-8 or Windows-1252), Excel .xlsx, or a .zip holding "
-        "one of them. Large files are fine: the import runs in the background.",
-    )
 
     def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,6 +37,58 @@ class UploadForm(forms.Form):
         if jurisdictions.count() == 1:
             self.fields["jurisdiction"].initial = jurisdictions.first()
             self.fields["jurisdiction"].widget = forms.HiddenInput()
+
+
+class UploadForm(_ForJurisdictionForm):
+    file = forms.FileField(
+        allow_empty_file=True,  # kept and reported by the import, like any unreadable file
+        label="CAD calls-for-service export",
+        help_text="CSV (any delimiter, UTF-8 or Windows-1252), Excel .xlsx, or a .zip holding "
+        "one of them. Large files are fine: the import runs in the background.",
+    )
+
+
+class CodeTableForm(_ForJurisdictionForm):
+    kind = forms.ChoiceField(
+        label="The codes it describes",
+        choices=[("", "Detect from the file"), *KINDS.items()],
+        required=False,
+        help_text="Detected from the file's name and headers (“dispositions.csv”, "
+        "“BEAT_DESC”), else from which column of the latest import shares its codes.",
+    )
+    file = forms.FileField(
+        label="Code table file",
+        allow_empty_file=True,  # refused by the service with its reason
+        help_text="CSV or .xlsx with a code column and a description column (for example "
+        "CODE, DESCRIPTION), one code per line. It replaces the jurisdiction's table of the "
+        "same kind.",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_CODE_TABLE_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024**2:.1f} MB; a code table is at most "
+                f"{MAX_CODE_TABLE_BYTES // 1024**2} MB. Is this the export itself?"
+            )
+        return upload
+
+
+class CombineForm(forms.Form):
+    datasets = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Imported files to analyse together",
+        help_text="Files with the same columns (yearly exports of one CAD system, say). An "
+        "incident found in several files is counted once, merged by its incident id.",
+    )
+
+    def __init__(self, *args: Any, datasets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["datasets"].queryset = datasets
+        self.fields["datasets"].label_from_instance = lambda d: (
+            f"{d.original_name} · {d.first_day} – {d.last_day} · {d.rows_kept:,} calls"
+        )
 
 
 US_ZONES = [
@@ -235,6 +285,9 @@ class ScenarioForm(forms.Form):
         min_value=0, max_value=23, initial=0, label="Team on duty from (hour)"
     )
     hours_to = forms.IntegerField(min_value=1, max_value=24, initial=24, label="until (hour)")
+    weekdays_only = forms.BooleanField(
+        required=False, label="On duty on weekdays only (Monday to Friday)"
+    )
     beats = forms.MultipleChoiceField(
         choices=[],
         required=False,

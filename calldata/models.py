@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from calldata.engine import code_lists
+from calldata.engine.codes import split_label
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.tree import OUTCOMES
 
@@ -57,6 +58,10 @@ class Dataset(models.Model):
     first_day = models.DateField(null=True, blank=True)
     last_day = models.DateField(null=True, blank=True)
     cancel_requested = models.BooleanField(default=False)
+    # An analysis of several imports: their files read as one (no file of its own).
+    parts = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="combined_in"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -81,6 +86,62 @@ class Dataset(models.Model):
     @property
     def parquet_dir(self) -> str:
         return f"calldata/{self.pk}"
+
+    @property
+    def is_combined(self) -> bool:
+        return not self.file.name
+
+    @property
+    def covers(self) -> list[str]:
+        """The files this dataset's calls come from (several for a combination or a .zip of
+        several exports), as the import recorded them."""
+        return (self.summary or {}).get("files") or [self.original_name]
+
+    @property
+    def covers_text(self) -> str:
+        files = self.covers
+        quoted = ", ".join(f"“{name}”" for name in files)
+        return quoted if len(files) == 1 else f"{len(files)} files: {quoted}"
+
+
+class CodeTable(models.Model):
+    """A jurisdiction's code → description list for call types, dispositions or beats, read
+    into its imports (engine/codes.py). One table per kind: a new one replaces the old."""
+
+    class Kind(models.TextChoices):
+        CALL_TYPE = "call_type", "Call type"
+        DISPOSITION = "disposition", "Disposition"
+        BEAT = "beat", "Beat / area"
+
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="call_code_tables"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    file = models.FileField(max_length=255)
+    original_name = models.CharField(max_length=200)
+    code_column = models.CharField(max_length=200)
+    description_column = models.CharField(max_length=200)
+    entries = models.JSONField(default=dict)
+    codes = models.PositiveIntegerField(default=0)
+    notes = models.JSONField(default=list, blank=True)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="The upload it came in, when it sat in a .zip"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["jurisdiction_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "kind"], name="calldata_one_code_table_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} codes of {self.jurisdiction} ({self.original_name})"
 
 
 class ColumnMapping(models.Model):
@@ -199,6 +260,15 @@ class CallTypeMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_type} → {self.get_category_display()}"
+
+    @property
+    def code(self) -> str:
+        return split_label(self.call_type)[0]
+
+    @property
+    def description(self) -> str:
+        """From the jurisdiction's code table ("" when the call type is not a described code)."""
+        return split_label(self.call_type)[1]
 
 
 class DictionaryEntry(models.Model):

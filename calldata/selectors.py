@@ -16,6 +16,7 @@ from django.db.models import F, Q, QuerySet
 
 from calldata.engine import scenario_table as scenario_table_engine
 from calldata.engine import tree as tree_engine
+from calldata.engine.codes import split_label
 from calldata.engine.pipeline import read_parquet
 from calldata.engine.scenario import COLUMNS, Calls
 from calldata.engine.scenario_table import FILENAME as TABLE_FILENAME
@@ -23,6 +24,7 @@ from calldata.engine.scenario_table import ScenarioTable
 from calldata.engine.taxonomy import Classifier, Rule
 from calldata.models import (
     CallTypeMapping,
+    CodeTable,
     Dataset,
     DecisionTree,
     DictionaryEntry,
@@ -68,8 +70,20 @@ def jurisdictions_for_upload(user: Any) -> QuerySet[Jurisdiction]:
 
 
 def datasets_visible_to(user: Any) -> QuerySet[Dataset]:
-    return _scoped(Dataset.objects.select_related("jurisdiction", "uploaded_by"), user).defer(
-        "summary", "report", "preview"
+    return (
+        _scoped(Dataset.objects.select_related("jurisdiction", "uploaded_by"), user)
+        .prefetch_related("parts")
+        .defer("summary", "report", "preview")
+    )
+
+
+def datasets_to_combine(user: Any, jurisdiction: Jurisdiction) -> QuerySet[Dataset]:
+    """The jurisdiction's imported files (not earlier combinations), oldest data first."""
+    return (
+        datasets_visible_to(user)
+        .filter(jurisdiction=jurisdiction, status=Dataset.Status.DONE)
+        .exclude(file="")
+        .order_by("first_day", "created_at", "pk")
     )
 
 
@@ -89,10 +103,25 @@ def outcomes_visible_to(user: Any) -> QuerySet[OutcomeRecord]:
     return _scoped(OutcomeRecord.objects.select_related("jurisdiction"), user)
 
 
+def code_tables_visible_to(user: Any) -> QuerySet[CodeTable]:
+    return _scoped(
+        CodeTable.objects.select_related("jurisdiction", "uploaded_by").defer("entries"), user
+    )
+
+
+def code_tables_for(jurisdiction_id: int) -> dict[str, dict[str, str]]:
+    """{kind: {code: description}}: what an import of this jurisdiction reads its codes with."""
+    return dict(
+        CodeTable.objects.filter(jurisdiction_id=jurisdiction_id).values_list("kind", "entries")
+    )
+
+
 def latest_dataset(jurisdiction_id: int) -> Dataset | None:
+    """The jurisdiction's analysis: its newest imported upload or combination of uploads (by
+    when it was made, so that importing an older one again does not take its place)."""
     return (
         Dataset.objects.filter(jurisdiction_id=jurisdiction_id, status=Dataset.Status.DONE)
-        .order_by("-finished_at", "-pk")
+        .order_by("-created_at", "-pk")
         .first()
     )
 
@@ -160,8 +189,11 @@ def dictionary_preview(*, entry: DictionaryEntry, jurisdiction_id: int) -> dict:
     )
     changes, matches = [], 0
     for mapping in mappings:
-        text = " ".join(mapping.call_type.upper().split())
-        matches += bool(rule.search(text))
+        # As the classifier reads a described code: a code rule on the code, a keyword on
+        # the description or the code.
+        code, description = split_label(mapping.call_type)
+        texts = [code] if entry.kind == DictionaryEntry.Kind.CODE else [description, code]
+        matches += any(rule.search(" ".join(t.upper().split())) for t in texts if t)
         old, new = before.explain(mapping.call_type)[0], after.explain(mapping.call_type)[0]
         if old != new:
             changes.append(

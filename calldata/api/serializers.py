@@ -8,11 +8,19 @@ from rest_framework import serializers
 
 from calldata import selectors
 from calldata.engine import tree as tree_engine
+from calldata.engine.codes import MAX_BYTES as MAX_CODE_TABLE_BYTES
 from calldata.engine.fields import ADDRESS_PARTS, CLOCK_FIELDS
 from calldata.engine.presets import presets
 from calldata.engine.scenario import DEFAULTS
 from calldata.forms import OutcomeForm
-from calldata.models import Dataset, DecisionTree, OutcomeRecord, ReadingSettings, Scenario
+from calldata.models import (
+    CodeTable,
+    Dataset,
+    DecisionTree,
+    OutcomeRecord,
+    ReadingSettings,
+    Scenario,
+)
 from jurisdictions.models import Jurisdiction
 
 
@@ -24,6 +32,11 @@ class DatasetSerializer(serializers.ModelSerializer):
         source="status_text",
         read_only=True,
         help_text="The status in words; “Imported with warnings” when the import warned.",
+    )
+    parts = serializers.PrimaryKeyRelatedField(
+        many=True,
+        read_only=True,
+        help_text="For an analysis of several imports: the datasets it combines",
     )
 
     class Meta:
@@ -48,6 +61,7 @@ class DatasetSerializer(serializers.ModelSerializer):
             "warning_count",
             "first_day",
             "last_day",
+            "parts",
             "created_at",
             "finished_at",
         ]
@@ -55,9 +69,28 @@ class DatasetSerializer(serializers.ModelSerializer):
 
 
 class DatasetDetailSerializer(DatasetSerializer):
+    files = serializers.ListField(
+        source="covers",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The files its calls come from",
+    )
+
     class Meta(DatasetSerializer.Meta):
-        fields = [*DatasetSerializer.Meta.fields, "report", "summary"]
+        fields = [*DatasetSerializer.Meta.fields, "files", "report", "summary"]
         read_only_fields = fields
+
+
+class CombineSerializer(serializers.Serializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    datasets = serializers.ListField(
+        child=serializers.IntegerField(),
+        min_length=2,
+        help_text="Ids of the jurisdiction's imported datasets to analyse as one",
+    )
+
+    def validate_jurisdiction(self, value: Jurisdiction) -> Jurisdiction:
+        return _writable_jurisdiction(self.context["request"].user, value, "analyses")
 
 
 class DatasetUploadSerializer(serializers.Serializer):
@@ -68,6 +101,61 @@ class DatasetUploadSerializer(serializers.Serializer):
         user = self.context["request"].user
         if not selectors.jurisdictions_for_upload(user).filter(pk=value.pk).exists():
             raise serializers.ValidationError("You cannot upload call data for this jurisdiction.")
+        return value
+
+
+class CodeTableSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = CodeTable
+        fields = [
+            "id",
+            "jurisdiction",
+            "kind",
+            "kind_label",
+            "original_name",
+            "code_column",
+            "description_column",
+            "codes",
+            "notes",
+            "source",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CodeTableDetailSerializer(CodeTableSerializer):
+    entries = serializers.DictField(
+        child=serializers.CharField(), read_only=True, help_text="code -> description"
+    )
+
+    class Meta(CodeTableSerializer.Meta):
+        fields = [*CodeTableSerializer.Meta.fields, "entries"]
+        read_only_fields = fields
+
+
+class CodeTableUploadSerializer(serializers.Serializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    kind = serializers.ChoiceField(
+        choices=CodeTable.Kind.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Which codes it describes; detected from the file when left out",
+    )
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text="CSV or .xlsx with a code column and a description column",
+    )
+
+    def validate_jurisdiction(self, value: Jurisdiction) -> Jurisdiction:
+        return _writable_jurisdiction(self.context["request"].user, value, "code tables")
+
+    def validate_file(self, value: Any) -> Any:
+        if value.size > MAX_CODE_TABLE_BYTES:
+            raise serializers.ValidationError(
+                f"A code table is at most {MAX_CODE_TABLE_BYTES // 1024**2} MB."
+            )
         return value
 
 
@@ -184,6 +272,9 @@ class ScenarioResultsSerializer(serializers.Serializer):
     eligible_calls = serializers.IntegerField()
     share = serializers.FloatField()
     days = serializers.IntegerField()
+    projected = serializers.BooleanField(
+        help_text="True when the yearly figures are projected from less than a year of data"
+    )
     per_year = serializers.FloatField()
     per_day = serializers.FloatField()
     unit_hours = serializers.DictField()

@@ -4,6 +4,7 @@ from calldata.api import views
 
 router = SimpleRouter()
 router.register("datasets", views.DatasetViewSet, basename="calldata-dataset")
+router.register("code-tables", views.CodeTableViewSet, basename="calldata-code-table")
 router.register("scenarios", views.ScenarioViewSet, basename="calldata-scenario")
 router.register("trees", views.DecisionTreeViewSet, basename="calldata-tree")
 router.register(

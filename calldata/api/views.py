@@ -13,6 +13,10 @@ from rest_framework.response import Response
 
 from calldata import selectors, services
 from calldata.api.serializers import (
+    CodeTableDetailSerializer,
+    CodeTableSerializer,
+    CodeTableUploadSerializer,
+    CombineSerializer,
     DatasetDetailSerializer,
     DatasetSerializer,
     DatasetUploadSerializer,
@@ -24,7 +28,14 @@ from calldata.api.serializers import (
     ScenarioResultsSerializer,
     ScenarioSerializer,
 )
-from calldata.models import Dataset, DecisionTree, OutcomeRecord, ReadingSettings, Scenario
+from calldata.models import (
+    CodeTable,
+    Dataset,
+    DecisionTree,
+    OutcomeRecord,
+    ReadingSettings,
+    Scenario,
+)
 from gpl_cohort.api.permissions import RulesPermission
 from jurisdictions.models import Jurisdiction
 
@@ -33,9 +44,11 @@ class DatasetViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Uploaded CAD exports: staff see all; a contact only their jurisdiction's."""
+    """Uploaded CAD exports: staff see all; a contact only their jurisdiction's. DELETE removes
+    a dataset that is not being imported (409 while it is) with its files."""
 
     permission_classes = [RulesPermission]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -55,6 +68,8 @@ class DatasetViewSet(
             return DatasetDetailSerializer
         if self.action == "mapping":
             return MappingSerializer
+        if self.action == "combine":
+            return CombineSerializer
         return DatasetSerializer
 
     @extend_schema(
@@ -72,6 +87,39 @@ class DatasetViewSet(
         except DjangoValidationError as error:
             raise ValidationError({"file": error.messages}) from error
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None, 409: None})
+    def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
+        dataset = self.get_object()
+        try:
+            services.dataset_delete(dataset=dataset)
+        except DjangoValidationError as error:
+            return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=CombineSerializer, responses={202: DatasetSerializer})
+    @action(detail=False, methods=["post"], parser_classes=[JSONParser, FormParser])
+    def combine(self, request: Request) -> Response:
+        """Analyse several imported datasets of a jurisdiction as one (same columns; an
+        incident in several files is merged by its id). Starts the import of the analysis."""
+        serializer = CombineSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        jurisdiction = serializer.validated_data["jurisdiction"]
+        wanted = serializer.validated_data["datasets"]
+        datasets = list(selectors.datasets_visible_to(request.user).filter(pk__in=wanted))
+        unknown = sorted(set(wanted) - {d.pk for d in datasets})
+        if unknown:
+            raise ValidationError(
+                {"datasets": [f"No such dataset: {', '.join(map(str, unknown))}."]}
+            )
+        try:
+            dataset = services.dataset_combine(
+                user=request.user, jurisdiction=jurisdiction, datasets=datasets
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"datasets": error.messages}) from error
+        dataset.refresh_from_db()
+        return Response(DatasetSerializer(dataset).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=MappingSerializer, responses={202: DatasetSerializer})
     @action(detail=True, methods=["post"], url_path="mapping")
@@ -247,3 +295,53 @@ class OutcomeRecordViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
             )
         except DjangoValidationError as error:
             raise ValidationError(error.messages) from error
+
+
+class CodeTableViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Code → description tables of call types, dispositions and beats. POST attaches one
+    (replacing the jurisdiction's table of the same kind); the jurisdiction's imported data is
+    read again with it, as after DELETE without it."""
+
+    permission_classes = [RulesPermission]
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["jurisdiction", "kind"]
+
+    def get_queryset(self) -> QuerySet[CodeTable]:
+        tables = selectors.code_tables_visible_to(self.request.user)
+        return tables.defer(None) if self.action == "retrieve" else tables
+
+    def get_serializer_class(self) -> type:
+        if self.action == "create":
+            return CodeTableUploadSerializer
+        if self.action == "retrieve":
+            return CodeTableDetailSerializer
+        return CodeTableSerializer
+
+    @extend_schema(
+        request={"multipart/form-data": CodeTableUploadSerializer},
+        responses={201: CodeTableSerializer},
+    )
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        serializer = CodeTableUploadSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        try:
+            table = services.code_table_create(
+                user=request.user,
+                jurisdiction=serializer.validated_data["jurisdiction"],
+                content=upload.read(),
+                name=upload.name or "codes.csv",
+                kind=serializer.validated_data.get("kind", ""),
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+        return Response(CodeTableSerializer(table).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: CodeTable) -> None:
+        services.code_table_delete(table=instance)

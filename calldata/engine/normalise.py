@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from calldata.engine.code_lists import ReadingRules
+from calldata.engine.codes import KINDS, SEPARATOR, describer
 from calldata.engine.fields import ADDRESS_PARTS, CLOCK_FIELDS, MISSING_TOKENS, TIMESTAMP_FIELDS
 from calldata.engine.taxonomy import CANCELLED, NOT_A_CALL, initiated_by, markers_for
 from calldata.engine.timestamps import ParseStats, parse_timestamps
@@ -168,6 +170,13 @@ def _call_type_label(label: object) -> str | None:
     return " ".join(text.upper().split()) if text else None
 
 
+def _described(clean: Callable[[object], str | None], describe: object) -> Callable:
+    """`clean`, then the code table's description beside the code (when there is a table)."""
+    if describe is None:
+        return clean
+    return lambda label: describe(clean(label))
+
+
 def _clean_by_value(values: pd.Series, clean: object = _strip_missing) -> pd.Series:
     """Strip and blank missing tokens once per distinct value (codes, beats, priorities)."""
     codes, labels = _encode(values)
@@ -261,9 +270,41 @@ def _unify_categories(frames: list[pd.DataFrame]) -> None:
             frame[column] = frame[column].cat.set_categories(categories)
 
 
+# The columns a code table describes, by the kind of table.
+DESCRIBED = {
+    "call_type": "call_type",
+    "call_type_initial": "call_type",
+    "disposition": "disposition",
+    "beat": "beat",
+}
+
+
 class Normaliser:
-    def __init__(self, mapping: dict, tz: str, rules: ReadingRules | None = None) -> None:
+    def __init__(
+        self,
+        mapping: dict,
+        tz: str,
+        rules: ReadingRules | None = None,
+        code_tables: dict[str, dict[str, str]] | None = None,
+    ) -> None:
+        """`rules`: the jurisdiction's disposition codes and unknown values (engine/code_lists.py);
+        `code_tables`: {kind: {code: description}} (engine/codes.py), kinds call_type,
+        disposition and beat."""
         self.rules = rules or ReadingRules()
+        self.code_tables = {k: v for k, v in (code_tables or {}).items() if v}
+        # Call types are compared upper-case everywhere (keywords, scenarios, trees): so are
+        # their descriptions.
+        upper = {
+            code: description.upper()
+            for code, description in self.code_tables.get("call_type", {}).items()
+        }
+        self.describers = {
+            column: describer(upper if kind == "call_type" else self.code_tables.get(kind))
+            for column, kind in DESCRIBED.items()
+        }
+        # Rows per code that the table of its kind does not describe (for the report).
+        self.undescribed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.described_rows: dict[str, int] = defaultdict(int)
         self.fields: dict[str, str] = dict(mapping.get("fields", {}))
         self.flags: dict[str, str] = dict(mapping.get("flags", {}))
         # Time-of-day columns of the later timestamps whose date is in the mapped column.
@@ -315,10 +356,11 @@ class Normaliser:
         header = self.fields.get(name)
         if not header or header not in raw:
             return None
-        if name in SENTINEL_FIELDS:
-            return _clean_by_value(raw[header], self._known)
-        if name in LOW_CARDINALITY:
-            return _clean_by_value(raw[header])
+        if name in LOW_CARDINALITY or name in SENTINEL_FIELDS:
+            # A placeholder beat (-1, 0, UNK) stays unknown even when the beat table lists it.
+            clean = self._known if name in SENTINEL_FIELDS else _strip_missing
+            clean = _described(clean, self.describers.get(name))
+            return self._count_described(name, _clean_by_value(raw[header], clean))
         return _clean_arrow(raw[header])
 
     def _address(self, raw: pd.DataFrame) -> pd.Series:
@@ -368,6 +410,19 @@ class Normaliser:
             kind[index] = order.get(found or "", 0)
         return kind, labels, np.where(codes < 0, len(labels), codes)
 
+    def _count_described(self, name: str, values: pd.Series) -> pd.Series:
+        kind = DESCRIBED.get(name)
+        if name == "call_type_initial" or kind not in self.code_tables:
+            return values
+        for value, rows in _value_counts(values):
+            if value is None:
+                continue
+            if SEPARATOR in value:
+                self.described_rows[kind] += rows
+            else:
+                self.undescribed[kind][value] += rows
+        return values
+
     def chunk(self, raw: pd.DataFrame) -> pd.DataFrame:
         """Normalise one block; rows that are not calls or cannot be read are left out."""
         for bad in raw.attrs.get("bad_rows", []):
@@ -415,7 +470,12 @@ class Normaliser:
                 # Final call type first, then the plain one, then the initial one.
                 empty = combined.isna() | combined.astype("str").str.strip().isin(MISSING_TOKENS)
                 combined = combined.where(~empty, fallback)
-            out["call_type"] = _clean_by_value(combined, _call_type_label)
+            out["call_type"] = self._count_described(
+                "call_type",
+                _clean_by_value(
+                    combined, _described(_call_type_label, self.describers["call_type"])
+                ),
+            )
         # Only rows without a call type can be blank, so only those are looked at.
         blank = out["call_type"].isna().to_numpy().copy()
         candidates = np.flatnonzero(blank)
@@ -775,6 +835,7 @@ class Normaliser:
             "initiated": {k: v for k, v in initiated if v},
             "markers": dict(self.markers),
             "warnings": self.clock_warnings(),
+            "code_tables": self._code_table_report(),
         }
 
     def clock_warnings(self) -> list[dict]:
@@ -798,6 +859,22 @@ class Normaliser:
                 "hours cannot be trusted. Map a column with the time of day if the export has one.",
             }
         ]
+
+    def _code_table_report(self) -> dict:
+        """For each code table used: its codes, the rows it described, and the codes of the
+        file it does not list (most frequent first)."""
+        report = {}
+        for kind, entries in self.code_tables.items():
+            missing = sorted(self.undescribed[kind].items(), key=lambda kv: (-kv[1], kv[0]))
+            report[kind] = {
+                "label": KINDS.get(kind, kind),
+                "codes": len(entries),
+                "rows_described": self.described_rows[kind],
+                "rows_not_described": sum(rows for _, rows in missing),
+                "codes_not_described": len(missing),
+                "not_described": [{"code": c, "rows": r} for c, r in missing[: EXAMPLES * 2]],
+            }
+        return report
 
 
 def accounting(

@@ -39,6 +39,10 @@ MAX_XLSX_UNZIPPED_BYTES = 2 * 1024**3
 MAX_RATIO = 100
 RATIO_FROM_BYTES = 8 * 1024 * 1024
 HEAD_BYTES = 1024 * 1024  # what the upload reads of a zipped CSV for the mapping page
+MAX_ZIP_EXPORTS = 50  # exports read from one .zip (yearly or monthly files of one system)
+# Line numbers of the second, third… file read as one: file i's line n is i * LINE_BASE + n,
+# so lines stay in file order and each row's file and line can be told back (file_line).
+LINE_BASE = 10**10
 
 
 # Text columns stay in Arrow memory: pandas string operations then run in Arrow's C++ kernels.
@@ -66,20 +70,29 @@ class SourceInfo:
     # A file cut off in the middle of its last line: {"line": its line number, "bytes": how
     # many bytes follow the last complete line}; None for a whole file.
     cut_off: dict | None = None
+    # The other exports read after this one, with the same columns (a .zip of several).
+    more: list[SourceInfo] = field(default_factory=list)
+    name: str = ""  # how the person knows this file (set by the caller, or the member)
 
     def describe(self) -> dict:
         return {
             "kind": self.kind,
-            "encoding": self.encoding,
+            # An .xlsx is XML in a zip: a text encoding means nothing for it.
+            "encoding": self.encoding if self.kind == "csv" else "",
             "delimiter": {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(
                 self.delimiter, self.delimiter
             )
             if self.kind == "csv"
             else "",
             "member": self.member,
+            "members": [self.member, *(m.member for m in self.more)] if self.more else [],
             "notes": self.notes,
             "cut_off": self.cut_off,
         }
+
+    @property
+    def parts(self) -> list[SourceInfo]:
+        return [self, *self.more]
 
 
 def sniff_kind(head: bytes) -> str | None:
@@ -180,9 +193,10 @@ def _check_ratio(info: zipfile.ZipInfo, size: int) -> None:
         )
 
 
-def zip_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
-    """The one CSV or Excel file of a .zip, judged from its directory listing alone (cheap:
-    nothing is unpacked); ReadError with the reason for anything else."""
+def zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The CSV or Excel exports of a .zip (code tables beside them left out), judged from its
+    directory listing alone (cheap: nothing is unpacked but the small code tables); ReadError
+    with the reason for anything else."""
     entries = archive.infolist()
     for info in entries:
         if _unsafe_name(info.filename):
@@ -190,34 +204,75 @@ def zip_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
                 f"The .zip holds an entry with an unsafe name (“{info.filename[:80]}”, which "
                 "points outside the archive's folder); the archive was not unpacked."
             )
-    files = [
+    files = _zip_files(entries)
+    if len(files) > 1:
+        # Code tables (code → description lists) may sit beside the export.
+        tables = {i.filename for i, _ in zip_code_tables(archive)}
+        files = [i for i in files if i.filename not in tables]
+    if not files:
+        raise ReadError(
+            "The .zip file holds no files; it must hold the CSV or Excel export (or several "
+            "exports with the same columns, and code tables beside them)."
+        )
+    if len(files) > MAX_ZIP_EXPORTS:
+        raise ReadError(
+            f"The .zip file holds {len(files)} files; at most {MAX_ZIP_EXPORTS} exports are "
+            "read from one archive."
+        )
+    for info in files:
+        if info.flag_bits & 0x1:
+            raise ReadError(
+                f"“{Path(info.filename).name[:60]}” inside the .zip is password-protected; "
+                "zip it without one."
+            )
+        if Path(info.filename).suffix.lower() in {".zip", ".gz", ".7z", ".rar", ".tar", ".bz2"}:
+            raise ReadError(
+                f"The .zip holds another archive (“{Path(info.filename).name[:60]}”); put the "
+                "CSV or Excel file itself in the .zip."
+            )
+        _check_ratio(info, info.file_size)
+    total = sum(info.file_size for info in files)
+    if total > MAX_UNZIPPED_BYTES:
+        what = "file inside the .zip unpacks" if len(files) == 1 else "files inside the .zip unpack"
+        raise ReadError(f"The {what} to {_mb(total)}; the limit is {_mb(MAX_UNZIPPED_BYTES)}.")
+    return sorted(files, key=lambda i: i.filename)
+
+
+def _zip_files(entries: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    return [
         i
         for i in entries
         if not i.is_dir()
         and not Path(i.filename).name.startswith(".")
         and "__MACOSX" not in i.filename
     ]
-    if len(files) != 1:
-        names = ", ".join(f"“{Path(i.filename).name[:60]}”" for i in files[:5])
-        raise ReadError(
-            f"The .zip file holds {len(files)} files{': ' + names if names else ''}; it must "
-            "hold exactly one CSV or Excel file."
-        )
-    info = files[0]
-    if info.flag_bits & 0x1:
-        raise ReadError("The file inside the .zip is password-protected; zip it without one.")
-    if Path(info.filename).suffix.lower() in {".zip", ".gz", ".7z", ".rar", ".tar", ".bz2"}:
-        raise ReadError(
-            f"The .zip holds another archive (“{Path(info.filename).name[:60]}”); put the CSV "
-            "or Excel file itself in the .zip."
-        )
-    if info.file_size > MAX_UNZIPPED_BYTES:
-        raise ReadError(
-            f"The file inside the .zip unpacks to {_mb(info.file_size)}; the limit is "
-            f"{_mb(MAX_UNZIPPED_BYTES)}."
-        )
-    _check_ratio(info, info.file_size)
-    return info
+
+
+def zip_code_tables(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """The members of a .zip that are code tables (small CSV or Excel files whose header names
+    a code and a description column and whose rows read as one), with their bytes."""
+    from calldata.engine.codes import MAX_BYTES, MAX_WIDTH, CodeTableError, read_code_table
+
+    found = []
+    for info in _zip_files(archive.infolist()):
+        suffix = Path(info.filename).suffix.lower()
+        if (
+            suffix not in {".csv", ".txt", ".xlsx"}
+            or info.file_size > MAX_BYTES
+            or info.flag_bits & 0x1
+            or _unsafe_name(info.filename)
+        ):
+            continue
+        _check_ratio(info, info.file_size)
+        with archive.open(info) as member:
+            raw = member.read(MAX_BYTES + 1)
+        try:
+            table = read_code_table(raw, info.filename)
+        except CodeTableError:
+            continue
+        if table.width <= MAX_WIDTH and not table.repeated:
+            found.append((info, raw))
+    return found
 
 
 def check_xlsx_listing(archive: zipfile.ZipFile) -> None:
@@ -262,6 +317,64 @@ def _head_sample(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) 
     target.write_bytes(head)
 
 
+def _zipped(info: zipfile.ZipInfo, target: Path, work_dir: Path, extract: bool) -> SourceInfo:
+    inner = open_source(target, work_dir=work_dir, extract=extract, inside_zip=True)
+    inner.member = inner.name = info.filename
+    inner.unpacked_size = info.file_size
+    if not extract and inner.kind == "csv":
+        inner.quoted = True  # judged on the first lines only
+        inner.notes.append(
+            f"Read from the first lines of “{Path(info.filename).name}” inside the .zip; "
+            "the whole file is unpacked when the import runs."
+        )
+    return inner
+
+
+def _same_columns(parts: list[SourceInfo]) -> SourceInfo:
+    """Several exports read as one: the first, with the others in `more`; ReadError when one
+    has other columns (a different export, or another system's)."""
+    first = parts[0]
+    for other in parts[1:]:
+        if other.headers != first.headers:
+            missing = [h for h in first.headers if h not in other.headers]
+            extra = [h for h in other.headers if h not in first.headers]
+            detail = "; ".join(
+                part
+                for part in (
+                    f"it lacks {', '.join(missing[:8])}" if missing else "",
+                    f"it adds {', '.join(extra[:8])}" if extra else "",
+                    "its columns are in another order" if not missing and not extra else "",
+                )
+                if part
+            )
+            raise ReadError(
+                f"“{Path(other.name).name}” has other columns than “{Path(first.name).name}” "
+                f"({detail}). Several files are read as one only when they have the same "
+                "columns: import them separately."
+            )
+    first.more = [*first.more, *parts[1:]]
+    if len(parts) > 1:
+        first.unpacked_size = sum(p.unpacked_size for p in parts)
+        first.notes.append(
+            f"{len(parts)} exports with the same columns, read as one: "
+            + ", ".join(f"“{Path(p.name).name}”" for p in parts)
+            + "."
+        )
+    return first
+
+
+def open_sources(paths: list[Path], names: list[str], *, work_dir: Path) -> SourceInfo:
+    """Several stored files (each perhaps a .zip of several) read as one export, unpacked."""
+    parts = []
+    for index, (path, name) in enumerate(zip(paths, names, strict=True)):
+        info = open_source(path, work_dir=work_dir / f"file-{index}")
+        for part in info.parts:
+            part.name = f"{name} › {part.member}" if part.member else name
+            parts.append(part)
+        info.more = []
+    return _same_columns(parts)
+
+
 def open_source(
     path: Path, *, work_dir: Path, extract: bool = True, inside_zip: bool = False
 ) -> SourceInfo:
@@ -291,29 +404,25 @@ def open_source(
                         "The .zip holds another .zip; put the CSV or Excel file itself in it."
                     )
                 else:
-                    info = zip_member(archive)
-                    member = info.filename
+                    members = zip_members(archive)
+                    member = members[0].filename
                     work_dir.mkdir(parents=True, exist_ok=True)
-                    suffix = Path(member).suffix.lower()[:6]
-                    target = work_dir / ("unzipped" + suffix)
-                    is_xlsx = suffix in {".xlsx", ".xlsm"}
-                    if extract or is_xlsx:
-                        _unpack(archive, info, target, info.file_size)
-                    else:
-                        _head_sample(archive, info, target)
+                    targets = []
+                    for index, info in enumerate(members):
+                        suffix = Path(info.filename).suffix.lower()[:6]
+                        target = work_dir / f"unzipped-{index}{suffix}"
+                        if extract or suffix in {".xlsx", ".xlsm"}:
+                            _unpack(archive, info, target, info.file_size)
+                        else:
+                            _head_sample(archive, info, target)
+                        targets.append((info, target))
             if member:
-                inner = open_source(
-                    target, work_dir=work_dir / "inner", extract=extract, inside_zip=True
+                return _same_columns(
+                    [
+                        _zipped(info, target, work_dir / f"inner-{index}", extract)
+                        for index, (info, target) in enumerate(targets)
+                    ]
                 )
-                inner.member = member
-                inner.unpacked_size = info.file_size
-                if not extract and inner.kind == "csv":
-                    inner.quoted = True  # judged on the first lines only
-                    inner.notes.append(
-                        f"Read from the first lines of “{Path(member).name}” inside the .zip; "
-                        "the whole file is unpacked when the import runs."
-                    )
-                return inner
         except zipfile.BadZipFile as error:
             raise ReadError("The file looks like a .zip archive but is damaged.") from error
         except (
@@ -502,6 +611,14 @@ def _csv_options(
 
 
 def read_column(info: SourceInfo, header: str) -> pa.ChunkedArray:
+    """One column of every file the source holds (see _read_column)."""
+    columns = [_read_column(part, header) for part in info.parts]
+    if len(columns) == 1:
+        return columns[0]
+    return pa.chunked_array([c for column in columns for c in column.chunks], type=pa.string())
+
+
+def _read_column(info: SourceInfo, header: str) -> pa.ChunkedArray:
     """One column of the whole file as Arrow strings (the first pass of the import). Arrow's
     multi-threaded reader parses the blocks of a CSV in parallel and keeps only this column; a
     file it cannot parse is read block by block instead, which says near which row it fails."""
@@ -521,7 +638,7 @@ def read_column(info: SourceInfo, header: str) -> pa.ChunkedArray:
             pass
     parts = [
         pa.array(frame[header].array, type=pa.string(), from_pandas=True)
-        for frame in read_chunks(info, columns=[header])
+        for frame in _read_part(info, [header], None, None, ())
     ]
     return pa.chunked_array(
         [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])],
@@ -541,6 +658,34 @@ def read_chunks(
     `_line` column: the row's line in the file. A CSV is parsed one frame ahead in a thread
     of its own (Arrow's streaming reader parses when asked, without the GIL), so parsing the
     next frame overlaps normalising this one."""
+    if not info.more:
+        yield from _read_part(info, columns, block_size, chunk_bytes, coded)
+        return
+    for index, part in enumerate(info.parts):
+        offset = index * LINE_BASE
+        for frame in _read_part(part, columns, block_size, chunk_bytes, coded):
+            frame["_line"] += offset
+            # A skipped row Arrow gave no line keeps its text (pipeline places it afterwards).
+            frame.attrs["bad_rows"] = [
+                offset + bad if isinstance(bad, int) else bad for bad in frame.attrs["bad_rows"]
+            ]
+            yield frame
+
+
+def file_line(info: SourceInfo, line: int) -> tuple[str, int]:
+    """(file, line in it) of a line number of a source of several files."""
+    index, local = divmod(int(line), LINE_BASE)
+    parts = info.parts
+    return (parts[index].name if index < len(parts) else ""), local
+
+
+def _read_part(
+    info: SourceInfo,
+    columns: list[str] | None,
+    block_size: int | None,
+    chunk_bytes: int | None,
+    coded: Collection[str],
+) -> Iterator[pd.DataFrame]:
     if info.kind == "xlsx":
         yield from _xlsx_chunks(info, columns)
         return
@@ -588,8 +733,9 @@ def _csv_chunks(
             bad_rows.clear()
             yield frame
     except pa.ArrowInvalid as error:
+        name = f" “{info.name}”" if info.name else ""
         raise ReadError(
-            f"The CSV file cannot be parsed near data row {line - 1}: {error}"
+            f"The CSV file{name} cannot be parsed near data row {line - 1}: {error}"
         ) from error
 
 

@@ -38,6 +38,7 @@ DEFAULTS: dict = {
     "exclude_keywords": [],
     "hours_from": 0,
     "hours_to": 24,
+    "weekdays_only": False,
     "beats": [],
     "exclude_officer_initiated": False,
     "exclude_cancelled": True,
@@ -167,6 +168,8 @@ def eligible_mask(calls: Calls, criteria: dict) -> np.ndarray:
     if (start, end) != (0, 24) and start != end:
         hour = t["hour"] if "hour" in t else t["how"] % 24
         keep &= (hour >= start) & (hour < end) if start < end else (hour >= start) | (hour < end)
+    if c["weekdays_only"]:
+        keep &= t["how"] // 24 < 5  # Monday = 0 … Friday = 4
     if c["beats"] and "beat" in t:
         beats = {str(b) for b in c["beats"]}
         keep &= _lookup(t.dictionaries.get("beat", []), lambda label: label in beats)[t["beat"]]
@@ -196,8 +199,13 @@ def evaluate(calls: Calls, criteria: dict) -> dict:
         minutes = float(np.clip(np.median(measured.astype("float64")) + 10.0, 15.0, 240.0))
         minutes_source = "median time on scene of these calls plus 10 minutes' travel"
     else:
+        # The figure is shown beside this text ("45 min per call: …"): it is not repeated.
         minutes = DEFAULT_MINUTES_PER_CALL
-        minutes_source = f"{DEFAULT_MINUTES_PER_CALL:.0f} minutes (the file has no on-scene times)"
+        minutes_source = (
+            "the default, as the file has no on-scene times"
+            if np.isnan(t["time_on_task_min"]).all()
+            else "the default, as fewer than 20 of these calls have on-scene times"
+        )
     hours = t["unit_hours"][mask].astype("float64")
     known = ~np.isnan(hours)
     estimated = not known.any()
@@ -226,6 +234,8 @@ def evaluate(calls: Calls, criteria: dict) -> dict:
         "eligible_calls": count,
         "share": round(count / total, 4) if total else 0.0,
         "days": calls.days,
+        # Yearly figures from less than a year of data are a projection (and say so).
+        "projected": calls.days < 365,
         "per_year": round(count * scale, 1),
         "per_day": round(count / calls.days, 2),
         "unit_hours": {
