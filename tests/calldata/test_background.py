@@ -70,7 +70,11 @@ def test_a_running_import_sees_a_cancel_between_frames(
     settings, contact_a, jurisdiction_a, monkeypatch
 ):
     settings.CALLDATA_IMPORT_IN_BACKGROUND = True
-    rows = [files.ROWS[0].replace("24-0001", f"24-{i:05d}") for i in range(400)]
+    # Different minutes: received times all on one minute are refused before the import.
+    rows = [
+        files.ROWS[0].replace("24-0001", f"24-{i:05d}").replace(":23:36", f":{i % 60:02d}:36")
+        for i in range(400)
+    ]
     dataset = services.dataset_upload(
         user=contact_a,
         jurisdiction=jurisdiction_a,

@@ -20,10 +20,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _weekly_calls(weeks: int) -> bytes:
-    """Welfare checks at 11:00 every day for `weeks` weeks from Monday 2024-03-04."""
+    """Welfare checks in the 11:00 hour every day for `weeks` weeks from Monday 2024-03-04
+    (on different minutes: received times all on one minute are refused before the import)."""
     start = dt.datetime(2024, 3, 4, 11)
     rows = [
-        f"W-{n:05d},WELFARE CHECK,3,{start + dt.timedelta(days=n):%m/%d/%Y %H:%M:%S},,,,"
+        f"W-{n:05d},WELFARE CHECK,3,"
+        f"{start + dt.timedelta(days=n, minutes=n % 60):%m/%d/%Y %H:%M:%S},,,,"
         "ADVISED,B1,911,1"
         for n in range(weeks * 7)
     ]
