@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from calldata.engine.code_lists import ReadingRules
-from calldata.engine.codes import KINDS, SEPARATOR, describer
+from calldata.engine.codes import KINDS, SEPARATOR, describer, split_label
 from calldata.engine.fields import ADDRESS_PARTS, CLOCK_FIELDS, MISSING_TOKENS, TIMESTAMP_FIELDS
 from calldata.engine.taxonomy import CANCELLED, NOT_A_CALL, initiated_by, markers_for
 from calldata.engine.timestamps import ParseStats, parse_timestamps
@@ -399,16 +399,25 @@ class Normaliser:
         order = {"not_a_call": 1, "cancelled": 2, "unfounded": 3}
         kind = np.zeros(len(labels) + 1, dtype="int8")
         for index, label in enumerate(labels):
-            text = str(label).upper()
+            kind[index] = order.get(self._kind_of(label, first_word=first_word) or "", 0)
+        return kind, labels, np.where(codes < 0, len(labels), codes)
+
+    def _kind_of(self, label: object, *, first_word: bool) -> str | None:
+        """The kind of one value: its code first, then the description a code table gave it
+        ("CAN — Cancelled by caller", "C — Cancelled by caller"). Dispositions follow the
+        jurisdiction's codes alone; call types also the words CAD systems put in them ("VOID",
+        "TEST CALL", "CANCELLED BY CALLER")."""
+        for text in split_label(str(label).upper()):
+            if not text:
+                continue
             found = self.rules.kind_of(text, first_word=first_word)
-            # Dispositions follow the jurisdiction's codes alone; call types also the words
-            # CAD systems put in them ("VOID", "TEST CALL", "CANCELLED BY CALLER").
             if found is None and not first_word and _NOT_A_CALL.search(text):
                 found = "not_a_call"
             elif found is None and not first_word and _CANCELLED.search(text):
                 found = "cancelled"
-            kind[index] = order.get(found or "", 0)
-        return kind, labels, np.where(codes < 0, len(labels), codes)
+            if found is not None:
+                return found
+        return None
 
     def _count_described(self, name: str, values: pd.Series) -> pd.Series:
         kind = DESCRIBED.get(name)
@@ -499,8 +508,10 @@ class Normaliser:
         for kind, labels, codes, what in kinds:
             for index in np.flatnonzero(kind == 1):
                 hit = keep & (codes == index)
-                # The example shows the call type the dropped record carried.
-                self.dropped.add(f"{what} {labels[index]}", out, hit, out["call_type"])
+                # Counted by its code ("disposition DUP"), described by a code table or not;
+                # the example shows the call type the dropped record carried.
+                code = split_label(str(labels[index]))[0]
+                self.dropped.add(f"{what} {code}", out, hit, out["call_type"])
                 keep &= ~hit
             cancelled |= (kind == 2)[codes]
             unfounded |= (kind == 3)[codes]

@@ -146,6 +146,7 @@ def test_an_import_of_codes_shows_descriptions_and_categorises_them(described):
     assert tables["call_type"]["not_described"] == [{"code": "PDINFO", "rows": 8}]
     assert tables["call_type"]["rows_described"] + 8 == dataset.rows_read
     assert tables["beat"]["rows_not_described"] == 0
+    assert dataset.report["accounting"]["balanced"] is True
 
 
 def test_without_code_tables_the_same_export_is_mostly_other(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from calldata.engine.code_lists import ReadingRules
+from calldata.engine.codes import read_code_table
 from calldata.engine.mapping import propose_mapping
 from calldata.engine.pipeline import read_parquet, run_import
 from calldata.engine.reading import open_source, preview
@@ -32,13 +33,80 @@ def _fixtures() -> dict[str, bytes]:
     }
 
 
+CODE_TABLES = {
+    "call_type": "call_type_codes.csv",
+    "disposition": "disposition_codes.csv",
+    "beat": "beat_codes.csv",
+}
+
+
+def _code_tables(**extra: dict[str, str]) -> dict[str, dict[str, str]]:
+    """{kind: {code: description}} of the coded export's tables (tests/calldata/fixtures/),
+    with `extra` codes added to a kind's table."""
+    return {
+        kind: read_code_table(files.code_table(name), name).entries | extra.get(kind, {})
+        for kind, name in CODE_TABLES.items()
+    }
+
+
+def _coded_with_duplicates() -> bytes:
+    """The coded export with its HAN dispositions written DUP, as a centre marks duplicates."""
+    return files.coded_export().replace(b",HAN,", b",DUP,")
+
+
+def _yearly(year: int) -> bytes:
+    # Each year repeats the previous year's last two incidents: merged across the files.
+    return files.yearly_export(year, calls=60, carried=0 if year == 2022 else 2)
+
+
+def _coded_and_several() -> dict[str, tuple[dict[str, bytes], dict | None]]:
+    """Part B's fixtures: {name: ({file name: content}, code tables)}; several files are read
+    as one analysis (a combination of imports)."""
+    return {
+        "coded.csv with its code tables": ({"coded.csv": files.coded_export()}, _code_tables()),
+        "coded.csv without code tables": ({"coded.csv": files.coded_export()}, None),
+        "coded.csv with DUP dispositions": ({"dup.csv": _coded_with_duplicates()}, _code_tables()),
+        "coded zip with its code tables inside": ({"coded.zip": files.coded_zip()}, _code_tables()),
+        "zip of three yearly exports": (
+            {"years.zip": files.zip_of({f"calls-{y}.csv": _yearly(y) for y in (2022, 2023, 2024)})},
+            None,
+        ),
+        "three yearly imports combined": (
+            {f"calls-{y}.csv": _yearly(y) for y in (2022, 2023, 2024)},
+            None,
+        ),
+        "a zip of two years combined with a third": (
+            {
+                "early.zip": files.zip_of({f"calls-{y}.csv": _yearly(y) for y in (2022, 2023)}),
+                "calls-2024.csv": _yearly(2024),
+            },
+            None,
+        ),
+        "coded imports combined, one cut off": (
+            {
+                "coded.csv": files.coded_export(),
+                "cut.csv": _coded_with_duplicates()[:-30],
+            },
+            _code_tables(),
+        ),
+    }
+
+
 def _import(tmp_path: Path, name: str, content: bytes, *, mapping: dict | None = None, **kw):
-    path = tmp_path / name
-    path.write_bytes(content)
-    info = open_source(path, work_dir=tmp_path / "look")
+    return _import_files(tmp_path, {name: content}, mapping=mapping, **kw)
+
+
+def _import_files(tmp_path: Path, contents: dict[str, bytes], *, mapping=None, **kw):
+    """Import one file, or several read as one (as a combination of imports is)."""
+    paths = []
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    for name, content in contents.items():
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(content)
+    info = open_source(paths[0], work_dir=tmp_path / "look")
     mapping = mapping or propose_mapping(info.headers, preview(info))
     result = run_import(
-        path,
+        paths[0] if len(paths) == 1 else paths,
         mapping=mapping,
         tz=kw.pop("tz", "America/Los_Angeles"),
         out_dir=tmp_path / "out",
@@ -63,6 +131,74 @@ def _assert_every_row_accounted_for(report: dict) -> None:
 @pytest.mark.parametrize("name", sorted(_fixtures()))
 def test_every_row_read_is_kept_rejected_dropped_empty_or_merged(tmp_path, name):
     result, _ = _import(tmp_path, name, _fixtures()[name])
+    _assert_every_row_accounted_for(result.report)
+
+
+@pytest.mark.parametrize("name", sorted(_coded_and_several()))
+def test_every_row_of_coded_and_several_file_exports_is_accounted_for(tmp_path, name):
+    contents, tables = _coded_and_several()[name]
+    result, calls = _import_files(tmp_path, contents, code_tables=tables)
+    _assert_every_row_accounted_for(result.report)
+    assert len(calls) == result.report["rows_kept"]
+
+
+def test_merges_across_several_files_are_part_of_the_identity(tmp_path):
+    contents, _ = _coded_and_several()["three yearly imports combined"]
+    result, _ = _import_files(tmp_path, contents)
+    accounting = result.report["accounting"]
+    assert accounting["rows_read"] == 60 * 3 + 2 * 2
+    assert accounting["merged"] == 4 and accounting["kept"] == 180
+
+
+def test_every_file_of_several_that_is_cut_off_is_named_in_the_warnings(tmp_path):
+    contents, tables = _coded_and_several()["coded imports combined, one cut off"]
+    result, _ = _import_files(tmp_path, contents, code_tables=tables)
+    (warning,) = [w for w in result.report["warnings"] if w["kind"] == "cut_off"]
+    assert warning["file"] == "cut.csv" and warning["message"].startswith("“cut.csv”: ")
+    (example,) = result.report["rejected"]["wrong number of fields"]["examples"]
+    assert example["file"] == "cut.csv" and example["line"] == warning["line"]
+
+
+def test_dup_dispositions_are_counted_by_code_whether_or_not_a_table_describes_them(tmp_path):
+    duplicates = _coded_with_duplicates().count(b",DUP,")
+    assert duplicates > 0
+    undescribed, _ = _import(
+        tmp_path / "a", "dup.csv", _coded_with_duplicates(), code_tables=_code_tables()
+    )
+    described, calls = _import(
+        tmp_path / "b",
+        "dup.csv",
+        _coded_with_duplicates(),
+        code_tables=_code_tables(disposition={"DUP": "Duplicate call"}),
+    )
+    for report in (undescribed.report, described.report):
+        assert report["dropped"]["disposition DUP"]["count"] == duplicates
+        assert report["rows_dropped"] == duplicates
+        _assert_every_row_accounted_for(report)
+    assert undescribed.report["code_tables"]["disposition"]["not_described"][0]["code"] == "DUP"
+    assert not any(str(d).startswith("DUP") for d in calls["disposition"].dropna())
+
+
+def test_described_dispositions_are_read_by_their_code_then_their_description(tmp_path):
+    # CAN is a proposed cancel code; "C" is not, but its table says "Cancelled by caller";
+    # "X" is not a code anyone proposed, and its description says it is a duplicate.
+    text = files.coded_export().replace(b",HAN,", b",C,").replace(b",ARR,", b",X,")
+    tables = _code_tables(disposition={"C": "Cancelled by caller", "X": "Duplicate entry"})
+    result, calls = _import(tmp_path, "c.csv", text, code_tables=tables)
+    cancelled = calls.loc[calls["cancelled"], "disposition"].astype(str)
+    assert set(cancelled) == {"CAN — Cancelled by caller", "C — Cancelled by caller"}
+    assert result.report["dropped"]["disposition X"]["count"] == text.count(b",X,")
+    _assert_every_row_accounted_for(result.report)
+
+
+def test_placeholder_beats_stay_unknown_when_a_beat_table_lists_them(tmp_path):
+    beats = {"B1": "North", "B2": "South", "B3": "East", "-1": "Not known", "UNK": "Unknown"}
+    result, calls = _import(
+        tmp_path, "d.csv", exports.DISPOSITIONS.encode(), code_tables={"beat": beats}
+    )
+    assert set(calls["beat"].dropna().astype(str)) == {"B1 — North", "B2 — South", "B3 — East"}
+    assert result.report["unknown"]["beat unknown"]["count"] == 3
+    assert result.report["code_tables"]["beat"]["rows_not_described"] == 0
     _assert_every_row_accounted_for(result.report)
 
 

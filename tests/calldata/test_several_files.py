@@ -48,6 +48,15 @@ def test_a_zip_of_yearly_exports_is_read_as_one_with_repeated_incidents_merged(
     assert dataset.report["rows_read"] == 60 * 3 + 2 * 2
     assert dataset.report["duplicates"]["records_merged"] == 4
     assert dataset.rows_kept == 180
+    assert dataset.report["accounting"] == {
+        "rows_read": 184,
+        "kept": 180,
+        "rejected": 0,
+        "dropped": 0,
+        "empty": 0,
+        "merged": 4,
+        "balanced": True,
+    }
     assert dataset.covers == ["calls-2022.csv", "calls-2023.csv", "calls-2024.csv"]
     assert str(dataset.first_day) == "2022-01-07" and str(dataset.last_day) == "2024-12-31"
     # Each merged incident names the files and the lines in each of them.
@@ -102,6 +111,7 @@ def test_several_imports_are_combined_into_one_analysis(
     combined.refresh_from_db()
     assert combined.status == Dataset.Status.DONE, combined.error
     assert combined.rows_kept == 180 and combined.report["duplicates"]["records_merged"] == 4
+    assert combined.report["accounting"]["balanced"] is True  # read = kept + … + merged
     assert combined.covers == ["calls-2022.csv", "calls-2023.csv", "calls-2024.csv"]
     assert combined.covers_text.startswith("3 files: “calls-2022.csv”")
     assert selectors.latest_dataset(jurisdiction_a.pk) == combined
