@@ -138,6 +138,9 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "labels": FIELD_LABELS,
             "reading": selectors.reading_settings_for(dataset.jurisdiction_id),
+            "code_tables": selectors.code_tables_visible_to(request.user).filter(
+                jurisdiction_id=dataset.jurisdiction_id
+            ),
             "clock_warning": clock_warning(dataset.mapping, dataset.headers, dataset.preview),
         },
         status=400 if request.method == "POST" else 200,

@@ -18,7 +18,7 @@ from calldata.engine.pipeline import read_parquet
 from calldata.engine.scenario import Calls, evaluate
 from calldata.engine.scenario_table import table_from_frame
 from calldata.models import Dataset, ReadingSettings, Scenario
-from tests.calldata import exports
+from tests.calldata import exports, files
 from tests.calldata.conftest import upload
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,32 @@ def test_the_mapping_page_shows_the_proposed_time_zone_and_where_it_came_from(
     assert 'name="time_zone"' in page
     assert "REPORT_DATE" in page  # in the preview, not chosen as the received time
     assert dataset.mapping["fields"]["received_at"] == "CDTS"
+
+
+def test_the_mapping_page_of_a_zip_of_exports_and_code_tables_shows_them_and_the_zone(
+    contact_a_client, jurisdiction_a
+):
+    content = files.zip_of(
+        {
+            "calls-march.csv": files.coded_export(weeks=2),
+            "calls-april.csv": files.coded_export(weeks=2).replace(b"\n24-0", b"\n24-1"),
+            "call_type_codes.csv": files.code_table("call_type_codes.csv"),
+            "beat_codes.csv": files.code_table("beat_codes.csv"),
+        }
+    )
+    dataset = _uploaded(contact_a_client, jurisdiction_a, "spring.zip", content)
+    page = contact_a_client.get(reverse("calldata:mapping", args=[dataset.pk])).content.decode()
+    # Part A: the time zone, changeable, and where it came from.
+    assert 'name="time_zone"' in page
+    assert f"the time zone of {jurisdiction_a} (its jurisdiction profile)" in page
+    # Part B: the exports read as one and the code tables found beside them.
+    assert "from 2 exports inside the .zip, read as one" in page
+    assert "“calls-april.csv”, “calls-march.csv”" in page
+    assert "attached as the call type code table" in page
+    assert "attached as the beat / area code table" in page
+    used = re.search(r'data-testid="code-tables-used">(.*?)</p>', page, re.S).group(1)
+    assert "call type (“call_type_codes.csv”" in used and "from this .zip" in used
+    assert "beat / area (“beat_codes.csv”" in used
 
 
 def test_a_time_zone_chosen_on_the_mapping_page_is_used_by_the_import(
