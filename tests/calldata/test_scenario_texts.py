@@ -163,3 +163,53 @@ def test_the_percent_filter_keeps_a_tenth():
         "100.0%",
         "–",
     )
+
+
+def _calls_with_priorities(levels: tuple[int, ...]) -> tuple[bytes, list[tuple[int, int]]]:
+    """Two weeks of welfare checks in the 11:00 hour from Monday 2024-03-04, their priority
+    cycling through `levels`; also (weekday, priority) of each call, to count independently."""
+    start = dt.datetime(2024, 3, 4, 11)
+    rows, calls = [], []
+    for n in range(14 * 3):
+        received = start + dt.timedelta(days=n // 3, minutes=n)
+        level = levels[n % len(levels)]
+        rows.append(
+            f"P-{n:05d},WELFARE CHECK,{level},{received:%m/%d/%Y %H:%M:%S},,,,ADVISED,B1,911,1"
+        )
+        calls.append((received.weekday(), level))
+    return files.csv_text(rows=rows).encode(), calls
+
+
+@pytest.mark.parametrize(
+    ("order", "most_urgent", "levels"),
+    [("lower", 0, (0, 1, 2)), ("higher", 5, (5, 4, 3)), ("lower", 1, (1, 2, 3))],
+)
+def test_the_star_preset_on_the_jurisdictions_priority_scale_counts_what_its_text_says(
+    jurisdiction_a,
+    contact_a,
+    contact_a_client,
+    django_capture_on_commit_callbacks,
+    order,
+    most_urgent,
+    levels,
+):
+    # The priority direction (reading settings) and the weekday hours (STAR) meet in the
+    # preset: weekdays only, and never the most urgent level of this centre's own scale.
+    services.reading_settings_save(
+        jurisdiction=jurisdiction_a,
+        user=contact_a,
+        values={"priority_order": order, "priority_most_urgent": most_urgent},
+    )
+    content, calls = _calls_with_priorities(levels)
+    import_upload(jurisdiction_a, contact_a, "p.csv", content, django_capture_on_commit_callbacks)
+    scenario = services.scenario_from_preset(
+        jurisdiction=jurisdiction_a, user=contact_a, key="denver-star"
+    )
+    assert scenario.criteria["weekdays_only"] is True
+    assert scenario.criteria["exclude_priority_at_or_above"] == most_urgent
+    expected = sum(1 for weekday, level in calls if weekday < 5 and level != most_urgent)
+    assert scenario.results["eligible_calls"] == expected == 20
+    brief = contact_a_client.get(reverse("calldata:scenario_brief", args=[scenario.pk]))
+    text = brief.content.decode()
+    assert f"Priority {most_urgent} or more urgent." in text
+    assert "10:00 to 18:00, Monday to Friday." in text
