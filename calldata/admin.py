@@ -16,6 +16,7 @@ from calldata.models import (
 @admin.register(ReadingSettings)
 class ReadingSettingsAdmin(admin.ModelAdmin):
     list_display = ["jurisdiction", "priority_order", "priority_most_urgent", "updated_at"]
+    list_filter = ["priority_order"]
     list_select_related = ["jurisdiction"]
     search_fields = ["jurisdiction__name"]
     readonly_fields = ["updated_by", "updated_at"]
