@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from calldata import services
 from calldata.models import CallTypeMapping, Dataset, Scenario
-from tests.calldata import files
-from tests.calldata.conftest import upload
+from tests.calldata import exports, files
+from tests.calldata.conftest import import_upload, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +117,18 @@ def test_the_api_deletes_a_dataset_and_refuses_one_being_imported(
     assert (
         LogEntry.objects.get_for_object(imported_a).filter(action=LogEntry.Action.DELETE).exists()
     )
+
+
+def test_the_delete_page_of_an_import_with_warnings_says_so(
+    contact_a_client, jurisdiction_a, contact_a, django_capture_on_commit_callbacks
+):
+    dataset = import_upload(
+        jurisdiction_a,
+        contact_a,
+        "cut.csv",
+        exports.TRUNCATED.encode(),
+        django_capture_on_commit_callbacks,
+    )
+    assert dataset.warning_count == 1
+    page = contact_a_client.get(reverse("calldata:dataset_delete", args=[dataset.pk]))
+    assert "Imported with warnings" in page.content.decode()
