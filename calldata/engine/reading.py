@@ -360,6 +360,13 @@ def _same_columns(parts: list[SourceInfo]) -> SourceInfo:
             + ", ".join(f"“{Path(p.name).name}”" for p in parts)
             + "."
         )
+        # Each cut-off file is named, whichever of the several it is (the first one's note
+        # said "The file is cut off" without a name).
+        if first.cut_off and cut_off_message(first.cut_off) in first.notes:
+            first.notes.remove(cut_off_message(first.cut_off))
+        first.notes.extend(
+            f"“{Path(p.name).name}”: {cut_off_message(p.cut_off)}" for p in parts if p.cut_off
+        )
     return first
 
 

@@ -159,6 +159,17 @@ def test_every_file_of_several_that_is_cut_off_is_named_in_the_warnings(tmp_path
     assert example["file"] == "cut.csv" and example["line"] == warning["line"]
 
 
+@pytest.mark.parametrize("extract", [True, False])
+def test_a_cut_off_export_in_a_zip_of_several_is_named_before_the_import(tmp_path, extract):
+    path = tmp_path / "two.zip"
+    path.write_bytes(
+        files.zip_of({"a.csv": files.coded_export(), "b.csv": files.coded_export()[:-30]})
+    )
+    info = open_source(path, work_dir=tmp_path / "look", extract=extract)
+    cut = [n for n in info.notes if "cut off" in n]
+    assert len(cut) == 1 and cut[0].startswith("“b.csv”: The file is cut off")
+
+
 def test_dup_dispositions_are_counted_by_code_whether_or_not_a_table_describes_them(tmp_path):
     duplicates = _coded_with_duplicates().count(b",DUP,")
     assert duplicates > 0
