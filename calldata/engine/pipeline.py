@@ -387,7 +387,10 @@ def run_import(
     if report["rows_kept"] == 0:
         reasons = "; ".join(
             f"{k}: {v['count']} (first lines "
-            + ", ".join(str(e["line"]) for e in v["examples"])
+            + ", ".join(
+                f"{Path(e['file']).name} {e['line']}" if e.get("file") else str(e["line"])
+                for e in v["examples"]
+            )
             + (f"; e.g. “{v['examples'][0]['value']}”" if v["examples"][0]["value"] else "")
             + ")"
             for k, v in report["rejected"].items()

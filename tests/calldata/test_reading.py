@@ -11,7 +11,7 @@ from calldata.engine.code_lists import ReadingRules
 from calldata.engine.codes import read_code_table
 from calldata.engine.mapping import propose_mapping
 from calldata.engine.pipeline import read_parquet, run_import
-from calldata.engine.reading import open_source, preview
+from calldata.engine.reading import ReadError, open_source, preview
 from tests.calldata import exports, files
 from tests.calldata.conftest import BURLINGTON, need
 
@@ -168,6 +168,13 @@ def test_a_cut_off_export_in_a_zip_of_several_is_named_before_the_import(tmp_pat
     info = open_source(path, work_dir=tmp_path / "look", extract=extract)
     cut = [n for n in info.notes if "cut off" in n]
     assert len(cut) == 1 and cut[0].startswith("“b.csv”: The file is cut off")
+
+
+def test_several_files_without_a_usable_call_name_the_file_of_each_line(tmp_path):
+    no_times = files.csv_text(rows=[r.replace("03/1", "xx/1") for r in files.ROWS]).encode()
+    with pytest.raises(ReadError) as error:
+        _import_files(tmp_path, {"a.csv": no_times, "b.csv": no_times})
+    assert "received time unreadable: 14 (first lines a.csv 2, a.csv 3" in str(error.value)
 
 
 def test_dup_dispositions_are_counted_by_code_whether_or_not_a_table_describes_them(tmp_path):
