@@ -2,13 +2,24 @@ from django.contrib import admin
 
 from calldata.models import (
     CallTypeMapping,
+    CodeTable,
     ColumnMapping,
     Dataset,
     DecisionTree,
     DictionaryEntry,
     OutcomeRecord,
+    ReadingSettings,
     Scenario,
 )
+
+
+@admin.register(ReadingSettings)
+class ReadingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["jurisdiction", "priority_order", "priority_most_urgent", "updated_at"]
+    list_filter = ["priority_order"]
+    list_select_related = ["jurisdiction"]
+    search_fields = ["jurisdiction__name"]
+    readonly_fields = ["updated_by", "updated_at"]
 
 
 @admin.register(Dataset)
@@ -22,6 +33,19 @@ class DatasetAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # imports go through the upload page or the API
+
+
+@admin.register(CodeTable)
+class CodeTableAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "jurisdiction", "kind", "codes", "created_at"]
+    list_filter = ["kind", "jurisdiction__state"]
+    search_fields = ["original_name", "jurisdiction__name"]
+    list_select_related = ["jurisdiction"]
+    readonly_fields = ["entries", "notes", "code_column", "description_column", "codes"]
+    exclude = ["file"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # tables are read and checked by the code-tables page or the API
 
 
 @admin.register(DictionaryEntry)

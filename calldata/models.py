@@ -5,8 +5,11 @@ services.dataset_import); the database keeps the summary the pages read."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from calldata.engine import code_lists
+from calldata.engine.codes import split_label
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.tree import OUTCOMES
 
@@ -44,11 +47,21 @@ class Dataset(models.Model):
     mapping = models.JSONField(default=dict, blank=True)
     mapping_reused = models.BooleanField(default=False)
     report = models.JSONField(default=dict, blank=True)
+    warning_count = models.PositiveIntegerField(
+        default=0, help_text="Warnings of the import (a cut-off file, times all at midnight…)."
+    )
     summary = models.JSONField(default=dict, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
+    time_zone_origin = models.CharField(
+        max_length=200, blank=True, help_text="Where the proposed time zone came from, in words."
+    )
     first_day = models.DateField(null=True, blank=True)
     last_day = models.DateField(null=True, blank=True)
     cancel_requested = models.BooleanField(default=False)
+    # An analysis of several imports: their files read as one (no file of its own).
+    parts = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="combined_in"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -64,8 +77,71 @@ class Dataset(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
+    def status_text(self) -> str:
+        """The status in words; an import with warnings never reads as a plain success."""
+        if self.status == self.Status.DONE and self.warning_count:
+            return "Imported with warnings"
+        return self.get_status_display()
+
+    @property
     def parquet_dir(self) -> str:
         return f"calldata/{self.pk}"
+
+    @property
+    def is_combined(self) -> bool:
+        return not self.file.name
+
+    @property
+    def covers(self) -> list[str]:
+        """The files this dataset's calls come from (several for a combination or a .zip of
+        several exports), as the import recorded them."""
+        return (self.summary or {}).get("files") or [self.original_name]
+
+    @property
+    def covers_text(self) -> str:
+        files = self.covers
+        quoted = ", ".join(f"“{name}”" for name in files)
+        return quoted if len(files) == 1 else f"{len(files)} files: {quoted}"
+
+
+class CodeTable(models.Model):
+    """A jurisdiction's code → description list for call types, dispositions or beats, read
+    into its imports (engine/codes.py). One table per kind: a new one replaces the old."""
+
+    class Kind(models.TextChoices):
+        CALL_TYPE = "call_type", "Call type"
+        DISPOSITION = "disposition", "Disposition"
+        BEAT = "beat", "Beat / area"
+
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="call_code_tables"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    file = models.FileField(max_length=255)
+    original_name = models.CharField(max_length=200)
+    code_column = models.CharField(max_length=200)
+    description_column = models.CharField(max_length=200)
+    entries = models.JSONField(default=dict)
+    codes = models.PositiveIntegerField(default=0)
+    notes = models.JSONField(default=list, blank=True)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="The upload it came in, when it sat in a .zip"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["jurisdiction_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "kind"], name="calldata_one_code_table_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} codes of {self.jurisdiction} ({self.original_name})"
 
 
 class ColumnMapping(models.Model):
@@ -83,6 +159,77 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"Column mapping of {self.jurisdiction}"
+
+
+def _codes_field(values: tuple[str, ...], help_text: str) -> models.TextField:
+    """A comma-separated list of codes, the proposed ones by default."""
+    return models.TextField(default=", ".join(values), blank=True, help_text=help_text)
+
+
+class ReadingSettings(models.Model):
+    """How a jurisdiction's exports are read: its disposition codes, the values that mean an
+    unknown beat, and which end of its priority scale is the most urgent (asked once)."""
+
+    class PriorityOrder(models.TextChoices):
+        NOT_ASKED = "", "Not answered yet"
+        LOWER = "lower", "Lower numbers are more urgent (1 before 2)"
+        HIGHER = "higher", "Higher numbers are more urgent (5 before 4)"
+
+    jurisdiction = models.OneToOneField(
+        "jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="call_reading"
+    )
+    not_a_call_codes = _codes_field(
+        code_lists.NOT_A_CALL_CODES,
+        "Dispositions (or call types) of records that are not calls: dropped, counted.",
+    )
+    cancelled_codes = _codes_field(
+        code_lists.CANCELLED_CODES,
+        "Dispositions of calls cancelled before anyone arrived: kept, flagged.",
+    )
+    unfounded_codes = _codes_field(
+        code_lists.UNFOUNDED_CODES, "Dispositions of calls where nothing was found: kept, flagged."
+    )
+    unknown_values = _codes_field(
+        code_lists.UNKNOWN_VALUES, "Values of a beat, district or unit type that mean “not known”."
+    )
+    priority_order = models.CharField(
+        max_length=8, choices=PriorityOrder.choices, blank=True, default=PriorityOrder.NOT_ASKED
+    )
+    priority_most_urgent = models.SmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(99)],
+        help_text="The priority value of the most urgent calls (often 1, sometimes 0).",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "reading settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(priority_most_urgent__gte=0, priority_most_urgent__lte=99)
+                | models.Q(priority_most_urgent__isnull=True),
+                name="calldata_reading_priority_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reading settings of {self.jurisdiction}"
+
+    @property
+    def priority_asked(self) -> bool:
+        return bool(self.priority_order) and self.priority_most_urgent is not None
+
+    def rules(self) -> code_lists.ReadingRules:
+        return code_lists.ReadingRules(
+            not_a_call=code_lists.parse_codes(self.not_a_call_codes),
+            cancelled=code_lists.parse_codes(self.cancelled_codes),
+            unfounded=code_lists.parse_codes(self.unfounded_codes),
+            unknown=code_lists.parse_codes(self.unknown_values),
+        )
 
 
 class CallTypeMapping(models.Model):
@@ -113,6 +260,15 @@ class CallTypeMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_type} → {self.get_category_display()}"
+
+    @property
+    def code(self) -> str:
+        return split_label(self.call_type)[0]
+
+    @property
+    def description(self) -> str:
+        """From the jurisdiction's code table ("" when the call type is not a described code)."""
+        return split_label(self.call_type)[1]
 
 
 class DictionaryEntry(models.Model):

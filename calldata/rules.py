@@ -13,7 +13,14 @@ can_use = is_program_staff | is_jurisdiction_contact
 owns = is_program_staff | is_contact_of_object_jurisdiction
 
 rules.add_perm("calldata.use_calldata", can_use)
-for model in ("dataset", "scenario", "decisiontree", "outcomerecord", "calltypemapping"):
+for model in (
+    "dataset",
+    "scenario",
+    "decisiontree",
+    "outcomerecord",
+    "calltypemapping",
+    "codetable",
+):
     rules.add_perm(f"calldata.view_{model}", owns)
     rules.add_perm(f"calldata.add_{model}", can_use)
     rules.add_perm(f"calldata.change_{model}", owns)

@@ -14,6 +14,9 @@ import pyarrow.dataset as pads
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
+from calldata.engine import scenario_table as scenario_table_engine
+from calldata.engine import tree as tree_engine
+from calldata.engine.codes import split_label
 from calldata.engine.pipeline import read_parquet
 from calldata.engine.scenario import COLUMNS, Calls
 from calldata.engine.scenario_table import FILENAME as TABLE_FILENAME
@@ -21,10 +24,12 @@ from calldata.engine.scenario_table import ScenarioTable
 from calldata.engine.taxonomy import Classifier, Rule
 from calldata.models import (
     CallTypeMapping,
+    CodeTable,
     Dataset,
     DecisionTree,
     DictionaryEntry,
     OutcomeRecord,
+    ReadingSettings,
     Scenario,
 )
 from gpl_cohort.accounts.roles import scoped_to_jurisdiction
@@ -35,13 +40,50 @@ def _scoped(queryset: QuerySet, user: Any) -> QuerySet:
     return scoped_to_jurisdiction(queryset, user)
 
 
+def reading_settings_for(jurisdiction_id: int) -> ReadingSettings:
+    """The jurisdiction's reading settings; the proposed ones (unsaved) until it saves its own."""
+    found = ReadingSettings.objects.filter(jurisdiction_id=jurisdiction_id).first()
+    return found or ReadingSettings(jurisdiction_id=jurisdiction_id)
+
+
+def priority_profile(jurisdiction_id: int) -> list[dict]:
+    """Priority levels of the jurisdiction's latest import, with their usual call types."""
+    dataset = latest_dataset(jurisdiction_id)
+    table = scenario_table(dataset) if dataset is not None else None
+    return scenario_table_engine.priority_profile(table)[:12] if table is not None else []
+
+
+def tree_volumes(nodes: dict, dataset: Dataset) -> dict:
+    """Calls at each answer of a tree on a dataset, on its jurisdiction's priority scale."""
+    calls = calls_for(dataset)
+    reading = reading_settings_for(dataset.jurisdiction_id)
+    return tree_engine.apply(
+        nodes,
+        calls.frame,
+        calls.days,
+        higher_is_urgent=reading.priority_order == ReadingSettings.PriorityOrder.HIGHER,
+    )
+
+
 def jurisdictions_for_upload(user: Any) -> QuerySet[Jurisdiction]:
     return scoped_to_jurisdiction(Jurisdiction.objects.all(), user, field="pk")
 
 
 def datasets_visible_to(user: Any) -> QuerySet[Dataset]:
-    return _scoped(Dataset.objects.select_related("jurisdiction", "uploaded_by"), user).defer(
-        "summary", "report", "preview"
+    return (
+        _scoped(Dataset.objects.select_related("jurisdiction", "uploaded_by"), user)
+        .prefetch_related("parts")
+        .defer("summary", "report", "preview")
+    )
+
+
+def datasets_to_combine(user: Any, jurisdiction: Jurisdiction) -> QuerySet[Dataset]:
+    """The jurisdiction's imported files (not earlier combinations), oldest data first."""
+    return (
+        datasets_visible_to(user)
+        .filter(jurisdiction=jurisdiction, status=Dataset.Status.DONE)
+        .exclude(file="")
+        .order_by("first_day", "created_at", "pk")
     )
 
 
@@ -61,10 +103,25 @@ def outcomes_visible_to(user: Any) -> QuerySet[OutcomeRecord]:
     return _scoped(OutcomeRecord.objects.select_related("jurisdiction"), user)
 
 
+def code_tables_visible_to(user: Any) -> QuerySet[CodeTable]:
+    return _scoped(
+        CodeTable.objects.select_related("jurisdiction", "uploaded_by").defer("entries"), user
+    )
+
+
+def code_tables_for(jurisdiction_id: int) -> dict[str, dict[str, str]]:
+    """{kind: {code: description}}: what an import of this jurisdiction reads its codes with."""
+    return dict(
+        CodeTable.objects.filter(jurisdiction_id=jurisdiction_id).values_list("kind", "entries")
+    )
+
+
 def latest_dataset(jurisdiction_id: int) -> Dataset | None:
+    """The jurisdiction's analysis: its newest imported upload or combination of uploads (by
+    when it was made, so that importing an older one again does not take its place)."""
     return (
         Dataset.objects.filter(jurisdiction_id=jurisdiction_id, status=Dataset.Status.DONE)
-        .order_by("-finished_at", "-pk")
+        .order_by("-created_at", "-pk")
         .first()
     )
 
@@ -132,8 +189,11 @@ def dictionary_preview(*, entry: DictionaryEntry, jurisdiction_id: int) -> dict:
     )
     changes, matches = [], 0
     for mapping in mappings:
-        text = " ".join(mapping.call_type.upper().split())
-        matches += bool(rule.search(text))
+        # As the classifier reads a described code: a code rule on the code, a keyword on
+        # the description or the code.
+        code, description = split_label(mapping.call_type)
+        texts = [code] if entry.kind == DictionaryEntry.Kind.CODE else [description, code]
+        matches += any(rule.search(" ".join(t.upper().split())) for t in texts if t)
         old, new = before.explain(mapping.call_type)[0], after.explain(mapping.call_type)[0]
         if old != new:
             changes.append(

@@ -3,42 +3,51 @@ outcomes. Views, the API, the Celery task and the demo all call these functions.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
 import shutil
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from calldata import selectors
+from calldata.engine import codes as codes_engine
 from calldata.engine import scenario as scenario_engine
 from calldata.engine import tree as tree_engine
 from calldata.engine.fields import CATEGORIES
-from calldata.engine.mapping import mapping_problems, propose_mapping
+from calldata.engine.mapping import clock_warning, mapping_problems, propose_mapping
 from calldata.engine.pipeline import ImportCancelled, run_import
-from calldata.engine.presets import presets
-from calldata.engine.reading import ReadError, open_source, preview
+from calldata.engine.presets import on_scale, presets
+from calldata.engine.reading import ReadError, open_source, preview, zip_code_tables
 from calldata.models import (
     CallTypeMapping,
+    CodeTable,
     ColumnMapping,
     Dataset,
     DecisionTree,
     OutcomeRecord,
+    ReadingSettings,
     Scenario,
 )
+from gpl_cohort.accounts.models import validate_time_zone
 from gpl_cohort.uploads import MB, safe_filename, sniff_kind, storage_name
 from jurisdictions.models import Jurisdiction
 
 logger = logging.getLogger(__name__)
 
+MAPPING_KEYS = ("fields", "flags", "address_parts", "clock_columns")
+CLOCK_WARNING = "accept_clock_warning"  # the form field that confirms the warning
 PHASE_PROGRESS = {"reading": (2, 80), "checking": 85, "writing": 92, "summarising": 97}
 
 
@@ -69,6 +78,7 @@ def dataset_upload(*, user: Any, jurisdiction: Jurisdiction, upload: UploadedFil
         original_name=safe_filename(upload.name or "calls.csv"),
         size=upload.size,
         time_zone=jurisdiction.time_zone,
+        time_zone_origin=f"the time zone of {jurisdiction} (its jurisdiction profile)",
     )
     dataset_inspect(dataset=dataset)
     return dataset
@@ -107,6 +117,17 @@ def dataset_inspect(*, dataset: Dataset) -> None:
         dataset.mapping_reused = True
     else:
         dataset.mapping = propose_mapping(info.headers, rows)
+    hint = dataset.mapping.pop("zone_hint", None)
+    if hint and hint != dataset.time_zone:
+        dataset.mapping.setdefault("notes", []).append(
+            f"The received times end in a zone suffix that names {hint}, not "
+            f"{dataset.time_zone}: check the time zone below."
+        )
+    if info.member:
+        dataset.source["notes"] = [
+            *dataset.source.get("notes", []),
+            *_attach_zipped_code_tables(dataset, dataset.uploaded_by),
+        ]
     if not rows:
         dataset.status = Dataset.Status.FAILED
         dataset.error = "The file has a header line but no rows of calls."
@@ -121,34 +142,70 @@ def dataset_inspect(*, dataset: Dataset) -> None:
     dataset.save()
 
 
-def dataset_set_mapping(*, dataset: Dataset, mapping: dict, user: Any) -> Dataset:
-    """Confirm a mapping, remember it for the jurisdiction, and queue the import."""
+def dataset_set_mapping(
+    *,
+    dataset: Dataset,
+    mapping: dict,
+    user: Any,
+    time_zone: str | None = None,
+    accept_clock_warning: bool = False,
+) -> Dataset:
+    """Confirm a mapping (and the time zone of the file's local times), remember the mapping
+    for the jurisdiction, and queue the import. Received times that are all at midnight (or
+    all on one minute) in the first rows are refused unless the warning is accepted."""
     problems = mapping_problems(mapping, dataset.headers)
+    if time_zone is not None:
+        try:
+            validate_time_zone(time_zone)
+        except ValidationError as error:
+            problems.extend(error.messages)
     if problems:
         raise ValidationError(problems)
+    warning = clock_warning(mapping, dataset.headers, dataset.preview)
+    if warning and not accept_clock_warning:
+        raise ValidationError(
+            {CLOCK_WARNING: [warning + " Choose a column with the time of day, or confirm."]}
+        )
     if dataset.is_active:
         raise ValidationError("This file is being imported; wait for it to finish or cancel it.")
+    # What the jurisdiction reuses next time: the columns, not this file's notes.
+    saved = {k: v for k, v in mapping.items() if k in MAPPING_KEYS}
+    mapping = saved | {"notes": dataset.mapping.get("notes", [])} if dataset.mapping else saved
+    if warning:
+        mapping["clock_warning"] = warning
     with transaction.atomic():
+        if time_zone is not None and time_zone != dataset.time_zone:
+            dataset.time_zone = time_zone
+            dataset.time_zone_origin = f"chosen by {user} when confirming the mapping"
         ColumnMapping.objects.update_or_create(
             jurisdiction_id=dataset.jurisdiction_id,
-            defaults={"mapping": mapping, "headers": dataset.headers, "updated_by": user},
+            defaults={"mapping": saved, "headers": dataset.headers, "updated_by": user},
         )
         dataset.mapping = mapping
-        dataset.status = Dataset.Status.QUEUED
-        dataset.error = ""
-        dataset.progress = 0
-        dataset.rows_read = 0
-        dataset.phase = "queued"
-        dataset.cancel_requested = False
-        dataset.save()
-        transaction.on_commit(lambda: _enqueue(dataset.pk))
+        _queue(dataset)
     return dataset
 
 
-def _enqueue(dataset_id: int) -> None:
-    from calldata.tasks import import_dataset
+def _queue(dataset: Dataset) -> None:
+    """Put a dataset in the import queue (after the surrounding transaction commits)."""
+    dataset.status = Dataset.Status.QUEUED
+    dataset.error = ""
+    dataset.progress = 0
+    dataset.rows_read = 0
+    dataset.phase = "queued"
+    dataset.cancel_requested = False
+    dataset.save()
+    transaction.on_commit(lambda: _enqueue(dataset.pk))
 
-    import_dataset.delay(dataset_id)
+
+def _enqueue(dataset_id: int) -> None:
+    from calldata.tasks import import_dataset, import_in_background
+
+    if settings.CALLDATA_IMPORT_IN_BACKGROUND and import_dataset.app.conf.task_always_eager:
+        # No worker: a thread of this process stands in for one (see tasks.py).
+        import_in_background(dataset_id)
+    else:
+        import_dataset.delay(dataset_id)
 
 
 def dataset_cancel(*, dataset: Dataset) -> None:
@@ -188,10 +245,19 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
     base = Path(settings.MEDIA_ROOT) / "calldata"
     work = _work_dir(dataset)
     staging = work / "parquet"
-    tz = dataset.jurisdiction.time_zone
+    tz = dataset.time_zone or dataset.jurisdiction.time_zone
+    tables = CodeTable.objects.filter(jurisdiction_id=dataset.jurisdiction_id)
+    parts = list(dataset.parts.order_by("first_day", "created_at", "pk"))
+    if dataset.is_combined and len(parts) < 2:
+        return _fail(
+            dataset_id,
+            "This analysis combined several imports, and fewer than two of them are left "
+            "(the others were deleted). Combine the remaining files again.",
+        )
     try:
         result = run_import(
-            Path(dataset.file.path),
+            [Path(p.file.path) for p in parts] if parts else Path(dataset.file.path),
+            names=[p.original_name for p in parts],
             mapping=dataset.mapping,
             tz=tz,
             out_dir=staging,
@@ -199,6 +265,8 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
             progress=_progress(dataset.pk, dataset.estimated_rows, task),
             cancelled=lambda: Dataset.objects.filter(pk=dataset_id, cancel_requested=True).exists(),
             frame_bytes=settings.CALLDATA_IMPORT_FRAME_BYTES,
+            rules=selectors.reading_settings_for(dataset.jurisdiction_id).rules(),
+            code_tables={table.kind: table.entries for table in tables},
         )
     except ImportCancelled:
         shutil.rmtree(work, ignore_errors=True)
@@ -234,12 +302,9 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
     shutil.rmtree(work, ignore_errors=True)
     shutil.rmtree(old, ignore_errors=True)
     summary = result.summary
+    for table in tables:
+        result.report["code_tables"].get(table.kind, {})["name"] = table.original_name
     with transaction.atomic():
-        _remember_call_types(dataset, result.call_types)
-        # Scenarios follow the jurisdiction's newest data; their results are recomputed.
-        Scenario.objects.filter(jurisdiction_id=dataset.jurisdiction_id).update(
-            results={}, dataset=dataset
-        )
         Dataset.objects.filter(pk=dataset_id).update(
             status=Dataset.Status.DONE,
             phase="done",
@@ -247,12 +312,21 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
             rows_read=result.rows,
             rows_kept=summary["calls"],
             report=result.report,
+            warning_count=len(result.report.get("warnings", [])),
             summary=summary,
             time_zone=tz,
             first_day=summary.get("first_day"),
             last_day=summary.get("last_day"),
             finished_at=timezone.now(),
             error="",
+        )
+        latest = selectors.latest_dataset(dataset.jurisdiction_id)
+        if latest is not None and latest.pk == dataset.pk:
+            _remember_call_types(dataset, result.call_types)
+            _scenarios_follow_labels(dataset.jurisdiction_id, summary)
+        # Scenarios follow the jurisdiction's newest data; their results are recomputed.
+        Scenario.objects.filter(jurisdiction_id=dataset.jurisdiction_id).update(
+            results={}, dataset=latest
         )
     return Dataset.Status.DONE
 
@@ -276,13 +350,17 @@ def _remember_call_types(dataset: Dataset, counts: dict[str, int]) -> None:
         category, reason = classifier.explain(call_type)
         mapping = existing.get(call_type)
         if mapping is None:
+            # A code confirmed before its code table was attached keeps its category.
+            code = existing.get(codes_engine.split_label(call_type)[0])
+            confirmed = code is not None and code.confirmed
             new.append(
                 CallTypeMapping(
                     jurisdiction_id=dataset.jurisdiction_id,
                     call_type=call_type[:200],
-                    category=category,
+                    category=code.category if confirmed else category,
                     suggested_category=category,
                     reason=reason[:200],
+                    confirmed=confirmed,
                     calls=count,
                 )
             )
@@ -293,10 +371,39 @@ def _remember_call_types(dataset: Dataset, counts: dict[str, int]) -> None:
         if not mapping.confirmed:
             mapping.category = category
         changed.append(mapping)
+    for call_type, mapping in existing.items():
+        if call_type not in counts and mapping.calls:
+            # Not in the latest data (or shown with its description now): kept, not listed.
+            mapping.calls = 0
+            changed.append(mapping)
     CallTypeMapping.objects.bulk_create(new, ignore_conflicts=True)
     CallTypeMapping.objects.bulk_update(
         changed, ["calls", "suggested_category", "reason", "category"]
     )
+
+
+def _scenarios_follow_labels(jurisdiction_id: int, summary: dict) -> None:
+    """A scenario that names call types or beats by code ("SELENF") names them by the label
+    the latest import gives them ("SELENF — SELECTIVE TRAFFIC ENFORCEMENT"), and back when a
+    code table is removed."""
+    labels = {
+        "call_types": [r["call_type"] for r in summary.get("by_call_type", [])],
+        "beats": [b for b, _ in summary.get("by_beat", [])],
+    }
+    by_code = {
+        key: {codes_engine.split_label(label)[0]: label for label in values}
+        for key, values in labels.items()
+    }
+    for scenario in Scenario.objects.filter(jurisdiction_id=jurisdiction_id):
+        criteria = dict(scenario.criteria)
+        for key in labels:
+            values = criteria.get(key) or []
+            criteria[key] = [
+                by_code[key].get(codes_engine.split_label(v)[0], v) if v not in labels[key] else v
+                for v in values
+            ]
+        if criteria != scenario.criteria:
+            Scenario.objects.filter(pk=scenario.pk).update(criteria=criteria)
 
 
 def taxonomy_confirm(*, jurisdiction_id: int, categories: dict[str, str], user: Any) -> int:
@@ -327,7 +434,11 @@ def scenario_results(*, scenario: Scenario) -> dict:
         # Nothing to compute on until an import has finished (or after a failed one).
         return {}
     results = scenario_engine.evaluate(selectors.calls_for(dataset), scenario.criteria)
-    results["dataset"] = {"id": dataset.pk, "name": dataset.original_name}
+    results["dataset"] = {
+        "id": dataset.pk,
+        "name": dataset.original_name,
+        "files": dataset.covers,
+    }
     Scenario.objects.filter(pk=scenario.pk).update(results=results)
     scenario.results = results
     return results
@@ -343,7 +454,11 @@ def scenario_save(
     dataset: Dataset | None = None,
     scenario: Scenario | None = None,
 ) -> Scenario:
+    reading = selectors.reading_settings_for(jurisdiction.pk)
     criteria = scenario_engine.with_defaults(criteria)
+    criteria["priority_higher_is_urgent"] = (
+        reading.priority_order == ReadingSettings.PriorityOrder.HIGHER
+    )
     if preset and preset not in presets():
         raise ValidationError(f"Unknown preset {preset}")
     if dataset is not None and dataset.jurisdiction_id != jurisdiction.pk:
@@ -364,13 +479,49 @@ def scenario_from_preset(*, jurisdiction: Jurisdiction, user: Any, key: str) -> 
     preset = presets().get(key)
     if preset is None:
         raise ValidationError(f"Unknown preset {key}")
-    return scenario_save(
-        jurisdiction=jurisdiction,
-        user=user,
-        name=preset["name"],
-        criteria=preset["criteria"],
-        preset=key,
+    reading = selectors.reading_settings_for(jurisdiction.pk)
+    criteria = on_scale(
+        preset["criteria"],
+        most_urgent=reading.priority_most_urgent if reading.priority_asked else None,
+        higher_is_urgent=reading.priority_order == ReadingSettings.PriorityOrder.HIGHER,
     )
+    return scenario_save(
+        jurisdiction=jurisdiction, user=user, name=preset["name"], criteria=criteria, preset=key
+    )
+
+
+def reading_settings_save(
+    *, jurisdiction: Jurisdiction, user: Any, values: dict[str, Any]
+) -> ReadingSettings:
+    """Save how the jurisdiction's exports are read. Codes apply from the next import; the
+    priority scale at once (scenario results are recomputed on their next view)."""
+    allowed = {
+        "not_a_call_codes",
+        "cancelled_codes",
+        "unfounded_codes",
+        "unknown_values",
+        "priority_order",
+        "priority_most_urgent",
+    }
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        raise ValidationError(f"Unknown settings: {', '.join(unknown)}")
+    with transaction.atomic():
+        reading, _ = ReadingSettings.objects.select_for_update().get_or_create(
+            jurisdiction=jurisdiction
+        )
+        for name, value in values.items():
+            setattr(reading, name, value)
+        reading.updated_by = user
+        reading.full_clean(exclude=["jurisdiction", "updated_by"])
+        reading.save()
+        higher = reading.priority_order == ReadingSettings.PriorityOrder.HIGHER
+        for scenario in Scenario.objects.filter(jurisdiction=jurisdiction):
+            if scenario.criteria.get("priority_higher_is_urgent", False) != higher:
+                scenario.criteria = {**scenario.criteria, "priority_higher_is_urgent": higher}
+                scenario.results = {}
+                scenario.save(update_fields=["criteria", "results", "updated_at"])
+    return reading
 
 
 def tree_save(
@@ -457,3 +608,232 @@ def outcomes_import_csv(*, jurisdiction: Jurisdiction, user: Any, content: bytes
         records.append(record)
     OutcomeRecord.objects.bulk_create(records)
     return len(records)
+
+
+def code_table_create(
+    *,
+    user: Any,
+    jurisdiction: Jurisdiction,
+    content: bytes,
+    name: str,
+    kind: str = "",
+    source: str = "",
+) -> CodeTable:
+    """Read a code → description table and attach it to the jurisdiction, replacing its table
+    of the same kind. Its imported datasets are imported again so every page shows the
+    descriptions. `kind` "" means: from the file's name and headers, else from which of the
+    jurisdiction's columns share most codes with it."""
+    try:
+        table = codes_engine.read_code_table(content, name)
+    except codes_engine.CodeTableError as error:
+        raise ValidationError(str(error)) from error
+    if kind and kind not in CodeTable.Kind.values:
+        raise ValidationError(f"Unknown kind of code table “{kind}”.")
+    kind = (
+        kind
+        or table.kind
+        or codes_engine.kind_by_overlap(table.entries, _sample_codes(jurisdiction.pk))
+    )
+    if not kind:
+        raise ValidationError(
+            "Which codes does this table describe? Choose call type, disposition or beat / "
+            "area (neither the file's name nor its headers say, and no imported data shares "
+            "its codes)."
+        )
+    with transaction.atomic():
+        old = CodeTable.objects.filter(jurisdiction=jurisdiction, kind=kind).first()
+        if old is not None and old.entries == table.entries:
+            return old
+        stored = default_storage.save(
+            storage_name("calldata/code-tables", "xlsx" if content[:2] == b"PK" else "csv"),
+            ContentFile(content),
+        )
+        if old is not None:
+            _delete_code_table(old)
+        created = CodeTable.objects.create(
+            jurisdiction=jurisdiction,
+            kind=kind,
+            file=stored,
+            original_name=safe_filename(name or "codes.csv"),
+            code_column=table.code_column[:200],
+            description_column=table.description_column[:200],
+            entries=table.entries,
+            codes=len(table.entries),
+            notes=table.notes,
+            source=source[:200],
+            uploaded_by=user,
+        )
+        _reimport(jurisdiction.pk)
+    return created
+
+
+def code_table_delete(*, table: CodeTable) -> None:
+    """Remove a code table (and its file); the jurisdiction's data is imported again without it."""
+    with transaction.atomic():
+        jurisdiction_id = table.jurisdiction_id
+        _delete_code_table(table)
+        _reimport(jurisdiction_id)
+
+
+def _delete_code_table(table: CodeTable) -> None:
+    name = table.file.name
+    table.delete()
+    transaction.on_commit(lambda: _delete_stored(name))
+
+
+def _delete_stored(name: str) -> None:
+    if name:
+        default_storage.delete(name)
+
+
+def _sample_codes(jurisdiction_id: int) -> dict[str, list[str]]:
+    """The raw codes of the jurisdiction's latest data, by kind (to tell what a table is for)."""
+    dataset = selectors.latest_dataset(jurisdiction_id)
+    if dataset is None:
+        return {}
+    summary = dataset.summary or {}
+    return {
+        "call_type": [
+            codes_engine.split_label(r["call_type"])[0] for r in summary.get("by_call_type", [])
+        ],
+        "beat": [codes_engine.split_label(b)[0] for b, _ in summary.get("by_beat", [])],
+    }
+
+
+def _reimport(jurisdiction_id: int) -> int:
+    """Import again each of the jurisdiction's imported datasets (its code tables changed)."""
+    datasets = list(
+        Dataset.objects.filter(jurisdiction_id=jurisdiction_id, status=Dataset.Status.DONE)
+    )
+    for dataset in datasets:
+        _queue(dataset)
+    return len(datasets)
+
+
+def _attach_zipped_code_tables(dataset: Dataset, user: Any) -> list[str]:
+    """Code tables that came in the upload's .zip beside the export, attached to the
+    jurisdiction; returns a note for each (or why it was not used)."""
+    notes = []
+    try:
+        with zipfile.ZipFile(dataset.file.path) as archive:
+            found = zip_code_tables(archive)
+    except (zipfile.BadZipFile, ReadError, OSError):
+        return notes
+    samples = {
+        kind: [row[dataset.headers.index(header)] for row in dataset.preview]
+        for kind, header in (
+            (kind, dataset.mapping.get("fields", {}).get(kind)) for kind in codes_engine.KINDS
+        )
+        if header in dataset.headers
+    }
+    for info, raw in found:
+        name = Path(info.filename).name
+        table = codes_engine.read_code_table(raw, name)
+        kind = table.kind or codes_engine.kind_by_overlap(table.entries, samples) or "call_type"
+        try:
+            code_table_create(
+                user=user,
+                jurisdiction=dataset.jurisdiction,
+                content=raw,
+                name=name,
+                kind=kind,
+                source=dataset.original_name,
+            )
+        except ValidationError as error:
+            notes.append(f"“{name}” was not used as a code table: {' '.join(error.messages)}")
+        else:
+            label = CodeTable.Kind(kind).label.lower()
+            notes.append(
+                f"“{name}” in the .zip was attached as the {label} code table "
+                f"({len(table.entries):,} codes)."
+            )
+    return notes
+
+
+def dataset_delete(*, dataset: Dataset) -> None:
+    """Delete a dataset (imported, failed, cancelled or waiting for its mapping) with its
+    upload, its Parquet and its scenario table; the audit log keeps the fact. The files go
+    once the deletion is committed. Scenarios move to the jurisdiction's latest remaining data
+    and the taxonomy's call counts follow it."""
+    if Dataset.objects.filter(pk=dataset.pk, status__in=ACTIVE).exists():
+        raise ValidationError(
+            "This file is being imported: cancel the import first, then delete the dataset."
+        )
+    upload, parquet = dataset.file.name, dataset.parquet_dir
+    jurisdiction_id = dataset.jurisdiction_id
+    with transaction.atomic():
+        dataset.delete()
+        latest = selectors.latest_dataset(jurisdiction_id)
+        Scenario.objects.filter(jurisdiction_id=jurisdiction_id).update(results={}, dataset=latest)
+        if latest is not None:
+            counts = {r["call_type"]: r["count"] for r in latest.summary.get("by_call_type", [])}
+            _remember_call_types(latest, counts)
+        else:
+            CallTypeMapping.objects.filter(jurisdiction_id=jurisdiction_id).update(calls=0)
+        transaction.on_commit(lambda: _delete_stored(upload))
+        transaction.on_commit(lambda: _delete_stored_folder(parquet))
+
+
+ACTIVE = (Dataset.Status.QUEUED, Dataset.Status.RUNNING)
+
+
+def _delete_stored_folder(prefix: str) -> None:
+    """Every file under `prefix` in storage, then the folders the file system keeps."""
+    try:
+        folders, names = default_storage.listdir(prefix)
+    except FileNotFoundError:
+        return
+    for name in names:
+        default_storage.delete(f"{prefix}/{name}")
+    for folder in folders:
+        _delete_stored_folder(f"{prefix}/{folder}")
+    # A file-system storage keeps empty folders; an object store has none to remove.
+    if hasattr(default_storage, "path"):
+        with contextlib.suppress(OSError):
+            Path(default_storage.path(prefix)).rmdir()
+
+
+def dataset_combine(*, user: Any, jurisdiction: Jurisdiction, datasets: list[Dataset]) -> Dataset:
+    """One analysis of several imports of a jurisdiction (yearly files, say): their files are
+    read again as one, with the newest one's mapping, and an incident in several files is
+    merged by its id. The new dataset becomes the jurisdiction's analysis."""
+    chosen = {d.pk: d for d in datasets}.values()
+    if len(chosen) < 2:
+        raise ValidationError("Choose at least two imported files to analyse together.")
+    for dataset in chosen:
+        if dataset.jurisdiction_id != jurisdiction.pk:
+            raise ValidationError(f"“{dataset.original_name}” belongs to another jurisdiction.")
+        if dataset.is_combined or dataset.status != Dataset.Status.DONE:
+            raise ValidationError(
+                f"“{dataset.original_name}” is not an imported file; only imported files "
+                "(not other combinations) can be combined."
+            )
+    ordered = sorted(chosen, key=lambda d: (d.first_day or d.created_at.date(), d.pk))
+    newest = max(chosen, key=lambda d: (d.created_at, d.pk))
+    for dataset in ordered:
+        if dataset.headers != newest.headers:
+            missing = [h for h in newest.headers if h not in dataset.headers]
+            raise ValidationError(
+                f"“{dataset.original_name}” has other columns than “{newest.original_name}”"
+                + (f" (it lacks {', '.join(missing[:8])})" if missing else "")
+                + ". Files are analysed together only when they have the same columns."
+            )
+    names = ", ".join(d.original_name for d in ordered)
+    with transaction.atomic():
+        combined = Dataset.objects.create(
+            jurisdiction=jurisdiction,
+            uploaded_by=user,
+            file="",
+            original_name=f"{len(ordered)} files: {names}"[:200],
+            size=sum(d.size for d in ordered),
+            headers=newest.headers,
+            preview=newest.preview,
+            source={"kind": "combined", "notes": [f"Combines {names}."]},
+            estimated_rows=sum(d.rows_read for d in ordered),
+            time_zone=newest.time_zone,
+            time_zone_origin=f"the time zone of “{newest.original_name}”, the newest file",
+        )
+        combined.parts.set(ordered)
+        combined.mapping = newest.mapping
+        _queue(combined)
+    return combined

@@ -13,17 +13,19 @@ then finds the dataset done and changes nothing.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
 from calldata import services
 from calldata.models import Dataset
@@ -112,3 +114,42 @@ def resume_stalled_imports() -> int:
     for pk in stalled:
         import_dataset.delay(pk)
     return len(stalled)
+
+
+# --- without a worker -------------------------------------------------------------------------
+# With eager Celery (`make run`: SQLite, no Redis) a task runs where it is queued, which put a
+# whole import inside the request that confirmed the mapping: a frozen page, no progress, no
+# cancel. One background thread of the web process stands in for the worker instead: imports
+# run one after another (SQLite takes one writer at a time), report their progress in the
+# database as on a worker, and see a cancel between frames. The first import after a restart
+# of the server first takes over the imports a previous process left running (as the sweeper
+# does for a dead worker).
+
+logger = logging.getLogger(__name__)
+_BACKGROUND: ThreadPoolExecutor | None = None
+_BACKGROUND_LOCK = threading.Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    global _BACKGROUND
+    with _BACKGROUND_LOCK:
+        if _BACKGROUND is None:
+            _BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calldata-import")
+            _BACKGROUND.submit(_in_thread, resume_stalled_imports)
+        return _BACKGROUND
+
+
+def _in_thread(work: object, *args: object) -> object:
+    close_old_connections()
+    try:
+        return work(*args)
+    except Exception:  # the import records its own failures; anything else is logged
+        logger.exception("calldata background work failed")
+        return None
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def import_in_background(dataset_id: int) -> Future:
+    """Run the import task of one dataset in the web process's import thread."""
+    return _background().submit(_in_thread, import_dataset, dataset_id)

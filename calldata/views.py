@@ -20,20 +20,25 @@ from calldata import dictionary, selectors, services
 from calldata.engine import scenario as scenario_engine
 from calldata.engine import tree as tree_engine
 from calldata.engine.fields import CATEGORIES, FIELD_LABELS
+from calldata.engine.mapping import clock_warning
 from calldata.engine.presets import presets
+from calldata.engine.summary import BLANK
 from calldata.forms import (
+    CodeTableForm,
+    CombineForm,
     DictionaryEntryForm,
     MappingForm,
     OutcomeForm,
     OutcomeImportForm,
     PresetForm,
+    ReadingSettingsForm,
     ScenarioForm,
     TaxonomyForm,
     TreeEditorForm,
     TreeForm,
     UploadForm,
 )
-from calldata.models import CallTypeMapping, Dataset, DictionaryEntry
+from calldata.models import CallTypeMapping, CodeTable, Dataset, DictionaryEntry
 from calldata.outcomes import monthly_kpis
 from gpl_cohort.uploads import csv_safe, private_file_response
 from jurisdictions.models import Jurisdiction
@@ -106,19 +111,69 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     if not dataset.headers:
         messages.error(request, dataset.error or "This file could not be read.")
         return redirect("calldata:dataset", pk=pk)
-    form = MappingForm(request.POST or None, headers=dataset.headers, mapping=dataset.mapping)
+    form = MappingForm(
+        request.POST or None,
+        headers=dataset.headers,
+        mapping=dataset.mapping,
+        time_zone=dataset.time_zone or dataset.jurisdiction.time_zone,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.dataset_set_mapping(dataset=dataset, mapping=form.mapping(), user=request.user)
+            services.dataset_set_mapping(
+                dataset=dataset,
+                mapping=form.mapping(),
+                user=request.user,
+                time_zone=form.cleaned_data["time_zone"] or None,
+                accept_clock_warning=form.cleaned_data["accept_clock_warning"],
+            )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form.add_error(None, error)
         else:
             return redirect("calldata:dataset", pk=pk)
     return render(
         request,
         "calldata/mapping.html",
-        {"dataset": dataset, "form": form, "labels": FIELD_LABELS},
+        {
+            "dataset": dataset,
+            "form": form,
+            "labels": FIELD_LABELS,
+            "reading": selectors.reading_settings_for(dataset.jurisdiction_id),
+            "code_tables": selectors.code_tables_visible_to(request.user).filter(
+                jurisdiction_id=dataset.jurisdiction_id
+            ),
+            "clock_warning": clock_warning(dataset.mapping, dataset.headers, dataset.preview),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reading(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    settings_ = selectors.reading_settings_for(jurisdiction.pk)
+    form = ReadingSettingsForm(request.POST or None, instance=settings_)
+    if request.method == "POST" and form.is_valid():
+        services.reading_settings_save(
+            jurisdiction=jurisdiction,
+            user=request.user,
+            values={name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
+        messages.success(
+            request,
+            "Reading settings saved. The priority scale applies to scenarios at once; the codes "
+            "apply to the next import (import the file again to apply them to it).",
+        )
+        return redirect("calldata:reading", jurisdiction_id=jurisdiction.pk)
+    return render(
+        request,
+        "calldata/reading.html",
+        {
+            "jurisdiction": jurisdiction,
+            "form": form,
+            "saved": settings_.pk is not None,
+            "priorities": selectors.priority_profile(jurisdiction.pk),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -128,7 +183,13 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
 def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
     return render(
-        request, "calldata/dataset.html", {"dataset": dataset, "report": dataset.report or {}}
+        request,
+        "calldata/dataset.html",
+        {
+            "dataset": dataset,
+            "report": dataset.report or {},
+            "parts": dataset.parts.order_by("first_day", "pk") if dataset.is_combined else [],
+        },
     )
 
 
@@ -139,7 +200,7 @@ def dataset_progress(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(
         {
             "status": dataset.status,
-            "status_label": dataset.get_status_display(),
+            "status_label": dataset.status_text,
             "phase": dataset.phase,
             "progress": dataset.progress,
             "rows_read": dataset.rows_read,
@@ -159,10 +220,58 @@ def dataset_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def dataset_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes the dataset with its files."""
+    dataset = _dataset(request, pk)
+    if not request.user.has_perm("calldata.delete_dataset", dataset):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.dataset_delete(dataset=dataset)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("calldata:dataset", pk=pk)
+        messages.success(request, f"“{dataset.original_name}” was deleted with its files.")
+        return redirect("calldata:index")
+    return render(request, "calldata/dataset_delete.html", {"dataset": dataset})
+
+
+@login_required
 @require_GET
 def dataset_file(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
+    if dataset.is_combined:
+        raise Http404("A combination of imports has no file of its own.")
     return private_file_response(dataset.file, filename=dataset.original_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def combine(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    """Several imported files of a jurisdiction analysed as one."""
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    if not request.user.has_perm("calldata.add_dataset"):
+        raise PermissionDenied
+    choices = selectors.datasets_to_combine(request.user, jurisdiction)
+    form = CombineForm(request.POST or None, datasets=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_combine(
+                user=request.user,
+                jurisdiction=jurisdiction,
+                datasets=list(form.cleaned_data["datasets"]),
+            )
+        except ValidationError as error:
+            form.add_error("datasets", error)
+        else:
+            return redirect("calldata:dataset", pk=dataset.pk)
+    return render(
+        request,
+        "calldata/combine.html",
+        {"jurisdiction": jurisdiction, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -182,7 +291,7 @@ def volume(request: HttpRequest, pk: int) -> HttpResponse:
         "by_initiated": summary["by_initiated"],
         "hour_of_week": summary["hour_of_week"],
         "by_priority": summary["by_priority"],
-        "by_beat": summary["by_beat"][:25],
+        "by_beat": [row for row in summary["by_beat"] if row[0] != BLANK][:25],
         "by_category": [[CATEGORIES[k], v] for k, v in by_category],
         "time_on_task": [
             [r["call_type"], r["time_on_task_median"], r["unit_hours"]]
@@ -208,33 +317,61 @@ def taxonomy(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
     jurisdiction = _jurisdiction(request, jurisdiction_id)
     mappings = list(CallTypeMapping.objects.filter(jurisdiction=jurisdiction))
     form = TaxonomyForm(request.POST or None, mappings=mappings)
-    if request.method == "POST":
-        if form.is_valid():
-            count = services.taxonomy_confirm(
-                jurisdiction_id=jurisdiction.pk, categories=form.categories(), user=request.user
-            )
-            messages.success(
-                request,
-                f"{count} call types confirmed. They will be reused for "
-                "this jurisdiction's next upload.",
-            )
-            return redirect("calldata:taxonomy", jurisdiction_id=jurisdiction.pk)
-        return render(
-            request,
-            "calldata/taxonomy.html",
-            {"jurisdiction": jurisdiction, "form": form},
-            status=400,
+    if request.method == "POST" and form.is_valid():
+        count = services.taxonomy_confirm(
+            jurisdiction_id=jurisdiction.pk, categories=form.categories(), user=request.user
         )
-    return render(request, "calldata/taxonomy.html", {"jurisdiction": jurisdiction, "form": form})
+        messages.success(
+            request,
+            f"{count} call types confirmed. They will be reused for "
+            "this jurisdiction's next upload.",
+        )
+        return redirect("calldata:taxonomy", jurisdiction_id=jurisdiction.pk)
+    context = {
+        "jurisdiction": jurisdiction,
+        "form": form,
+        "by_category": _calls_by_category(mappings),
+        "dataset": selectors.latest_dataset(jurisdiction.pk),
+        "code_tables": selectors.code_tables_visible_to(request.user).filter(
+            jurisdiction=jurisdiction
+        ),
+    }
+    return render(
+        request,
+        "calldata/taxonomy.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _calls_by_category(mappings: list[CallTypeMapping]) -> list[dict]:
+    """Calls of the latest data per category, largest first, with their share."""
+    totals: dict[str, int] = {}
+    for mapping in mappings:
+        totals[mapping.category] = totals.get(mapping.category, 0) + mapping.calls
+    everything = sum(totals.values())
+    return [
+        {"category": CATEGORIES[key], "calls": calls, "percent": 100 * calls / everything}
+        for key, calls in sorted(totals.items(), key=lambda kv: -kv[1])
+        if calls
+    ]
 
 
 def _scenario_form_options(jurisdiction: Jurisdiction) -> tuple[Dataset | None, dict]:
     dataset = selectors.latest_dataset(jurisdiction.pk)
     summary = dataset.summary if dataset else {}
+    reading = selectors.reading_settings_for(jurisdiction.pk)
     return dataset, {
         "call_types": [r["call_type"] for r in summary.get("by_call_type", [])],
         "flags": summary.get("flags", []),
-        "beats": [b for b, _ in summary.get("by_beat", []) if b != "(blank)"],
+        "beats": [b for b, _ in summary.get("by_beat", []) if b != BLANK],
+        "most_urgent": (
+            f"{reading.priority_most_urgent} = most urgent, "
+            + ("higher" if reading.priority_order == "higher" else "lower")
+            + " numbers more urgent"
+            if reading.priority_asked
+            else "1 = most urgent until the scale is set in the reading settings"
+        ),
     }
 
 
@@ -262,6 +399,7 @@ def scenarios(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
             "preset_form": preset_form,
             "presets": presets().values(),
             "dataset": selectors.latest_dataset(jurisdiction.pk),
+            "reading": selectors.reading_settings_for(jurisdiction.pk),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -394,6 +532,7 @@ def scenario_brief(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "scenario": scenario,
             "results": results,
+            "weeks": round(results.get("days", 0) / 7, 1),
             "categories": CATEGORIES,
             "preset": presets().get(scenario.preset),
         },
@@ -494,8 +633,7 @@ def _tree_preview(editor: TreeEditorForm, dataset: Dataset | None) -> str:
         except tree_engine.TreeError:
             pass  # the outline shows what is missing; the diagram is drawn without volumes
         else:
-            calls = selectors.calls_for(dataset)
-            volumes = tree_engine.apply(tree, calls.frame, calls.days)
+            volumes = selectors.tree_volumes(tree, dataset)
             by_path = {leaf["path"]: leaf for leaf in volumes["leaves"]}
     return _tree_html(tree, by_path, "root")
 
@@ -508,8 +646,7 @@ def tree_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = selectors.latest_dataset(tree.jurisdiction_id)
     volumes = {}
     if dataset is not None:
-        calls = selectors.calls_for(dataset)
-        volumes = tree_engine.apply(tree.nodes, calls.frame, calls.days)
+        volumes = selectors.tree_volumes(tree.nodes, dataset)
     by_path = {leaf["path"]: leaf for leaf in volumes.get("leaves", [])}
     leaves = [
         {**leaf, "trail": _trail(tree.nodes, leaf["path"])} for leaf in volumes.get("leaves", [])
@@ -687,3 +824,73 @@ def dictionary_delete(request: HttpRequest, pk: int) -> HttpResponse:
     changed = dictionary.dictionary_entry_delete(entry=entry)
     messages.success(request, f"Rule “{pattern}” removed; {changed} call types re-categorised.")
     return redirect("calldata:dictionary")
+
+
+def _code_table(request: HttpRequest, pk: int) -> CodeTable:
+    _require_use(request)
+    return get_object_or_404(selectors.code_tables_visible_to(request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def code_tables(request: HttpRequest) -> HttpResponse:
+    """The code → description tables of the jurisdictions this person works for, and a new one."""
+    _require_use(request)
+    jurisdictions = selectors.jurisdictions_for_upload(request.user)
+    form = CodeTableForm(request.POST or None, request.FILES or None, jurisdictions=jurisdictions)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            table = services.code_table_create(
+                user=request.user,
+                jurisdiction=form.cleaned_data["jurisdiction"],
+                content=upload.read(),
+                name=upload.name or "codes.csv",
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(
+                request,
+                f"“{table.original_name}” attached: {table.codes} "
+                f"{table.get_kind_display().lower()} codes. Imported data is read again with it.",
+            )
+            return redirect("calldata:code_table", pk=table.pk)
+    own = jurisdictions.first() if jurisdictions.count() == 1 else None
+    return render(
+        request,
+        "calldata/code_tables.html",
+        {
+            "form": form,
+            "tables": selectors.code_tables_visible_to(request.user),
+            "own_jurisdiction": own,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def code_table_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    table = _code_table(request, pk)
+    table.refresh_from_db(fields=["entries"])
+    return render(
+        request,
+        "calldata/code_table.html",
+        {"table": table, "entries": sorted(table.entries.items())},
+    )
+
+
+@login_required
+@require_POST
+def code_table_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    table = _code_table(request, pk)
+    if not request.user.has_perm("calldata.delete_codetable", table):
+        raise PermissionDenied
+    name = table.original_name
+    services.code_table_delete(table=table)
+    messages.success(
+        request, f"Code table “{name}” removed; imported data is read again without it."
+    )
+    return redirect("calldata:code_tables")

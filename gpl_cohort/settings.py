@@ -280,6 +280,12 @@ CELERY_BEAT_SCHEDULE["calldata-resume-stalled-imports"] = {
     "schedule": 60,
 }
 CALLDATA_IMPORT_LEASE_SECONDS = env.int("CALLDATA_IMPORT_LEASE_SECONDS", default=60)
+# Without a worker (eager Celery: `make run`), imports run in a background thread of the web
+# process, one at a time, so the upload returns at once and the page shows progress and can
+# cancel. Off, an eager import runs inside the request that confirmed the mapping (tests).
+CALLDATA_IMPORT_IN_BACKGROUND = env.bool(
+    "CALLDATA_IMPORT_IN_BACKGROUND", default=CELERY_TASK_ALWAYS_EAGER
+)
 # How much of a CSV an import normalises at once: an import holds about five such frames in
 # memory (reading, normalising, finishing, writing), and reports its progress after each.
 CALLDATA_IMPORT_FRAME_BYTES = env.int("CALLDATA_IMPORT_FRAME_BYTES", default=32 * 1024 * 1024)
@@ -355,6 +361,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "applications.models.Application.Status",
+        "CodeTableKindEnum": "calldata.models.CodeTable.Kind",
     },
 }
 

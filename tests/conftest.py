@@ -63,6 +63,9 @@ def _fast_password_hashing(settings) -> None:
 def _media_and_mail_in_tmp(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    # Eager call-data imports run where they are queued, so tests see their outcome at once
+    # (tests/calldata/test_background.py turns the embedded import thread on).
+    settings.CALLDATA_IMPORT_IN_BACKGROUND = False
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ class Side:
 def build_side(jurisdiction: Any, contact: Any, cohort: Any, staff: Any) -> Side:
     from applications.models import ApplicationDocument
     from calldata.engine.tree import DEFAULT_TREE
-    from calldata.models import Dataset, DecisionTree, Scenario
+    from calldata.models import CodeTable, Dataset, DecisionTree, Scenario
     from coaching.models import DeliverableDocument
     from jurisdictions.models import MoU, SupportLetter
     from tests.applications.factories import CompleteApplicationFactory, with_contact
@@ -94,6 +94,20 @@ def build_side(jurisdiction: Any, contact: Any, cohort: Any, staff: Any) -> Side
     side.objects["tree"] = DecisionTree.objects.create(
         jurisdiction=jurisdiction, name="Tree", nodes=DEFAULT_TREE, created_by=contact
     )
+    code_table = CodeTable(
+        jurisdiction=jurisdiction,
+        kind="call_type",
+        original_name="codes.csv",
+        code_column="CODE",
+        description_column="DESCRIPTION",
+        entries={"415": "Disturbance"},
+        codes=1,
+        uploaded_by=contact,
+    )
+    code_table.file.save(
+        "codes.csv", ContentFile(b"CODE,DESCRIPTION\n415,Disturbance\n"), save=True
+    )
+    side.objects["code_table"] = code_table
     return side
 
 

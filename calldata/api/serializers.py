@@ -8,10 +8,19 @@ from rest_framework import serializers
 
 from calldata import selectors
 from calldata.engine import tree as tree_engine
+from calldata.engine.codes import MAX_BYTES as MAX_CODE_TABLE_BYTES
+from calldata.engine.fields import ADDRESS_PARTS, CLOCK_FIELDS
 from calldata.engine.presets import presets
 from calldata.engine.scenario import DEFAULTS
 from calldata.forms import OutcomeForm
-from calldata.models import Dataset, DecisionTree, OutcomeRecord, Scenario
+from calldata.models import (
+    CodeTable,
+    Dataset,
+    DecisionTree,
+    OutcomeRecord,
+    ReadingSettings,
+    Scenario,
+)
 from jurisdictions.models import Jurisdiction
 
 
@@ -19,7 +28,16 @@ class DatasetSerializer(serializers.ModelSerializer):
     status = serializers.CharField(
         read_only=True, help_text="One of: " + ", ".join(Dataset.Status.values)
     )
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = serializers.CharField(
+        source="status_text",
+        read_only=True,
+        help_text="The status in words; “Imported with warnings” when the import warned.",
+    )
+    parts = serializers.PrimaryKeyRelatedField(
+        many=True,
+        read_only=True,
+        help_text="For an analysis of several imports: the datasets it combines",
+    )
 
     class Meta:
         model = Dataset
@@ -39,8 +57,11 @@ class DatasetSerializer(serializers.ModelSerializer):
             "mapping",
             "mapping_reused",
             "time_zone",
+            "time_zone_origin",
+            "warning_count",
             "first_day",
             "last_day",
+            "parts",
             "created_at",
             "finished_at",
         ]
@@ -48,9 +69,28 @@ class DatasetSerializer(serializers.ModelSerializer):
 
 
 class DatasetDetailSerializer(DatasetSerializer):
+    files = serializers.ListField(
+        source="covers",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The files its calls come from",
+    )
+
     class Meta(DatasetSerializer.Meta):
-        fields = [*DatasetSerializer.Meta.fields, "report", "summary"]
+        fields = [*DatasetSerializer.Meta.fields, "files", "report", "summary"]
         read_only_fields = fields
+
+
+class CombineSerializer(serializers.Serializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    datasets = serializers.ListField(
+        child=serializers.IntegerField(),
+        min_length=2,
+        help_text="Ids of the jurisdiction's imported datasets to analyse as one",
+    )
+
+    def validate_jurisdiction(self, value: Jurisdiction) -> Jurisdiction:
+        return _writable_jurisdiction(self.context["request"].user, value, "analyses")
 
 
 class DatasetUploadSerializer(serializers.Serializer):
@@ -64,6 +104,61 @@ class DatasetUploadSerializer(serializers.Serializer):
         return value
 
 
+class CodeTableSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = CodeTable
+        fields = [
+            "id",
+            "jurisdiction",
+            "kind",
+            "kind_label",
+            "original_name",
+            "code_column",
+            "description_column",
+            "codes",
+            "notes",
+            "source",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CodeTableDetailSerializer(CodeTableSerializer):
+    entries = serializers.DictField(
+        child=serializers.CharField(), read_only=True, help_text="code -> description"
+    )
+
+    class Meta(CodeTableSerializer.Meta):
+        fields = [*CodeTableSerializer.Meta.fields, "entries"]
+        read_only_fields = fields
+
+
+class CodeTableUploadSerializer(serializers.Serializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    kind = serializers.ChoiceField(
+        choices=CodeTable.Kind.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Which codes it describes; detected from the file when left out",
+    )
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text="CSV or .xlsx with a code column and a description column",
+    )
+
+    def validate_jurisdiction(self, value: Jurisdiction) -> Jurisdiction:
+        return _writable_jurisdiction(self.context["request"].user, value, "code tables")
+
+    def validate_file(self, value: Any) -> Any:
+        if value.size > MAX_CODE_TABLE_BYTES:
+            raise serializers.ValidationError(
+                f"A code table is at most {MAX_CODE_TABLE_BYTES // 1024**2} MB."
+            )
+        return value
+
+
 class MappingSerializer(serializers.Serializer):
     fields = serializers.DictField(
         child=serializers.CharField(), help_text="canonical field -> column header"
@@ -71,6 +166,62 @@ class MappingSerializer(serializers.Serializer):
     flags = serializers.DictField(
         child=serializers.CharField(), required=False, help_text="flag name -> column header"
     )
+    address_parts = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="An address split over several columns: part ("
+        + ", ".join(ADDRESS_PARTS)
+        + ") -> column header; joined as “1200 N MAIN ST & OAK ST”.",
+    )
+    clock_columns = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="A later timestamp given as a date column (its field) and a time-of-day "
+        "column: field (" + ", ".join(CLOCK_FIELDS) + ") -> time-of-day column header.",
+    )
+    time_zone = serializers.CharField(
+        required=False,
+        help_text="IANA zone of the file's local times (default: the dataset's proposed zone, "
+        "see time_zone_origin).",
+    )
+    accept_clock_warning = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Import even though the first rows' received times are all at midnight "
+        "(or all on one minute).",
+    )
+
+    def validate_clock_columns(self, value: dict) -> dict:
+        unknown = sorted(set(value) - set(CLOCK_FIELDS))
+        if unknown:
+            raise serializers.ValidationError(f"Not a later timestamp: {', '.join(unknown)}")
+        return value
+
+    def validate_address_parts(self, value: dict) -> dict:
+        unknown = sorted(set(value) - set(ADDRESS_PARTS))
+        if unknown:
+            raise serializers.ValidationError(f"Unknown address parts: {', '.join(unknown)}")
+        return value
+
+
+class ReadingSettingsSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.IntegerField(source="jurisdiction_id", read_only=True)
+    priority_asked = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ReadingSettings
+        fields = [
+            "jurisdiction",
+            "priority_order",
+            "priority_most_urgent",
+            "priority_asked",
+            "not_a_call_codes",
+            "cancelled_codes",
+            "unfounded_codes",
+            "unknown_values",
+            "updated_at",
+        ]
+        read_only_fields = ["jurisdiction", "priority_asked", "updated_at"]
 
 
 class CriteriaField(serializers.JSONField):
@@ -121,6 +272,9 @@ class ScenarioResultsSerializer(serializers.Serializer):
     eligible_calls = serializers.IntegerField()
     share = serializers.FloatField()
     days = serializers.IntegerField()
+    projected = serializers.BooleanField(
+        help_text="True when the yearly figures are projected from less than a year of data"
+    )
     per_year = serializers.FloatField()
     per_day = serializers.FloatField()
     unit_hours = serializers.DictField()
@@ -207,8 +361,7 @@ class DecisionTreeDetailSerializer(DecisionTreeSerializer):
         dataset = selectors.latest_dataset(tree.jurisdiction_id)
         if dataset is None:
             return None
-        calls = selectors.calls_for(dataset)
-        return {"dataset": dataset.pk, **tree_engine.apply(tree.nodes, calls.frame, calls.days)}
+        return {"dataset": dataset.pk, **selectors.tree_volumes(tree.nodes, dataset)}
 
 
 class OutcomeRecordSerializer(serializers.ModelSerializer):

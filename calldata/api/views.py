@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -12,6 +13,10 @@ from rest_framework.response import Response
 
 from calldata import selectors, services
 from calldata.api.serializers import (
+    CodeTableDetailSerializer,
+    CodeTableSerializer,
+    CodeTableUploadSerializer,
+    CombineSerializer,
     DatasetDetailSerializer,
     DatasetSerializer,
     DatasetUploadSerializer,
@@ -19,20 +24,31 @@ from calldata.api.serializers import (
     DecisionTreeSerializer,
     MappingSerializer,
     OutcomeRecordSerializer,
+    ReadingSettingsSerializer,
     ScenarioResultsSerializer,
     ScenarioSerializer,
 )
-from calldata.models import Dataset, DecisionTree, OutcomeRecord, Scenario
+from calldata.models import (
+    CodeTable,
+    Dataset,
+    DecisionTree,
+    OutcomeRecord,
+    ReadingSettings,
+    Scenario,
+)
 from gpl_cohort.api.permissions import RulesPermission
+from jurisdictions.models import Jurisdiction
 
 
 class DatasetViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Uploaded CAD exports: staff see all; a contact only their jurisdiction's."""
+    """Uploaded CAD exports: staff see all; a contact only their jurisdiction's. DELETE removes
+    a dataset that is not being imported (409 while it is) with its files."""
 
     permission_classes = [RulesPermission]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -52,6 +68,8 @@ class DatasetViewSet(
             return DatasetDetailSerializer
         if self.action == "mapping":
             return MappingSerializer
+        if self.action == "combine":
+            return CombineSerializer
         return DatasetSerializer
 
     @extend_schema(
@@ -70,6 +88,39 @@ class DatasetViewSet(
             raise ValidationError({"file": error.messages}) from error
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={204: None, 409: None})
+    def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
+        dataset = self.get_object()
+        try:
+            services.dataset_delete(dataset=dataset)
+        except DjangoValidationError as error:
+            return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=CombineSerializer, responses={202: DatasetSerializer})
+    @action(detail=False, methods=["post"], parser_classes=[JSONParser, FormParser])
+    def combine(self, request: Request) -> Response:
+        """Analyse several imported datasets of a jurisdiction as one (same columns; an
+        incident in several files is merged by its id). Starts the import of the analysis."""
+        serializer = CombineSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        jurisdiction = serializer.validated_data["jurisdiction"]
+        wanted = serializer.validated_data["datasets"]
+        datasets = list(selectors.datasets_visible_to(request.user).filter(pk__in=wanted))
+        unknown = sorted(set(wanted) - {d.pk for d in datasets})
+        if unknown:
+            raise ValidationError(
+                {"datasets": [f"No such dataset: {', '.join(map(str, unknown))}."]}
+            )
+        try:
+            dataset = services.dataset_combine(
+                user=request.user, jurisdiction=jurisdiction, datasets=datasets
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"datasets": error.messages}) from error
+        dataset.refresh_from_db()
+        return Response(DatasetSerializer(dataset).data, status=status.HTTP_202_ACCEPTED)
+
     @extend_schema(request=MappingSerializer, responses={202: DatasetSerializer})
     @action(detail=True, methods=["post"], url_path="mapping")
     def mapping(self, request: Request, pk: str | None = None) -> Response:
@@ -79,16 +130,73 @@ class DatasetViewSet(
             return Response(status=status.HTTP_403_FORBIDDEN)
         serializer = MappingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        mapping = {
-            "fields": serializer.validated_data["fields"],
-            "flags": serializer.validated_data.get("flags", {}),
-        }
+        data = serializer.validated_data
+        mapping = {"fields": data["fields"], "flags": data.get("flags", {})}
+        for key in ("address_parts", "clock_columns"):
+            if data.get(key):
+                mapping[key] = data[key]
         try:
-            services.dataset_set_mapping(dataset=dataset, mapping=mapping, user=request.user)
+            services.dataset_set_mapping(
+                dataset=dataset,
+                mapping=mapping,
+                user=request.user,
+                time_zone=data.get("time_zone"),
+                accept_clock_warning=data["accept_clock_warning"],
+            )
         except DjangoValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise ValidationError(error.message_dict) from error
             raise ValidationError({"mapping": error.messages}) from error
         dataset.refresh_from_db()
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ReadingSettingsViewSet(viewsets.GenericViewSet):
+    """How each jurisdiction's exports are read (disposition codes, unknown values, the
+    priority scale), addressed by jurisdiction id. A jurisdiction that never saved its own
+    gets the proposed settings; another jurisdiction's are 404 to a contact."""
+
+    serializer_class = ReadingSettingsSerializer
+    permission_classes = [RulesPermission]
+    lookup_field = "jurisdiction"
+    lookup_url_kwarg = "jurisdiction_id"
+    lookup_value_regex = r"\d+"
+    required_perms = dict.fromkeys(("GET", "PUT", "PATCH"), "calldata.use_calldata")
+
+    def get_queryset(self) -> QuerySet[Jurisdiction]:
+        return selectors.jurisdictions_for_upload(self.request.user)
+
+    def _settings(self) -> ReadingSettings:
+        jurisdiction = get_object_or_404(self.get_queryset(), pk=self.kwargs["jurisdiction_id"])
+        return selectors.reading_settings_for(jurisdiction.pk)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset().order_by("pk")) or []
+        saved = {
+            s.jurisdiction_id: s for s in ReadingSettings.objects.filter(jurisdiction__in=page)
+        }
+        items = [saved.get(j.pk) or ReadingSettings(jurisdiction=j) for j in page]
+        return self.get_paginated_response(ReadingSettingsSerializer(items, many=True).data)
+
+    def retrieve(self, request: Request, jurisdiction_id: str | None = None) -> Response:
+        return Response(ReadingSettingsSerializer(self._settings()).data)
+
+    def update(self, request: Request, jurisdiction_id: str | None = None) -> Response:
+        current = self._settings()
+        serializer = ReadingSettingsSerializer(current, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            saved = services.reading_settings_save(
+                jurisdiction=current.jurisdiction,
+                user=request.user,
+                values=dict(serializer.validated_data),
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
+        return Response(ReadingSettingsSerializer(saved).data)
+
+    def partial_update(self, request: Request, jurisdiction_id: str | None = None) -> Response:
+        return self.update(request, jurisdiction_id)
 
 
 class ScenarioViewSet(viewsets.ModelViewSet):
@@ -187,3 +295,53 @@ class OutcomeRecordViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
             )
         except DjangoValidationError as error:
             raise ValidationError(error.messages) from error
+
+
+class CodeTableViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Code → description tables of call types, dispositions and beats. POST attaches one
+    (replacing the jurisdiction's table of the same kind); the jurisdiction's imported data is
+    read again with it, as after DELETE without it."""
+
+    permission_classes = [RulesPermission]
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["jurisdiction", "kind"]
+
+    def get_queryset(self) -> QuerySet[CodeTable]:
+        tables = selectors.code_tables_visible_to(self.request.user)
+        return tables.defer(None) if self.action == "retrieve" else tables
+
+    def get_serializer_class(self) -> type:
+        if self.action == "create":
+            return CodeTableUploadSerializer
+        if self.action == "retrieve":
+            return CodeTableDetailSerializer
+        return CodeTableSerializer
+
+    @extend_schema(
+        request={"multipart/form-data": CodeTableUploadSerializer},
+        responses={201: CodeTableSerializer},
+    )
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        serializer = CodeTableUploadSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        try:
+            table = services.code_table_create(
+                user=request.user,
+                jurisdiction=serializer.validated_data["jurisdiction"],
+                content=upload.read(),
+                name=upload.name or "codes.csv",
+                kind=serializer.validated_data.get("kind", ""),
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+        return Response(CodeTableSerializer(table).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: CodeTable) -> None:
+        services.code_table_delete(table=instance)

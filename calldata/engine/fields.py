@@ -96,6 +96,7 @@ FIELDS: dict[str, tuple[str, list[str]]] = {
         "Received (date and time)",
         [
             "received_at",
+            "cdts",
             "call_received",
             "received_time",
             "received_datetime",
@@ -132,6 +133,7 @@ FIELDS: dict[str, tuple[str, list[str]]] = {
             "event_date",
             "create_date",
             "report_date",
+            "offense_date",
             "date",
         ],
     ),
@@ -142,6 +144,7 @@ FIELDS: dict[str, tuple[str, list[str]]] = {
             "received_clock",
             "time_of_call",
             "incident_time",
+            "offense_time",
             "event_clock",
             "create_clock",
             "time",
@@ -212,7 +215,10 @@ FIELDS: dict[str, tuple[str, list[str]]] = {
         [
             "disposition",
             "dispo",
+            "final_dispo",
             "disposition_code",
+            "final_dispo_code",
+            "dispo_code",
             "final_disposition",
             "close_code",
             "clearance_code",
@@ -324,7 +330,37 @@ FIELDS: dict[str, tuple[str, list[str]]] = {
 }
 
 FIELD_LABELS = {name: label for name, (label, _) in FIELDS.items()}
+
+# An address split over several columns, assembled "1200 N MAIN ST & OAK ST": part -> (label,
+# header synonyms).
+ADDRESS_PARTS: dict[str, tuple[str, list[str]]] = {
+    "number": (
+        "Street number",
+        ["street_number", "street_no", "st_num", "st_no", "stnum", "house_number", "house_no",
+         "address_number", "addr_num", "block_number", "block_no", "hundred_block"],
+    ),
+    "direction": (
+        "Direction",
+        ["street_direction", "street_dir", "st_dir", "direction", "dir", "prefix_direction",
+         "street_prefix", "pre_dir", "predir"],
+    ),
+    "road": (
+        "Street name",
+        ["street_name", "st_name", "road_name", "road", "street", "streetname"],
+    ),
+    "suffix": (
+        "Street suffix",
+        ["street_suffix", "st_suffix", "street_type", "st_type", "suffix", "road_type"],
+    ),
+    "cross": (
+        "Cross street",
+        ["cross_street", "cross_st", "xstreet", "x_street", "cross_streets", "intersecting_street"],
+    ),
+}  # fmt: skip
 TIMESTAMP_FIELDS = ["received_at", "dispatched_at", "enroute_at", "arrived_at", "cleared_at"]
+# Timestamps that may come as a date column (the field's own) and a time-of-day column
+# (mapping["clock_columns"]); the received time has its own pair of fields.
+CLOCK_FIELDS = TIMESTAMP_FIELDS[1:]
 
 # Behavioural or marker flag columns (0/1, Y/N) a file may carry: header key -> flag name.
 FLAG_SYNONYMS: dict[str, list[str]] = {

@@ -6,7 +6,9 @@ handles what needs the whole file (several records of one incident, durations, l
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -15,11 +17,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from calldata.engine.fields import MISSING_TOKENS, TIMESTAMP_FIELDS
+from calldata.engine.code_lists import ReadingRules
+from calldata.engine.codes import KINDS, SEPARATOR, describer, split_label
+from calldata.engine.fields import ADDRESS_PARTS, CLOCK_FIELDS, MISSING_TOKENS, TIMESTAMP_FIELDS
 from calldata.engine.taxonomy import CANCELLED, NOT_A_CALL, initiated_by, markers_for
 from calldata.engine.timestamps import ParseStats, parse_timestamps
 
 EXAMPLES = 5
+_NOT_A_CALL = re.compile(NOT_A_CALL)
+_CANCELLED = re.compile(CANCELLED)
+# Fields whose placeholder values (-1, 0, UNK…) mean "not known".
+SENTINEL_FIELDS = ("beat", "unit_type")
 _PARSE_POOLS: dict[int, ThreadPoolExecutor] = {}
 
 
@@ -162,6 +170,13 @@ def _call_type_label(label: object) -> str | None:
     return " ".join(text.upper().split()) if text else None
 
 
+def _described(clean: Callable[[object], str | None], describe: object) -> Callable:
+    """`clean`, then the code table's description beside the code (when there is a table)."""
+    if describe is None:
+        return clean
+    return lambda label: describe(clean(label))
+
+
 def _clean_by_value(values: pd.Series, clean: object = _strip_missing) -> pd.Series:
     """Strip and blank missing tokens once per distinct value (codes, beats, priorities)."""
     codes, labels = _encode(values)
@@ -175,12 +190,14 @@ def _clean_arrow_ids(array: pa.Array) -> pa.Array:
     return pc.if_else(pc.fill_null(pc.is_in(array, value_set=_MISSING), False), _NULL_TEXT, array)
 
 
+def _arrow_text(values: pd.Series) -> pa.Array:
+    array = pa.array(values.array, type=pa.string(), from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def _clean_arrow(values: pd.Series) -> pd.Series:
     """The same for many-valued text (incident ids, addresses, remarks), in Arrow kernels."""
-    array = pa.array(values.array, type=pa.string(), from_pandas=True)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    array = _clean_arrow_ids(array)
+    array = _clean_arrow_ids(_arrow_text(values))
     cleaned = array.to_pandas(types_mapper=_ARROW_STRINGS.get)
     return pd.Series(cleaned.array, index=values.index)  # by position, whatever the index
 
@@ -253,15 +270,60 @@ def _unify_categories(frames: list[pd.DataFrame]) -> None:
             frame[column] = frame[column].cat.set_categories(categories)
 
 
+# The columns a code table describes, by the kind of table.
+DESCRIBED = {
+    "call_type": "call_type",
+    "call_type_initial": "call_type",
+    "disposition": "disposition",
+    "beat": "beat",
+}
+
+
 class Normaliser:
-    def __init__(self, mapping: dict, tz: str) -> None:
+    def __init__(
+        self,
+        mapping: dict,
+        tz: str,
+        rules: ReadingRules | None = None,
+        code_tables: dict[str, dict[str, str]] | None = None,
+    ) -> None:
+        """`rules`: the jurisdiction's disposition codes and unknown values (engine/code_lists.py);
+        `code_tables`: {kind: {code: description}} (engine/codes.py), kinds call_type,
+        disposition and beat."""
+        self.rules = rules or ReadingRules()
+        self.code_tables = {k: v for k, v in (code_tables or {}).items() if v}
+        # Call types are compared upper-case everywhere (keywords, scenarios, trees): so are
+        # their descriptions.
+        upper = {
+            code: description.upper()
+            for code, description in self.code_tables.get("call_type", {}).items()
+        }
+        self.describers = {
+            column: describer(upper if kind == "call_type" else self.code_tables.get(kind))
+            for column, kind in DESCRIBED.items()
+        }
+        # Rows per code that the table of its kind does not describe (for the report).
+        self.undescribed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.described_rows: dict[str, int] = defaultdict(int)
         self.fields: dict[str, str] = dict(mapping.get("fields", {}))
         self.flags: dict[str, str] = dict(mapping.get("flags", {}))
+        # Time-of-day columns of the later timestamps whose date is in the mapped column.
+        self.clocks: dict[str, str] = {
+            name: header
+            for name, header in mapping.get("clock_columns", {}).items()
+            if name in CLOCK_FIELDS and header
+        }
+        self.address_parts: dict[str, str] = {
+            part: header
+            for part, header in mapping.get("address_parts", {}).items()
+            if part in ADDRESS_PARTS and header
+        }
         self.tz = tz
         self.rows_read = 0
         self.empty_rows = 0
         self.rejected = Issues()
         self.dropped = Issues()
+        self.unknown = Issues()  # placeholder values read as unknown (chunk's own part)
         self.flagged = Issues()
         self.time_stats: dict[str, ParseStats] = defaultdict(ParseStats)
         self.rows_kept = 0
@@ -269,11 +331,21 @@ class Normaliser:
         self.received_range: list = [None, None]
         self.initiated: dict[str, int] = defaultdict(int)
         self.markers = dict.fromkeys(("weapon", "violence", "urgent", "injury"), 0)
+        self.minutes = np.zeros(1440, dtype="int64")  # calls received at each local minute
 
     @property
     def columns(self) -> list[str]:
         """The file's columns this mapping reads."""
-        return list(dict.fromkeys([*self.fields.values(), *self.flags.values()]))
+        return list(
+            dict.fromkeys(
+                [
+                    *self.fields.values(),
+                    *self.flags.values(),
+                    *self.address_parts.values(),
+                    *self.clocks.values(),
+                ]
+            )
+        )
 
     @property
     def coded_columns(self) -> list[str]:
@@ -284,25 +356,116 @@ class Normaliser:
         header = self.fields.get(name)
         if not header or header not in raw:
             return None
-        if name in LOW_CARDINALITY:
-            return _clean_by_value(raw[header])
+        if name in LOW_CARDINALITY or name in SENTINEL_FIELDS:
+            # A placeholder beat (-1, 0, UNK) stays unknown even when the beat table lists it.
+            clean = self._known if name in SENTINEL_FIELDS else _strip_missing
+            clean = _described(clean, self.describers.get(name))
+            return self._count_described(name, _clean_by_value(raw[header], clean))
         return _clean_arrow(raw[header])
+
+    def _address(self, raw: pd.DataFrame) -> pd.Series:
+        """ "1200 N MAIN ST & OAK ST" from the columns of a split address (blank parts left
+        out; the cross street after "&")."""
+
+        def part(name: str) -> pa.Array | None:
+            header = self.address_parts.get(name)
+            if header is None or header not in raw:
+                return None
+            return _clean_arrow_ids(_arrow_text(raw[header]))
+
+        street = [a for a in map(part, ("number", "direction", "road", "suffix")) if a is not None]
+        joined = pc.binary_join_element_wise(*street, " ", null_handling="skip") if street else None
+        cross = part("cross")
+        if cross is not None:
+            joined = (
+                cross
+                if joined is None
+                else pc.binary_join_element_wise(joined, cross, " & ", null_handling="skip")
+            )
+        if joined is None:
+            return pd.Series(pd.NA, index=raw.index, dtype="string")
+        joined = pc.if_else(pc.equal(joined, ""), _NULL_TEXT, joined)
+        return pd.Series(joined.to_pandas(types_mapper=_ARROW_STRINGS.get).array, index=raw.index)
+
+    def _known(self, label: object) -> str | None:
+        """A beat, area or unit type; the jurisdiction's placeholders (-1, 0, UNK) are unknown."""
+        text = _strip_missing(label)
+        return None if text is None or self.rules.is_unknown(text) else text
+
+    def _kinds(self, values: pd.Series, *, first_word: bool) -> tuple[np.ndarray, list, np.ndarray]:
+        """(kind per distinct value + a last entry for missing: 0 a call, 1 not a call,
+        2 cancelled, 3 unfounded; the distinct values; each row's code, -1 when missing)."""
+        codes, labels = _encode(values)
+        order = {"not_a_call": 1, "cancelled": 2, "unfounded": 3}
+        kind = np.zeros(len(labels) + 1, dtype="int8")
+        for index, label in enumerate(labels):
+            kind[index] = order.get(self._kind_of(label, first_word=first_word) or "", 0)
+        return kind, labels, np.where(codes < 0, len(labels), codes)
+
+    def _kind_of(self, label: object, *, first_word: bool) -> str | None:
+        """The kind of one value: its code first, then the description a code table gave it
+        ("CAN — Cancelled by caller", "C — Cancelled by caller"). Dispositions follow the
+        jurisdiction's codes alone; call types also the words CAD systems put in them ("VOID",
+        "TEST CALL", "CANCELLED BY CALLER")."""
+        for text in split_label(str(label).upper()):
+            if not text:
+                continue
+            found = self.rules.kind_of(text, first_word=first_word)
+            if found is None and not first_word and _NOT_A_CALL.search(text):
+                found = "not_a_call"
+            elif found is None and not first_word and _CANCELLED.search(text):
+                found = "cancelled"
+            if found is not None:
+                return found
+        return None
+
+    def _count_described(self, name: str, values: pd.Series) -> pd.Series:
+        kind = DESCRIBED.get(name)
+        if name == "call_type_initial" or kind not in self.code_tables:
+            return values
+        for value, rows in _value_counts(values):
+            if value is None:
+                continue
+            if SEPARATOR in value:
+                self.described_rows[kind] += rows
+            else:
+                self.undescribed[kind][value] += rows
+        return values
 
     def chunk(self, raw: pd.DataFrame) -> pd.DataFrame:
         """Normalise one block; rows that are not calls or cannot be read are left out."""
-        for line in raw.attrs.get("bad_rows", []):
+        for bad in raw.attrs.get("bad_rows", []):
+            # A line number, or the row's text when the reader did not know its line (the
+            # pipeline finds it: reading.find_lines).
             self.rejected.counts["wrong number of fields"] += 1
             if len(self.rejected.examples["wrong number of fields"]) < EXAMPLES:
                 self.rejected.examples["wrong number of fields"].append(
-                    {"line": line, "incident_id": "", "value": ""}
+                    {
+                        "line": bad if isinstance(bad, int) else None,
+                        "incident_id": "",
+                        "value": "" if isinstance(bad, int) else str(bad)[:120],
+                    }
                 )
         self.rows_read += len(raw) + len(raw.attrs.get("bad_rows", []))
         out = pd.DataFrame(index=raw.index)
         out["line"] = raw["_line"].astype("int64")
         texts = {name: self._text(raw, name) for name in TEXT_FIELDS}
+        if texts["address"] is None and self.address_parts:
+            texts["address"] = self._address(raw)
         for name in TEXT_FIELDS:
             if texts[name] is not None:
                 out[name] = texts[name]
+        for name in SENTINEL_FIELDS:
+            header = self.fields.get(name)
+            if header in raw:
+                # Placeholders read as unknown are counted (blank is simply missing).
+                codes, labels = _encode(raw[header])
+                table = np.array(
+                    [_strip_missing(v) is not None and self.rules.is_unknown(v) for v in labels]
+                    + [False]
+                )
+                hit = table[np.where(codes < 0, len(labels), codes)]
+                self.unknown.add(f"{name.replace('_', ' ')} unknown", out, hit, raw[header])
         raw_types = [
             raw[self.fields[n]]
             for n in ("call_type_final", "call_type", "call_type_initial")
@@ -316,7 +479,12 @@ class Normaliser:
                 # Final call type first, then the plain one, then the initial one.
                 empty = combined.isna() | combined.astype("str").str.strip().isin(MISSING_TOKENS)
                 combined = combined.where(~empty, fallback)
-            out["call_type"] = _clean_by_value(combined, _call_type_label)
+            out["call_type"] = self._count_described(
+                "call_type",
+                _clean_by_value(
+                    combined, _described(_call_type_label, self.describers["call_type"])
+                ),
+            )
         # Only rows without a call type can be blank, so only those are looked at.
         blank = out["call_type"].isna().to_numpy().copy()
         candidates = np.flatnonzero(blank)
@@ -328,30 +496,27 @@ class Normaliser:
             blank[candidates] = empty.all(axis=1).to_numpy()
         self.empty_rows += int(blank.sum())
         keep = ~blank
+        # Records that are not calls are dropped, each value counted on its own ("disposition
+        # DUP: 418"); cancelled and unfounded calls are kept and flagged.
+        type_kind, type_labels, type_codes = self._kinds(out["call_type"], first_word=False)
+        kinds = [(type_kind, type_labels, type_codes, "call type")]
         disposition = out.get("disposition", None)
-        type_words = _matches(
-            out["call_type"],
-            {w: rf"\b{w}\b" for w in ("VOID", "TEST", "DUPLICATE")}
-            | {"not_a_call": NOT_A_CALL, "cancelled": CANCELLED},
-        )
         if disposition is not None:
-            dispo_words = _matches(
-                disposition,
-                {w: rf"\b{w}\b" for w in ("VOID", "TEST", "DUPLICATE")}
-                | {"not_a_call": NOT_A_CALL, "cancelled": CANCELLED},
-            )
-        not_a_call = type_words["not_a_call"] | (
-            dispo_words["not_a_call"] if disposition is not None else False
-        )
-        for word in ("VOID", "TEST", "DUPLICATE"):
-            hit = (
-                keep
-                & not_a_call
-                & (type_words[word] | (dispo_words[word] if disposition is not None else False))
-            )
-            self.dropped.add(f"{word} record", out, hit, out["call_type"])
-            keep &= ~hit
-        keep &= ~not_a_call
+            kinds.append((*self._kinds(disposition, first_word=True), "disposition"))
+        cancelled = np.zeros(len(out), dtype=bool)
+        unfounded = np.zeros(len(out), dtype=bool)
+        for kind, labels, codes, what in kinds:
+            for index in np.flatnonzero(kind == 1):
+                hit = keep & (codes == index)
+                # Counted by its code ("disposition DUP"), described by a code table or not;
+                # the example shows the call type the dropped record carried.
+                code = split_label(str(labels[index]))[0]
+                self.dropped.add(f"{what} {code}", out, hit, out["call_type"])
+                keep &= ~hit
+            cancelled |= (kind == 2)[codes]
+            unfounded |= (kind == 3)[codes]
+        out["cancelled"] = cancelled
+        out["unfounded"] = unfounded
         missing_type = keep & out["call_type"].isna().to_numpy()
         self.rejected.add("no call type", out, missing_type)
         keep &= ~missing_type
@@ -370,6 +535,9 @@ class Normaliser:
                 header = self.fields["received_date"]
                 clock_header = self.fields.get("received_clock")
                 clock = raw.get(clock_header, None)
+            elif name in self.clocks:
+                # "Dispatch Date" + "Dispatch Time": the mapped column holds the date.
+                clock = raw.get(self.clocks[name], None)
             if header and header in raw:
                 columns[name] = (raw[header], clock, self.time_stats[name])
         parsed_columns = dict(
@@ -398,6 +566,13 @@ class Normaliser:
                 self.rejected.add("received time unreadable", out, unreadable, shown)
                 self.rejected.add("received time missing", out, keep & missing)
                 keep &= parsed.notna().to_numpy()
+        shared_date = self.fields.get("received_date")
+        for name in self.clocks:
+            if name in out and "received_at" in out and self.fields.get(name) == shared_date:
+                # A time of day on the received date that is earlier than the call was
+                # received happened after midnight.
+                earlier = out[name] < out["received_at"]
+                out[name] = out[name].where(~earlier, out[name] + pd.Timedelta(days=1))
         if "received_at" not in out:
             out["received_at"] = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s, UTC]")
         # Priority level: the first number in the text ("Priority 2", "P1", "2 - Urgent").
@@ -421,10 +596,6 @@ class Normaliser:
                 codes, labels = _encode(raw[header])
                 truth = [str(v).strip().upper() in TRUE_VALUES for v in labels]
                 out[f"flag_{flag}"] = np.append(np.array(truth, dtype=bool), False)[codes]
-        cancelled = type_words["cancelled"]
-        if disposition is not None:
-            cancelled = cancelled | dispo_words["cancelled"]
-        out["cancelled"] = cancelled
         return out.loc[keep]
 
     def finish(self, frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, dict]:
@@ -463,6 +634,9 @@ class Normaliser:
         self._markers_and_source(df)
         self._local_time(df)
         self.flagged.add("cancelled (kept, flagged)", df, df["cancelled"], df["call_type"])
+        if "unfounded" in df:
+            shown = df["disposition"] if "disposition" in df else df["call_type"]
+            self.flagged.add("unfounded (kept, flagged)", df, df["unfounded"], shown)
         for column in CATEGORY_COLUMNS:
             if column in df:
                 df[column] = df[column].astype("category")
@@ -608,6 +782,9 @@ class Normaliser:
         df["year_month"] = pd.Categorical.from_codes(
             np.searchsorted(unique, months), categories=labels
         )
+        of_day = seconds - days * 86400
+        valid = df["received_at"].notna().to_numpy()
+        self.minutes += np.bincount(of_day[valid] // 60, minlength=1440)
         df["local_date"] = (days * 86400).astype("datetime64[s]")
         df["hour"] = ((seconds // 3600) % 24).astype("int8")
         df["dow"] = ((days + 3) % 7).astype("int8")  # 1970-01-01 was a Thursday; Monday = 0
@@ -640,8 +817,17 @@ class Normaliser:
                 timestamps[name] = stats
         first, last = self.received_range
         initiated = sorted(self.initiated.items(), key=lambda kv: (-kv[1], kv[0]))
+        duplicates = duplicates or no_duplicates()
         return {
-            "duplicates": duplicates or no_duplicates(),
+            "accounting": accounting(
+                rows_read=self.rows_read,
+                kept=self.rows_kept,
+                rejected=int(sum(self.rejected.counts.values())),
+                dropped=int(sum(self.dropped.counts.values())),
+                empty=self.empty_rows,
+                merged=duplicates["records_merged"],
+            ),
+            "duplicates": duplicates,
             "rows_read": self.rows_read,
             "rows_kept": self.rows_kept,
             "empty_rows": self.empty_rows,
@@ -650,6 +836,7 @@ class Normaliser:
             "dropped": self.dropped.as_dict(),
             "rows_dropped": int(sum(self.dropped.counts.values())),
             "flagged": self.flagged.as_dict(),
+            "unknown": self.unknown.as_dict(),
             "timestamps": timestamps,
             "time_zone": self.tz,
             "date_range": [
@@ -658,7 +845,62 @@ class Normaliser:
             ],
             "initiated": {k: v for k, v in initiated if v},
             "markers": dict(self.markers),
+            "warnings": self.clock_warnings(),
+            "code_tables": self._code_table_report(),
         }
+
+    def clock_warnings(self) -> list[dict]:
+        """Received times all at midnight, or all on one minute of the day: the column read
+        as the received time is a date, or not the time the call came in."""
+        calls = int(self.minutes.sum())
+        if calls < 2:
+            return []
+        busiest = int(self.minutes.argmax())
+        share = self.minutes[busiest] / calls
+        if share < 0.95:
+            return []
+        at = f"{busiest // 60:02d}:{busiest % 60:02d}"
+        what = "at midnight" if busiest == 0 else f"at {at}"
+        every = "Every call" if share == 1 else f"{share:.0%} of the calls"
+        return [
+            {
+                "kind": "midnight" if busiest == 0 else "one_minute",
+                "message": f"{every} ({self.minutes[busiest]} of {calls}) were received {what}: "
+                "the received time has no time of day, so the hour-of-week chart and the team's "
+                "hours cannot be trusted. Map a column with the time of day if the export has one.",
+            }
+        ]
+
+    def _code_table_report(self) -> dict:
+        """For each code table used: its codes, the rows it described, and the codes of the
+        file it does not list (most frequent first)."""
+        report = {}
+        for kind, entries in self.code_tables.items():
+            missing = sorted(self.undescribed[kind].items(), key=lambda kv: (-kv[1], kv[0]))
+            report[kind] = {
+                "label": KINDS.get(kind, kind),
+                "codes": len(entries),
+                "rows_described": self.described_rows[kind],
+                "rows_not_described": sum(rows for _, rows in missing),
+                "codes_not_described": len(missing),
+                "not_described": [{"code": c, "rows": r} for c, r in missing[: EXAMPLES * 2]],
+            }
+        return report
+
+
+def accounting(
+    *, rows_read: int, kept: int, rejected: int, dropped: int, empty: int, merged: int
+) -> dict:
+    """Where every row read went: kept + rejected + dropped + empty + merged = read. `balanced`
+    is False only if a rule removed rows without counting them (a bug the page shows)."""
+    parts = {
+        "kept": kept,
+        "rejected": rejected,
+        "dropped": dropped,
+        "empty": empty,
+        "merged": merged,
+    }
+    return {"rows_read": rows_read, **parts, "balanced": sum(parts.values()) == rows_read}
 
 
 def no_duplicates() -> dict:

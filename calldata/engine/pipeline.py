@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
+from calldata.engine.code_lists import ReadingRules
 from calldata.engine.mapping import mapping_problems
 from calldata.engine.normalise import (
     Normaliser,
@@ -47,9 +48,14 @@ from calldata.engine.normalise import (
     combine_duplicates,
 )
 from calldata.engine.reading import (
+    LINE_BASE,
     ReadError,
     SourceInfo,
+    cut_off_message,
+    file_line,
+    find_lines,
     open_source,
+    open_sources,
     prefetched,
     read_chunks,
     read_column,
@@ -252,7 +258,7 @@ def read_parquet(directory: Path, columns: list[str] | None = None) -> pd.DataFr
 
 
 def run_import(
-    path: Path,
+    path: Path | list[Path],
     *,
     mapping: dict,
     tz: str,
@@ -261,15 +267,27 @@ def run_import(
     progress: Callable[[int, str], None] = lambda rows, phase: None,
     cancelled: Callable[[], bool] = lambda: False,
     frame_bytes: int | None = None,
+    rules: ReadingRules | None = None,
+    code_tables: dict[str, dict[str, str]] | None = None,
+    names: list[str] | None = None,
 ) -> ImportResult:
     """`frame_bytes`: how much of the CSV is normalised at once (reading.CHUNK_BYTES when not
-    given); progress is reported after each frame."""
+    given); progress is reported after each frame. `rules`: the jurisdiction's disposition
+    codes and unknown values (code_lists.ReadingRules; the proposed ones when not given).
+    `code_tables`: {kind: {code: description}} (engine/codes.py), read into the call type,
+    disposition and beat columns. `path` may be a list: several imports read as one, `names`
+    being how the person knows each file."""
     started = time.perf_counter()
-    info = open_source(path, work_dir=work_dir)
+    if isinstance(path, list):
+        # Several imports analysed as one: read one after another, with the same columns;
+        # an incident in several files is merged like any repeated incident id.
+        info = open_sources(path, names or [p.name for p in path], work_dir=work_dir)
+    else:
+        info = open_source(path, work_dir=work_dir)
     problems = mapping_problems(mapping, info.headers)
     if problems:
         raise ReadError(" ".join(problems))
-    normaliser = Normaliser(mapping, tz)
+    normaliser = Normaliser(mapping, tz, rules, code_tables)
     progress(0, "reading")
     id_header = normaliser.fields.get("incident_id")
     # The first pass runs beside the main pass (Arrow parses without the GIL): blocks
@@ -363,10 +381,16 @@ def run_import(
             wait([ids_future])  # a failed or cancelled import leaves no reader behind
         writer.close()
     report = normaliser.report(combine_duplicates(duplicates))
+    _place_skipped_rows(info, report)
+    if info.more:
+        _name_files(report, info)
     if report["rows_kept"] == 0:
         reasons = "; ".join(
             f"{k}: {v['count']} (first lines "
-            + ", ".join(str(e["line"]) for e in v["examples"])
+            + ", ".join(
+                f"{Path(e['file']).name} {e['line']}" if e.get("file") else str(e["line"])
+                for e in v["examples"]
+            )
             + (f"; e.g. “{v['examples'][0]['value']}”" if v["examples"][0]["value"] else "")
             + ")"
             for k, v in report["rejected"].items()
@@ -383,12 +407,55 @@ def run_import(
     scenario_table.write(out_dir / FILENAME)
     results = summary.result(medians_by_call_type(scenario_table))
     call_types = {row["call_type"]: row["count"] for row in results["by_call_type"]}
+    cut_files = [part for part in info.parts if part.cut_off]
+    for part in reversed(cut_files):
+        # Each file of several says its name: which export to ask for again.
+        named = {"file": part.name} if info.more else {}
+        message = cut_off_message(part.cut_off)
+        if info.more:
+            message = f"“{Path(part.name).name}”: {message}"
+        report["warnings"].insert(
+            0, {"kind": "cut_off", "message": message, **part.cut_off, **named}
+        )
     report["source"] = info.describe()
+    if info.more:
+        report["files"] = results["files"] = [part.name for part in info.parts]
     report["mapping"] = mapping
     report["seconds"] = round(time.perf_counter() - started, 2)
     return ImportResult(
         report=report, summary=results, call_types=call_types, rows=normaliser.rows_read
     )
+
+
+def _place_skipped_rows(info: SourceInfo, report: dict) -> None:
+    """The line numbers of skipped rows Arrow read without one, found by their text (in the
+    first file of several that holds it: the examples are the first rows skipped)."""
+    examples = report["rejected"].get("wrong number of fields", {}).get("examples", [])
+    unplaced = [e for e in examples if e["line"] is None]
+    for index, part in enumerate(info.parts):
+        if not unplaced:
+            break
+        lines = find_lines(part, [e["value"] for e in unplaced])
+        for example in unplaced:
+            line = lines.get(example["value"].rstrip("\r\n")[:120])
+            if line is not None:
+                example["line"] = index * LINE_BASE + line
+        unplaced = [e for e in unplaced if e["line"] is None]
+    examples.sort(key=lambda e: (e["line"] is None, e["line"] or 0))
+
+
+def _name_files(report: dict, info: SourceInfo) -> None:
+    """Line numbers of a source of several files as each file's own: every example in the
+    report gets the name of its file beside its line."""
+    for section in ("rejected", "dropped", "flagged", "unknown"):
+        for issue in report[section].values():
+            for example in issue["examples"]:
+                if example["line"] is not None:
+                    example["file"], example["line"] = file_line(info, example["line"])
+    for example in report["duplicates"]["examples"]:
+        places = [file_line(info, line) for line in example["lines"]]
+        example["lines"] = [line for _, line in places]
+        example["files"] = [name for name, _ in places]
 
 
 def medians_by_call_type(table: ScenarioTable) -> dict[str, float | None]:

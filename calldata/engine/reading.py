@@ -39,6 +39,10 @@ MAX_XLSX_UNZIPPED_BYTES = 2 * 1024**3
 MAX_RATIO = 100
 RATIO_FROM_BYTES = 8 * 1024 * 1024
 HEAD_BYTES = 1024 * 1024  # what the upload reads of a zipped CSV for the mapping page
+MAX_ZIP_EXPORTS = 50  # exports read from one .zip (yearly or monthly files of one system)
+# Line numbers of the second, third… file read as one: file i's line n is i * LINE_BASE + n,
+# so lines stay in file order and each row's file and line can be told back (file_line).
+LINE_BASE = 10**10
 
 
 # Text columns stay in Arrow memory: pandas string operations then run in Arrow's C++ kernels.
@@ -63,19 +67,32 @@ class SourceInfo:
     notes: list[str] = field(default_factory=list)
     unpacked_size: int = 0  # the member's size, for a .zip
     quoted: bool = True  # a double quote anywhere in the file (see scan_text)
+    # A file cut off in the middle of its last line: {"line": its line number, "bytes": how
+    # many bytes follow the last complete line}; None for a whole file.
+    cut_off: dict | None = None
+    # The other exports read after this one, with the same columns (a .zip of several).
+    more: list[SourceInfo] = field(default_factory=list)
+    name: str = ""  # how the person knows this file (set by the caller, or the member)
 
     def describe(self) -> dict:
         return {
             "kind": self.kind,
-            "encoding": self.encoding,
+            # An .xlsx is XML in a zip: a text encoding means nothing for it.
+            "encoding": self.encoding if self.kind == "csv" else "",
             "delimiter": {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(
                 self.delimiter, self.delimiter
             )
             if self.kind == "csv"
             else "",
             "member": self.member,
+            "members": [self.member, *(m.member for m in self.more)] if self.more else [],
             "notes": self.notes,
+            "cut_off": self.cut_off,
         }
+
+    @property
+    def parts(self) -> list[SourceInfo]:
+        return [self, *self.more]
 
 
 def sniff_kind(head: bytes) -> str | None:
@@ -176,9 +193,10 @@ def _check_ratio(info: zipfile.ZipInfo, size: int) -> None:
         )
 
 
-def zip_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
-    """The one CSV or Excel file of a .zip, judged from its directory listing alone (cheap:
-    nothing is unpacked); ReadError with the reason for anything else."""
+def zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The CSV or Excel exports of a .zip (code tables beside them left out), judged from its
+    directory listing alone (cheap: nothing is unpacked but the small code tables); ReadError
+    with the reason for anything else."""
     entries = archive.infolist()
     for info in entries:
         if _unsafe_name(info.filename):
@@ -186,34 +204,75 @@ def zip_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
                 f"The .zip holds an entry with an unsafe name (“{info.filename[:80]}”, which "
                 "points outside the archive's folder); the archive was not unpacked."
             )
-    files = [
+    files = _zip_files(entries)
+    if len(files) > 1:
+        # Code tables (code → description lists) may sit beside the export.
+        tables = {i.filename for i, _ in zip_code_tables(archive)}
+        files = [i for i in files if i.filename not in tables]
+    if not files:
+        raise ReadError(
+            "The .zip file holds no files; it must hold the CSV or Excel export (or several "
+            "exports with the same columns, and code tables beside them)."
+        )
+    if len(files) > MAX_ZIP_EXPORTS:
+        raise ReadError(
+            f"The .zip file holds {len(files)} files; at most {MAX_ZIP_EXPORTS} exports are "
+            "read from one archive."
+        )
+    for info in files:
+        if info.flag_bits & 0x1:
+            raise ReadError(
+                f"“{Path(info.filename).name[:60]}” inside the .zip is password-protected; "
+                "zip it without one."
+            )
+        if Path(info.filename).suffix.lower() in {".zip", ".gz", ".7z", ".rar", ".tar", ".bz2"}:
+            raise ReadError(
+                f"The .zip holds another archive (“{Path(info.filename).name[:60]}”); put the "
+                "CSV or Excel file itself in the .zip."
+            )
+        _check_ratio(info, info.file_size)
+    total = sum(info.file_size for info in files)
+    if total > MAX_UNZIPPED_BYTES:
+        what = "file inside the .zip unpacks" if len(files) == 1 else "files inside the .zip unpack"
+        raise ReadError(f"The {what} to {_mb(total)}; the limit is {_mb(MAX_UNZIPPED_BYTES)}.")
+    return sorted(files, key=lambda i: i.filename)
+
+
+def _zip_files(entries: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    return [
         i
         for i in entries
         if not i.is_dir()
         and not Path(i.filename).name.startswith(".")
         and "__MACOSX" not in i.filename
     ]
-    if len(files) != 1:
-        names = ", ".join(f"“{Path(i.filename).name[:60]}”" for i in files[:5])
-        raise ReadError(
-            f"The .zip file holds {len(files)} files{': ' + names if names else ''}; it must "
-            "hold exactly one CSV or Excel file."
-        )
-    info = files[0]
-    if info.flag_bits & 0x1:
-        raise ReadError("The file inside the .zip is password-protected; zip it without one.")
-    if Path(info.filename).suffix.lower() in {".zip", ".gz", ".7z", ".rar", ".tar", ".bz2"}:
-        raise ReadError(
-            f"The .zip holds another archive (“{Path(info.filename).name[:60]}”); put the CSV "
-            "or Excel file itself in the .zip."
-        )
-    if info.file_size > MAX_UNZIPPED_BYTES:
-        raise ReadError(
-            f"The file inside the .zip unpacks to {_mb(info.file_size)}; the limit is "
-            f"{_mb(MAX_UNZIPPED_BYTES)}."
-        )
-    _check_ratio(info, info.file_size)
-    return info
+
+
+def zip_code_tables(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """The members of a .zip that are code tables (small CSV or Excel files whose header names
+    a code and a description column and whose rows read as one), with their bytes."""
+    from calldata.engine.codes import MAX_BYTES, MAX_WIDTH, CodeTableError, read_code_table
+
+    found = []
+    for info in _zip_files(archive.infolist()):
+        suffix = Path(info.filename).suffix.lower()
+        if (
+            suffix not in {".csv", ".txt", ".xlsx"}
+            or info.file_size > MAX_BYTES
+            or info.flag_bits & 0x1
+            or _unsafe_name(info.filename)
+        ):
+            continue
+        _check_ratio(info, info.file_size)
+        with archive.open(info) as member:
+            raw = member.read(MAX_BYTES + 1)
+        try:
+            table = read_code_table(raw, info.filename)
+        except CodeTableError:
+            continue
+        if table.width <= MAX_WIDTH and not table.repeated:
+            found.append((info, raw))
+    return found
 
 
 def check_xlsx_listing(archive: zipfile.ZipFile) -> None:
@@ -258,6 +317,71 @@ def _head_sample(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) 
     target.write_bytes(head)
 
 
+def _zipped(info: zipfile.ZipInfo, target: Path, work_dir: Path, extract: bool) -> SourceInfo:
+    inner = open_source(target, work_dir=work_dir, extract=extract, inside_zip=True)
+    inner.member = inner.name = info.filename
+    inner.unpacked_size = info.file_size
+    if not extract and inner.kind == "csv":
+        inner.quoted = True  # judged on the first lines only
+        inner.notes.append(
+            f"Read from the first lines of “{Path(info.filename).name}” inside the .zip; "
+            "the whole file is unpacked when the import runs."
+        )
+    return inner
+
+
+def _same_columns(parts: list[SourceInfo]) -> SourceInfo:
+    """Several exports read as one: the first, with the others in `more`; ReadError when one
+    has other columns (a different export, or another system's)."""
+    first = parts[0]
+    for other in parts[1:]:
+        if other.headers != first.headers:
+            missing = [h for h in first.headers if h not in other.headers]
+            extra = [h for h in other.headers if h not in first.headers]
+            detail = "; ".join(
+                part
+                for part in (
+                    f"it lacks {', '.join(missing[:8])}" if missing else "",
+                    f"it adds {', '.join(extra[:8])}" if extra else "",
+                    "its columns are in another order" if not missing and not extra else "",
+                )
+                if part
+            )
+            raise ReadError(
+                f"“{Path(other.name).name}” has other columns than “{Path(first.name).name}” "
+                f"({detail}). Several files are read as one only when they have the same "
+                "columns: import them separately."
+            )
+    first.more = [*first.more, *parts[1:]]
+    if len(parts) > 1:
+        first.unpacked_size = sum(p.unpacked_size for p in parts)
+        first.notes.append(
+            f"{len(parts)} exports with the same columns, read as one: "
+            + ", ".join(f"“{Path(p.name).name}”" for p in parts)
+            + "."
+        )
+        # Each cut-off file is named, whichever of the several it is (the first one's note
+        # said "The file is cut off" without a name).
+        if first.cut_off and cut_off_message(first.cut_off) in first.notes:
+            first.notes.remove(cut_off_message(first.cut_off))
+        first.notes.extend(
+            f"“{Path(p.name).name}”: {cut_off_message(p.cut_off)}" for p in parts if p.cut_off
+        )
+    return first
+
+
+def open_sources(paths: list[Path], names: list[str], *, work_dir: Path) -> SourceInfo:
+    """Several stored files (each perhaps a .zip of several) read as one export, unpacked."""
+    parts = []
+    for index, (path, name) in enumerate(zip(paths, names, strict=True)):
+        info = open_source(path, work_dir=work_dir / f"file-{index}")
+        for part in info.parts:
+            part.name = f"{name} › {part.member}" if part.member else name
+            parts.append(part)
+        info.more = []
+    return _same_columns(parts)
+
+
 def open_source(
     path: Path, *, work_dir: Path, extract: bool = True, inside_zip: bool = False
 ) -> SourceInfo:
@@ -287,29 +411,25 @@ def open_source(
                         "The .zip holds another .zip; put the CSV or Excel file itself in it."
                     )
                 else:
-                    info = zip_member(archive)
-                    member = info.filename
+                    members = zip_members(archive)
+                    member = members[0].filename
                     work_dir.mkdir(parents=True, exist_ok=True)
-                    suffix = Path(member).suffix.lower()[:6]
-                    target = work_dir / ("unzipped" + suffix)
-                    is_xlsx = suffix in {".xlsx", ".xlsm"}
-                    if extract or is_xlsx:
-                        _unpack(archive, info, target, info.file_size)
-                    else:
-                        _head_sample(archive, info, target)
+                    targets = []
+                    for index, info in enumerate(members):
+                        suffix = Path(info.filename).suffix.lower()[:6]
+                        target = work_dir / f"unzipped-{index}{suffix}"
+                        if extract or suffix in {".xlsx", ".xlsm"}:
+                            _unpack(archive, info, target, info.file_size)
+                        else:
+                            _head_sample(archive, info, target)
+                        targets.append((info, target))
             if member:
-                inner = open_source(
-                    target, work_dir=work_dir / "inner", extract=extract, inside_zip=True
+                return _same_columns(
+                    [
+                        _zipped(info, target, work_dir / f"inner-{index}", extract)
+                        for index, (info, target) in enumerate(targets)
+                    ]
                 )
-                inner.member = member
-                inner.unpacked_size = info.file_size
-                if not extract and inner.kind == "csv":
-                    inner.quoted = True  # judged on the first lines only
-                    inner.notes.append(
-                        f"Read from the first lines of “{Path(member).name}” inside the .zip; "
-                        "the whole file is unpacked when the import runs."
-                    )
-                return inner
         except zipfile.BadZipFile as error:
             raise ReadError("The file looks like a .zip archive but is damaged.") from error
         except (
@@ -337,6 +457,9 @@ def open_source(
     first_line = next(line for line in text.splitlines() if line.strip())
     headers = _unique_headers(next(csv.reader([first_line], delimiter=delimiter)))
     notes = []
+    cut = cut_off(path, encoding, delimiter, len(headers))
+    if cut is not None:
+        notes.append(cut_off_message(cut))
     if encoding == "cp1252":
         notes.append("The file is not UTF-8; it was read as Windows-1252.")
     if encoding == "utf-8-sig":
@@ -350,6 +473,55 @@ def open_source(
         member=member,
         notes=notes,
         quoted=quoted,
+        cut_off=cut,
+    )
+
+
+def cut_off(path: Path, encoding: str, delimiter: str, width: int) -> dict | None:
+    """Whether the file stops in the middle of a line: its last line has no line break after
+    it and either fewer fields than the header or a quote left open. (A last line that is
+    complete but lacks the final line break is common and fine.)"""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - 256 * 1024))
+        tail = handle.read()
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return None
+    last = tail[tail.rfind(b"\n") + 1 :]
+    text = last.decode("utf-8" if encoding.startswith("utf-8") else encoding, errors="replace")
+    open_quote = text.count('"') % 2 == 1
+    fields = next(csv.reader([text], delimiter=delimiter), [])
+    if not open_quote and len(fields) >= width:
+        return None
+    with path.open("rb") as handle:
+        lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(8 << 20), b""))
+    return {"line": lines + 1, "bytes": len(last), "text": text[:80]}
+
+
+def find_lines(info: SourceInfo, texts: list[str], width: int = 120) -> dict[str, int]:
+    """The line number of each text, the first `width` characters of a line of the file (the
+    rows Arrow skipped without a number), read once from the start until all are found."""
+    wanted = {t.rstrip("\r\n")[:width] for t in texts}
+    found: dict[str, int] = {}
+    if not wanted or info.kind != "csv":
+        return found
+    encoding = "utf-8-sig" if info.encoding.startswith("utf-8") else info.encoding
+    with info.path.open(encoding=encoding, errors="replace", newline="") as handle:
+        for number, line in enumerate(handle, start=1):
+            text = line.rstrip("\r\n")[:width]
+            if text in wanted and text not in found:
+                found[text] = number
+                if len(found) == len(wanted):
+                    break
+    return found
+
+
+def cut_off_message(cut: dict) -> str:
+    return (
+        f"The file is cut off: its last line (line {cut['line']}) stops in the middle, "
+        f"{cut['bytes']} bytes after the last complete line (“{cut['text']}”). That line is "
+        "not imported; the export or the copy was probably interrupted — export the file again "
+        "to have every call."
     )
 
 
@@ -413,7 +585,7 @@ def _csv_options(
     info: SourceInfo,
     columns: list[str] | None,
     block_size: int,
-    bad_rows: list[int],
+    bad_rows: list[int | str],
     coded: Collection[str] = (),
 ) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
     """How Arrow reads this file: every column as text, lines with the wrong number of fields
@@ -428,7 +600,9 @@ def _csv_options(
     )
 
     def invalid(row: pacsv.InvalidRow) -> str:
-        bad_rows.append(row.number or 0)
+        # Arrow does not always know the line (its streaming reader says None): the row's text
+        # is kept instead and its line found afterwards (`find_lines`), never "line 0".
+        bad_rows.append(row.number if row.number else row.text)
         return "skip"
 
     parse_options = pacsv.ParseOptions(
@@ -444,6 +618,14 @@ def _csv_options(
 
 
 def read_column(info: SourceInfo, header: str) -> pa.ChunkedArray:
+    """One column of every file the source holds (see _read_column)."""
+    columns = [_read_column(part, header) for part in info.parts]
+    if len(columns) == 1:
+        return columns[0]
+    return pa.chunked_array([c for column in columns for c in column.chunks], type=pa.string())
+
+
+def _read_column(info: SourceInfo, header: str) -> pa.ChunkedArray:
     """One column of the whole file as Arrow strings (the first pass of the import). Arrow's
     multi-threaded reader parses the blocks of a CSV in parallel and keeps only this column; a
     file it cannot parse is read block by block instead, which says near which row it fails."""
@@ -463,7 +645,7 @@ def read_column(info: SourceInfo, header: str) -> pa.ChunkedArray:
             pass
     parts = [
         pa.array(frame[header].array, type=pa.string(), from_pandas=True)
-        for frame in read_chunks(info, columns=[header])
+        for frame in _read_part(info, [header], None, None, ())
     ]
     return pa.chunked_array(
         [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])],
@@ -483,6 +665,34 @@ def read_chunks(
     `_line` column: the row's line in the file. A CSV is parsed one frame ahead in a thread
     of its own (Arrow's streaming reader parses when asked, without the GIL), so parsing the
     next frame overlaps normalising this one."""
+    if not info.more:
+        yield from _read_part(info, columns, block_size, chunk_bytes, coded)
+        return
+    for index, part in enumerate(info.parts):
+        offset = index * LINE_BASE
+        for frame in _read_part(part, columns, block_size, chunk_bytes, coded):
+            frame["_line"] += offset
+            # A skipped row Arrow gave no line keeps its text (pipeline places it afterwards).
+            frame.attrs["bad_rows"] = [
+                offset + bad if isinstance(bad, int) else bad for bad in frame.attrs["bad_rows"]
+            ]
+            yield frame
+
+
+def file_line(info: SourceInfo, line: int) -> tuple[str, int]:
+    """(file, line in it) of a line number of a source of several files."""
+    index, local = divmod(int(line), LINE_BASE)
+    parts = info.parts
+    return (parts[index].name if index < len(parts) else ""), local
+
+
+def _read_part(
+    info: SourceInfo,
+    columns: list[str] | None,
+    block_size: int | None,
+    chunk_bytes: int | None,
+    coded: Collection[str],
+) -> Iterator[pd.DataFrame]:
     if info.kind == "xlsx":
         yield from _xlsx_chunks(info, columns)
         return
@@ -498,7 +708,7 @@ def _csv_chunks(
     chunk_bytes: int | None,
     coded: Collection[str],
 ) -> Iterator[pd.DataFrame]:
-    bad_rows: list[int] = []
+    bad_rows: list[int | str] = []
     read_options, parse_options, convert_options = _csv_options(
         info, columns, block_size, bad_rows, coded
     )
@@ -526,11 +736,13 @@ def _csv_chunks(
             frame["_line"] = pd.RangeIndex(line, line + len(frame))
             line += len(frame)
             frame.attrs["bad_rows"] = list(bad_rows)
+            line += len(bad_rows)  # the rows after a skipped line keep their line numbers
             bad_rows.clear()
             yield frame
     except pa.ArrowInvalid as error:
+        name = f" “{info.name}”" if info.name else ""
         raise ReadError(
-            f"The CSV file cannot be parsed near data row {line - 1}: {error}"
+            f"The CSV file{name} cannot be parsed near data row {line - 1}: {error}"
         ) from error
 
 

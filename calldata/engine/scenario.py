@@ -3,8 +3,9 @@
 A call is eligible when its category or its call type is among the chosen ones (or it carries
 one of the chosen behavioural flags, e.g. the Burlington `mental_health` column), and no
 exclusion applies: weapon or violence indicated, injury, priority at or above a threshold
-(priority 1 is the most urgent), keywords in the call type or remarks, outside the team's
-hours, outside the chosen beats, officer-initiated, cancelled.
+(on the jurisdiction's scale: most centres put the most urgent at 1, some at 0, a few at the
+top), keywords in the call type or remarks, outside the team's hours, outside the chosen
+beats, officer-initiated, cancelled.
 """
 
 from __future__ import annotations
@@ -31,9 +32,13 @@ DEFAULTS: dict = {
     "exclude_injury": False,
     "exclude_flags": [],
     "exclude_priority_at_or_above": None,
+    # The jurisdiction's scale, set from its reading settings: whether higher priority
+    # numbers are the more urgent ones (most centres: lower, 1 before 2).
+    "priority_higher_is_urgent": False,
     "exclude_keywords": [],
     "hours_from": 0,
     "hours_to": 24,
+    "weekdays_only": False,
     "beats": [],
     "exclude_officer_initiated": False,
     "exclude_cancelled": True,
@@ -150,7 +155,8 @@ def eligible_mask(calls: Calls, criteria: dict) -> np.ndarray:
             keep &= ~t[f"flag_{flag}"]
     threshold = c["exclude_priority_at_or_above"]
     if threshold not in (None, "") and "priority_level" in t:
-        keep &= ~(t["priority_level"] <= float(threshold))
+        level, limit = t["priority_level"], float(threshold)
+        keep &= ~(level >= limit if c["priority_higher_is_urgent"] else level <= limit)
     words = [w.strip() for w in c["exclude_keywords"] if str(w).strip()]
     if words:
         pattern = "|".join(re.escape(w.upper()) for w in words)
@@ -162,6 +168,8 @@ def eligible_mask(calls: Calls, criteria: dict) -> np.ndarray:
     if (start, end) != (0, 24) and start != end:
         hour = t["hour"] if "hour" in t else t["how"] % 24
         keep &= (hour >= start) & (hour < end) if start < end else (hour >= start) | (hour < end)
+    if c["weekdays_only"]:
+        keep &= t["how"] // 24 < 5  # Monday = 0 … Friday = 4
     if c["beats"] and "beat" in t:
         beats = {str(b) for b in c["beats"]}
         keep &= _lookup(t.dictionaries.get("beat", []), lambda label: label in beats)[t["beat"]]
@@ -191,8 +199,13 @@ def evaluate(calls: Calls, criteria: dict) -> dict:
         minutes = float(np.clip(np.median(measured.astype("float64")) + 10.0, 15.0, 240.0))
         minutes_source = "median time on scene of these calls plus 10 minutes' travel"
     else:
+        # The figure is shown beside this text ("45 min per call: …"): it is not repeated.
         minutes = DEFAULT_MINUTES_PER_CALL
-        minutes_source = f"{DEFAULT_MINUTES_PER_CALL:.0f} minutes (the file has no on-scene times)"
+        minutes_source = (
+            "the default, as the file has no on-scene times"
+            if np.isnan(t["time_on_task_min"]).all()
+            else "the default, as fewer than 20 of these calls have on-scene times"
+        )
     hours = t["unit_hours"][mask].astype("float64")
     known = ~np.isnan(hours)
     estimated = not known.any()
@@ -221,6 +234,8 @@ def evaluate(calls: Calls, criteria: dict) -> dict:
         "eligible_calls": count,
         "share": round(count / total, 4) if total else 0.0,
         "days": calls.days,
+        # Yearly figures from less than a year of data are a projection (and say so).
+        "projected": calls.days < 365,
         "per_year": round(count * scale, 1),
         "per_day": round(count / calls.days, 2),
         "unit_hours": {

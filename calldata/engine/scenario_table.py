@@ -169,3 +169,31 @@ def table_from_frame(df: pd.DataFrame) -> ScenarioTable:
     if "hour" in df and len(df):
         table.columns["hour"] = df["hour"].to_numpy(dtype="int8")
     return table
+
+
+def priority_profile(table: ScenarioTable, top: int = 3) -> list[dict]:
+    """Per priority level: calls, its most frequent call types, and the share carrying a weapon
+    or violence marker. A hint for telling which end of a centre's scale is the most urgent."""
+    if "priority_level" not in table or not len(table):
+        return []
+    levels = table["priority_level"].astype("float64")
+    types = table["call_type"].astype("int64")
+    names = table.dictionaries.get("call_type", [])
+    danger = np.zeros(len(table), dtype=bool)
+    for marker in ("weapon", "violence"):
+        if marker in table:
+            danger |= table[marker].astype(bool)
+    profile = []
+    for level in np.unique(levels[~np.isnan(levels)]):
+        mask = levels == level
+        counts = np.bincount(types[mask & (types >= 0)], minlength=len(names))
+        order = np.argsort(-counts, kind="stable")[:top]
+        profile.append(
+            {
+                "level": int(level),
+                "calls": int(mask.sum()),
+                "call_types": [names[i] for i in order if counts[i]],
+                "danger_share": float(danger[mask].mean()),
+            }
+        )
+    return profile

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from calldata.engine.codes import split_label
 from calldata.engine.fields import CATEGORIES
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -61,8 +62,12 @@ class Classifier:
         self.apco = apco_categories()
 
     def explain(self, call_type: str) -> tuple[str, str]:
-        """(category, why) for one raw call type."""
-        text = " ".join(str(call_type or "").upper().split())
+        """(category, why) for one raw call type. A code described by the jurisdiction's code
+        table ("415 — Disturbance") is matched as a code on its code and by keyword on its
+        description first, then on the code."""
+        code, description = split_label(str(call_type or ""))
+        text = " ".join(code.upper().split())
+        description = " ".join(description.upper().split())
         if not text:
             return "other", "empty call type"
         for rule, regex in self._compiled:
@@ -70,9 +75,12 @@ class Classifier:
                 return rule.category, f"code {rule.pattern}"
         if text in self.apco:
             return self.apco[text], f"APCO/NENA code {text}"
-        for rule, regex in self._compiled:
-            if rule.kind == "keyword" and (match := regex.search(text)):
-                return rule.category, f"keyword {match.group(0).strip()}"
+        for searched, where in ((description, " in the description"), (text, "")):
+            if not searched:
+                continue
+            for rule, regex in self._compiled:
+                if rule.kind == "keyword" and (match := regex.search(searched)):
+                    return rule.category, f"keyword {match.group(0).strip()}{where}"
         return "other", "no dictionary entry matched"
 
     def classify(self, call_types: list[str]) -> dict[str, str]:

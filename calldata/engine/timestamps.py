@@ -38,6 +38,7 @@ COMPACT = re.compile(r"^\d{14}([A-Z]{2})?$")
 # Compiled once: the sample of every column of every block is tested against them.
 ENDS_WITH_OFFSET = re.compile(r"([+-]\d{2}:?\d{2}|Z)$")
 UTC_OFFSET = re.compile(r"([+-]\d{2}:?\d{2})$")
+FRACTION = re.compile(r"(:\d{2})\.\d{1,9}\b")
 EXCEL_SERIAL = re.compile(r"\d{5}(\.\d+)?")
 SAMPLE = 2000
 MAX_HOUR_SPAN = 200_000  # hours (23 years) a block's offsets are looked up for at once
@@ -50,9 +51,11 @@ class ParseStats:
     ambiguous: int = 0
     nonexistent: int = 0
     offsets: list[str] = field(default_factory=list)
+    fractions: bool = False  # fractions of a second were present (and dropped)
 
     def as_dict(self) -> dict:
         return {
+            "fractions_of_seconds": self.fractions,
             "formats": self.formats,
             "unparsed": self.unparsed,
             "ambiguous_resolved": self.ambiguous,
@@ -155,8 +158,13 @@ def parse_naive(series: pd.Series, stats: ParseStats) -> tuple[pd.Series, pd.Ser
         ).as_py()
     ):
         values = pc.utf8_trim_whitespace(values)
-    cols = _Columns(values)
     sample = [s for s in _sample(values) if s]
+    if sample and any(FRACTION.search(s) for s in sample[:200]):
+        # "2024-03-01 00:00:00.000" (SQL Server exports): the fraction of a second is dropped.
+        values = pc.replace_substring_regex(values, FRACTION.pattern, r"\1")
+        sample = [FRACTION.sub(r"\1", s) for s in sample]
+        stats.fractions = True
+    cols = _Columns(values)
     probe = pa.array(sample, pa.string())
     could_have_offset = pc.match_substring_regex(probe, "[+Z-]")  # the pattern needs one
     if sample and _any_in_sample(sample, could_have_offset, ENDS_WITH_OFFSET.search):

@@ -83,7 +83,7 @@ def _validate_test(test: dict, path: str) -> None:
             raise TreeError(f"{path}: a priority test gives a priority from 0 to 99.")
 
 
-def _test(df: pd.DataFrame, test: dict) -> np.ndarray:
+def _test(df: pd.DataFrame, test: dict, higher_is_urgent: bool = False) -> np.ndarray:
     kind = test["kind"]
     n = len(df)
     if kind == "marker":
@@ -98,7 +98,8 @@ def _test(df: pd.DataFrame, test: dict) -> np.ndarray:
     if kind == "priority_at_most":
         if "priority_level" not in df:
             return np.zeros(n, bool)
-        return (df["priority_level"].astype("float64") <= float(test["value"])).to_numpy()
+        level, limit = df["priority_level"].astype("float64"), float(test["value"])
+        return (level >= limit if higher_is_urgent else level <= limit).to_numpy()
     if kind == "keyword":
         words = [re.escape(str(w).upper()) for w in test.get("values", []) if str(w).strip()]
         if not words:
@@ -109,8 +110,10 @@ def _test(df: pd.DataFrame, test: dict) -> np.ndarray:
     raise TreeError(f"Unknown test {kind}")
 
 
-def apply(tree: dict, df: pd.DataFrame, days: int) -> dict:
-    """{"leaves": [{"path", "leaf", "label", "count", "per_day"}], "by_outcome": {...}}."""
+def apply(tree: dict, df: pd.DataFrame, days: int, *, higher_is_urgent: bool = False) -> dict:
+    """{"leaves": [{"path", "leaf", "label", "count", "per_day"}], "by_outcome": {...}}.
+    `higher_is_urgent`: the jurisdiction's priority scale counts down (5 = most urgent), so
+    "this urgent or more" is "at least" rather than "at most"."""
     leaves: list[dict] = []
 
     def walk(node: dict, mask: np.ndarray, path: str) -> None:
@@ -126,7 +129,7 @@ def apply(tree: dict, df: pd.DataFrame, days: int) -> dict:
                 }
             )
             return
-        hit = _test(df, node["test"])
+        hit = _test(df, node["test"], higher_is_urgent)
         walk(node["yes"], mask & hit, f"{path}.yes")
         walk(node["no"], mask & ~hit, f"{path}.no")
 

@@ -30,6 +30,7 @@ AUDITED_MODELS: dict[str, list[str]] = {
     "coaching.Deliverable": [],
     "calldata.Dataset": ["report", "summary", "progress"],
     "calldata.ColumnMapping": [],
+    "calldata.CodeTable": ["entries"],
     "calldata.CallTypeMapping": [],
     "calldata.Scenario": [],
     "calldata.DecisionTree": [],

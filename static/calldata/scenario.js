@@ -15,11 +15,13 @@
     set("error", "");
     set("eligible_calls", fmt(r.eligible_calls));
     set("share", (r.share * 100).toFixed(1) + "%");
-    set("per_year", fmt(r.per_year));
+    set("per_year", fmt(Math.round(r.per_year)));
+    set("projection", r.projected ? "Projected to a year from " + r.days + " days (" +
+      (r.days / 7).toFixed(1) + " weeks) of data" + (r.days < 90 ? "; seasonal changes are not seen." : ".") : "");
     set("per_day", r.per_day);
     set("police_hours", fmt(r.unit_hours.police_per_year));
     set("ems_hours", fmt(r.unit_hours.ems_per_year));
-    set("hours_note", r.unit_hours.estimated ? "(estimated at " + r.staffing.minutes_per_call + " minutes per call: the data has no on-scene times)" : "");
+    set("hours_note", r.unit_hours.estimated ? "(estimated from the minutes per call below)" : "");
     set("staffing", r.staffing.peak_teams + " team(s) at the busiest hour, " + fmt(r.staffing.team_hours_per_week) +
       " team-hours per week to answer " + Math.round(r.staffing.target_share * 100) + "% within " + r.staffing.within_minutes +
       " minutes (Erlang C, " + r.staffing.minutes_per_call + " min per call: " + r.staffing.minutes_source + ")");

@@ -49,6 +49,19 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
+def import_upload(jurisdiction, user, name: str, content: bytes, capture) -> Dataset:
+    """Upload a file and import it with the proposed mapping (it must succeed)."""
+    dataset = services.dataset_upload(
+        user=user, jurisdiction=jurisdiction, upload=upload(name, content)
+    )
+    assert dataset.status == Dataset.Status.MAPPING, dataset.error
+    with capture(execute=True):
+        services.dataset_set_mapping(dataset=dataset, mapping=dataset.mapping, user=user)
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.DONE, dataset.error
+    return dataset
+
+
 @pytest.fixture
 def imported_a(jurisdiction_a, contact_a, django_capture_on_commit_callbacks):
     dataset = services.dataset_upload(

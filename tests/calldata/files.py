@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 HEADER = "Incident Number,Nature Code,Priority,Call Received,Dispatch Time,Arrival Time,Clear Time,Disposition,Beat,Call Source,Units"
 ROWS = [
@@ -95,3 +97,89 @@ def zipped(name: str, content: bytes) -> bytes:
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 NO_RECOGNISABLE = b"colour,flavour,size\nred,lemon,3\nblue,mint,4\n"
+
+
+# An export of codes, as many CAD systems ship one, with its code tables beside it
+# (tests/calldata/fixtures/): call types from California penal-code and radio-code lists
+# ("5150", "415", "459", "10851") and agency codes ("CW", "SELENF", "WELCK"), dispositions
+# ("CAN", "GOA") and beats as codes. "PDINFO" is a code the table does not list.
+FIXTURES = Path(__file__).parent / "fixtures"
+CODED_MIX = {
+    "5150": 6, "800": 3, "801": 1, "CW": 6, "WELCK": 8, "415": 9, "415N": 5, "418": 3,
+    "417": 1, "245": 2, "242": 3, "273D": 3, "211": 1, "459": 4, "459A": 4, "487": 2,
+    "488": 3, "594": 3, "10851": 3, "SELENF": 6, "1181": 1, "1182": 3, "586": 3, "917": 2,
+    "909": 2, "602": 3, "915": 3, "647F": 2, "11550": 1, "916": 4, "SUSVEH": 2, "911H": 3,
+    "CIVIL": 1, "FU": 2, "MISPER": 1, "PDINFO": 2,
+}  # fmt: skip
+CODED_HEADER = "INCIDENT_NO,CALL_TYPE,PRIORITY,TIME_RECEIVED,TIME_DISPATCHED,TIME_ARRIVED,TIME_CLEARED,DISPO,BEAT,CALL_SOURCE"
+
+
+def coded_export(weeks: int = 4) -> bytes:
+    """A police CAD export whose call types, dispositions and beats are codes (deterministic:
+    the mix above, repeated once a week)."""
+    cycle = [code for code, weight in CODED_MIX.items() for _ in range(weight)]
+    dispositions = ["ADV", "RPT", "GOA", "CAN", "ARR", "CIT", "HAN", "UNF"]
+    beats = ["1A1", "1A2", "2B1", "2B2", "3C1"]
+    lines = [CODED_HEADER]
+    number = 0
+    for week in range(weeks):
+        for index, code in enumerate(cycle):
+            number += 1
+            received = dt.datetime(
+                2024, 3, 1 + week * 7 + index % 7, (index * 5) % 24, (index * 13) % 60
+            )
+            dispatched = received + dt.timedelta(minutes=3 + index % 5)
+            arrived = dispatched + dt.timedelta(minutes=6 + index % 11)
+            cleared = arrived + dt.timedelta(minutes=20 + index % 40)
+            lines.append(
+                f"24-{number:05d},{code},{1 + index % 4},{received:%Y-%m-%d %H:%M:%S},"
+                f"{dispatched:%Y-%m-%d %H:%M:%S},{arrived:%Y-%m-%d %H:%M:%S},"
+                f"{cleared:%Y-%m-%d %H:%M:%S},{dispositions[index % len(dispositions)]},"
+                f"{beats[index % len(beats)]},{'911' if index % 3 else 'SELF'}"
+            )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def code_table(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def coded_zip() -> bytes:
+    """The coded export with its three code tables in one .zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("calls-2024-03.csv", coded_export())
+        for name in ("call_type_codes.csv", "disposition_codes.csv", "beat_codes.csv"):
+            archive.writestr(f"codes/{name}", code_table(name))
+    return buffer.getvalue()
+
+
+def yearly_export(year: int, calls: int = 60, carried: int = 0) -> bytes:
+    """One year of a city's calls (the same columns every year). `carried`: how many of the
+    previous year's last incidents this file repeats, as a year-end export often does."""
+    kinds = ["WELFARE CHECK", "NOISE COMPLAINT", "MENTAL HEALTH", "THEFT", "TRAFFIC STOP"]
+    rows = []
+    for back in range(carried, 0, -1):
+        number = calls - back + 1
+        rows.append(
+            f"{year - 1}-{number:04d},{kinds[number % 5]},3,12/{31 - (back - 1) % 3:02d}/"
+            f"{year - 1} 20:00:00,,,,ADVISED,B{1 + number % 3},911,1"
+        )
+    for number in range(1, calls + 1):
+        day = 1 + (number * 6) % 360
+        received = dt.datetime(year, 1, 1, 8) + dt.timedelta(days=day - 1, minutes=number * 7)
+        if number > calls - 3:
+            received = dt.datetime(year, 12, 31 - (calls - number) % 3, 20)
+        rows.append(
+            f"{year}-{number:04d},{kinds[number % 5]},3,{received:%m/%d/%Y %H:%M:%S},,,,"
+            f"ADVISED,B{1 + number % 3},911,1"
+        )
+    return csv_text(rows=rows).encode()

@@ -29,12 +29,7 @@ MB = 1024 * 1024
 MEMORY_BOUND = 64 * MB
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
+_zip = files.zip_of
 
 
 def _zeros_zip(name: str, size: int) -> bytes:
@@ -164,8 +159,8 @@ HOSTILE = [
     ),
     (
         "two.zip",
-        lambda: _zip({"a.csv": files.semicolon_csv(), "b.csv": files.cp1252_csv()}),
-        "holds 2 files",
+        lambda: _zip({"a.csv": files.semicolon_csv(), "b.csv": files.split_date_time_csv()}),
+        "“b.csv” has other columns than “a.csv”",
     ),
     ("traversal.zip", lambda: _zip({"../../etc/calls.csv": files.semicolon_csv()}), "unsafe name"),
     ("absolute.zip", lambda: _zip({"/var/calls.csv": files.semicolon_csv()}), "unsafe name"),
@@ -174,7 +169,7 @@ HOSTILE = [
     ("empty.csv", lambda: b"", "empty (0 bytes)"),
     ("binary.csv", lambda: bytes(range(256)) * 64, "not a CSV, Excel"),
     ("photo.csv", lambda: files.PNG, "not a CSV, Excel"),
-    ("empty.zip", lambda: _zip({}), "holds 0 files"),
+    ("empty.zip", lambda: _zip({}), "holds no files"),
     ("truncated.zip", lambda: _zip({"calls.csv": files.semicolon_csv() * 50})[:300], "damaged"),
 ]
 
@@ -220,6 +215,7 @@ def test_the_import_task_unpacks_a_zip_within_the_caps_and_fails_cleanly_past_th
     # The archive is unpacked by the task; past the cap (lowered here) it fails, file kept.
     monkeypatch.setattr(reading, "MAX_UNZIPPED_BYTES", 64 * 1024)
     form = {f"field_{k}": v for k, v in dataset.mapping["fields"].items()}
+    form["accept_clock_warning"] = "on"  # every row of this file was received at 09:23
     with django_capture_on_commit_callbacks(execute=True):
         contact_a_client.post(reverse("calldata:mapping", args=[dataset.pk]), form)
     dataset.refresh_from_db()
