@@ -150,7 +150,7 @@ def dataset_set_mapping(
     time_zone: str | None = None,
     accept_clock_warning: bool = False,
 ) -> Dataset:
-    """Confirm a mapping (and the time zone of the file's local times), remember the mapping
+    """Confirm a mapping (and the time zone of the file's local times), save the mapping
     for the jurisdiction, and queue the import. Received times that are all at midnight (or
     all on one minute) in the first rows are refused unless the warning is accepted."""
     problems = mapping_problems(mapping, dataset.headers)
@@ -322,7 +322,7 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
         )
         latest = selectors.latest_dataset(dataset.jurisdiction_id)
         if latest is not None and latest.pk == dataset.pk:
-            _remember_call_types(dataset, result.call_types)
+            _call_type_mappings_update(dataset, result.call_types)
             _scenarios_follow_labels(dataset.jurisdiction_id, summary)
         # Scenarios follow the jurisdiction's newest data; their results are recomputed.
         Scenario.objects.filter(jurisdiction_id=dataset.jurisdiction_id).update(
@@ -338,7 +338,7 @@ def _fail(dataset_id: int, message: str) -> str:
     return Dataset.Status.FAILED
 
 
-def _remember_call_types(dataset: Dataset, counts: dict[str, int]) -> None:
+def _call_type_mappings_update(dataset: Dataset, counts: dict[str, int]) -> None:
     """Suggest a category for each new raw call type; confirmed ones are left as they are."""
     classifier = selectors.classifier_for(dataset.jurisdiction_id)
     existing = {
@@ -767,7 +767,7 @@ def dataset_delete(*, dataset: Dataset) -> None:
         Scenario.objects.filter(jurisdiction_id=jurisdiction_id).update(results={}, dataset=latest)
         if latest is not None:
             counts = {r["call_type"]: r["count"] for r in latest.summary.get("by_call_type", [])}
-            _remember_call_types(latest, counts)
+            _call_type_mappings_update(latest, counts)
         else:
             CallTypeMapping.objects.filter(jurisdiction_id=jurisdiction_id).update(calls=0)
         transaction.on_commit(lambda: _delete_stored(upload))
