@@ -207,6 +207,8 @@ class MappingSerializer(serializers.Serializer):
 class ReadingSettingsSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.IntegerField(source="jurisdiction_id", read_only=True)
     priority_asked = serializers.BooleanField(read_only=True)
+    # A jurisdiction that never saved its settings reads the proposed defaults: never updated.
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = ReadingSettings
