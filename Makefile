@@ -10,11 +10,12 @@ PORT   ?= 8000
 COHORT_SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint format migrate seed worker beat backup restore clean help
+.PHONY: run test test-fast install lint format migrate seed worker beat backup restore clean help
 
 help:
 	@echo "make run    - set up and serve the demo on http://127.0.0.1:$(PORT) (SQLite, eager Celery, email to var/mail/)"
 	@echo "make test   - set up and run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
+	@echo "make test-fast - the edit loop: the suite without browser, worker and moved-clock tests, in parallel"
 	@echo "make lint   - ruff check"
 
 $(BIN)/python:
@@ -60,6 +61,13 @@ run: migrate $(DEMO_STAMP)
 
 test: install $(AXE)
 	$(BIN)/python -m pytest
+
+# The edit loop: everything but the browser tests (tests/e2e), the tests that start a real
+# Celery worker (marker `worker`) and the moved-clock runs (tests/test_any_hour.py), spread
+# over one pytest-xdist process per core. `make test` (the whole suite) is what CI runs.
+test-fast: install
+	$(BIN)/python -m pytest -n auto -m "not e2e and not worker" \
+		--ignore=tests/e2e --ignore=tests/test_any_hour.py $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .

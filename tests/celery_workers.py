@@ -14,10 +14,29 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Worker tests run on PostgreSQL and Redis, and are skipped without them, except under
+# CI=true, where require_postgres_and_redis() fails the test instead.
+NEEDS_POSTGRES_AND_REDIS = pytest.mark.skipif(
+    not (settings.DATABASE_IS_POSTGRES and settings.REDIS_URL) and os.environ.get("CI") != "true",
+    reason="needs PostgreSQL and Redis (DATABASE_URL and REDIS_URL, as .ci/run sets them)",
+)
+# A test module whose workers read the rows its test commits.
+REAL_WORKER_MARKS = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    NEEDS_POSTGRES_AND_REDIS,
+]
+
+
+def require_postgres_and_redis() -> None:
+    if not (settings.DATABASE_IS_POSTGRES and settings.REDIS_URL):
+        pytest.fail("CI=true needs REDIS_URL and a PostgreSQL DATABASE_URL: .ci/run exports them")
 
 
 def worker_start(

@@ -10,7 +10,7 @@ import os
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.accounts.factories import PASSWORD, StaffFactory, UserFactory
 from tests.community.factories import MembershipFactory
@@ -38,6 +38,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_per_xdist_worker() -> None:
+    """Under pytest-xdist (`make test-fast`), each worker keeps its cache keys apart.
+
+    The locmem cache is per process already; a Redis cache (REDIS_URL set) is shared, so each
+    worker writes under its own key prefix. pytest-django gives each worker its own test
+    database, and tmp_path is per worker, so the cache is the one thing left to separate."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    default = settings.CACHES["default"]
+    if not worker or "locmem" in default["BACKEND"]:
+        yield
+        return
+    prefix = f"{default.get('KEY_PREFIX', '')}-{worker}".lstrip("-")
+    with override_settings(
+        CACHES={**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

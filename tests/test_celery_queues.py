@@ -8,29 +8,22 @@ site is sent by the mailer within a few seconds. The routes are in settings
 
 from __future__ import annotations
 
-import os
-
-import pytest
-from django.conf import settings
-from django.core.files import File
 from django.test import Client
 
 from calldata import services
 from calldata.models import Dataset
 from gpl_cohort.celery import app
 from gpl_cohort.outbox.models import EmailDelivery
-from tests.celery_workers import wait_for, worker_start, worker_stop
-from tests.test_calldata_worker_recovery import _export
+from tests.calldata.test_worker_recovery import upload_cad_export
+from tests.celery_workers import (
+    REAL_WORKER_MARKS,
+    require_postgres_and_redis,
+    wait_for,
+    worker_start,
+    worker_stop,
+)
 
-pytestmark = [
-    pytest.mark.worker,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not (settings.DATABASE_IS_POSTGRES and settings.REDIS_URL)
-        and os.environ.get("CI") != "true",
-        reason="needs PostgreSQL and Redis (DATABASE_URL and REDIS_URL, as .ci/run sets them)",
-    ),
-]
+pytestmark = REAL_WORKER_MARKS
 
 
 def route_of(task_name: str) -> str:
@@ -49,13 +42,9 @@ def test_email_imports_and_the_rest_go_to_queues_of_their_own():
 def test_a_password_reset_is_sent_while_a_long_import_keeps_the_importer_busy(
     jurisdiction_a, contact_a, tmp_path
 ):
-    if not (settings.DATABASE_IS_POSTGRES and settings.REDIS_URL):
-        pytest.fail("CI=true needs REDIS_URL and a PostgreSQL DATABASE_URL: .ci/run exports them")
+    require_postgres_and_redis()
     app.control.purge()
-    with _export(tmp_path / "cad-export.csv").open("rb") as handle:
-        dataset = services.dataset_upload(
-            user=contact_a, jurisdiction=jurisdiction_a, upload=File(handle, name="cad.csv")
-        )
+    dataset = upload_cad_export(jurisdiction=jurisdiction_a, user=contact_a, folder=tmp_path)
     mail_folder = tmp_path / "mail"
     environment = {  # small frames: the import stays busy a long while, reporting as it goes
         "CALLDATA_IMPORT_FRAME_BYTES": str(256 * 1024),

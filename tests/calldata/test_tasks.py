@@ -1,5 +1,5 @@
 """The import task's lease and the takeover of an import whose worker died (in the test's
-process; tests/test_calldata_worker_recovery.py does it with a real worker and SIGKILL)."""
+process; tests/calldata/test_worker_recovery.py does it with a real worker and SIGKILL)."""
 
 from __future__ import annotations
 

@@ -17,28 +17,25 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.core.files import File
 
 from calldata import services
 from calldata.engine.pipeline import read_parquet
 from calldata.models import CallTypeMapping, Dataset
-from tests.celery_workers import wait_for, worker_start, worker_stop
+from tests.celery_workers import (
+    REAL_WORKER_MARKS,
+    require_postgres_and_redis,
+    wait_for,
+    worker_start,
+    worker_stop,
+)
 
 ROWS = 850_000
 LEASE_SECONDS = 4
 CALL_TYPES = ["WELFARE CHECK", "NOISE COMPLAINT", "TRAFFIC STOP", "MENTAL HEALTH", "THEFT"]
 
-pytestmark = [
-    pytest.mark.worker,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not (settings.DATABASE_IS_POSTGRES and settings.REDIS_URL)
-        and os.environ.get("CI") != "true",
-        reason="needs PostgreSQL and Redis (DATABASE_URL and REDIS_URL, as .ci/run sets them)",
-    ),
-]
+pytestmark = REAL_WORKER_MARKS
 
 
 def _export(path: Path) -> Path:
@@ -56,6 +53,14 @@ def _export(path: Path) -> Path:
     return path
 
 
+def upload_cad_export(*, jurisdiction, user, folder: Path) -> Dataset:
+    """The generated export, written to `folder` and uploaded as `user` for `jurisdiction`."""
+    with _export(folder / "cad-export.csv").open("rb") as handle:
+        return services.dataset_upload(
+            user=user, jurisdiction=jurisdiction, upload=File(handle, name="cad.csv")
+        )
+
+
 def _worker(name: str) -> subprocess.Popen:
     return worker_start(
         name,
@@ -69,15 +74,11 @@ def _worker(name: str) -> subprocess.Popen:
 def test_an_import_survives_a_killed_worker_once_and_without_duplicates(
     jurisdiction_a, contact_a, tmp_path
 ):
-    if not (settings.DATABASE_IS_POSTGRES and settings.REDIS_URL):
-        pytest.fail("CI=true needs REDIS_URL and a PostgreSQL DATABASE_URL: .ci/run exports them")
+    require_postgres_and_redis()
     from gpl_cohort.celery import app
 
     app.control.purge()
-    with _export(tmp_path / "cad-export.csv").open("rb") as handle:
-        dataset = services.dataset_upload(
-            user=contact_a, jurisdiction=jurisdiction_a, upload=File(handle, name="cad.csv")
-        )
+    dataset = upload_cad_export(jurisdiction=jurisdiction_a, user=contact_a, folder=tmp_path)
     assert dataset.mapping["fields"]["incident_id"] == "Incident Number"
     work = Path(settings.MEDIA_ROOT) / "calldata" / "work"
 

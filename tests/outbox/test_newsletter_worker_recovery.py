@@ -14,14 +14,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.celery_workers import NEEDS_POSTGRES_AND_REDIS
 
-pytestmark = pytest.mark.skipif(
-    not (settings.DATABASE_IS_POSTGRES and settings.REDIS_URL) and os.environ.get("CI") != "true",
-    reason="needs PostgreSQL and Redis (DATABASE_URL and REDIS_URL, as .ci/run sets them)",
-)
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [pytest.mark.worker, NEEDS_POSTGRES_AND_REDIS]
 
 
 def _fresh_database(url) -> None:
