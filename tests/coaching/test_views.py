@@ -252,6 +252,7 @@ def test_the_deliverable_pages_work_for_the_contact_and_not_for_another(
     listing = contact_a_client.get(reverse("coaching:deliverables")).content.decode()
     assert deliverable.title in listing and "overdue" in listing
     url = reverse("coaching:deliverable", args=[deliverable.pk])
+    attach = reverse("coaching:deliverable_attach", args=[deliverable.pk])
     assert contact_b_client.get(url).status_code == 404
     response = contact_a_client.post(
         url,
@@ -261,14 +262,14 @@ def test_the_deliverable_pages_work_for_the_contact_and_not_for_another(
     assert response.status_code == 302
     deliverable.refresh_from_db()
     assert deliverable.status == "in_review"
-    response = contact_a_client.post(url, {"action": "attach", "file": pdf_upload("draft.pdf")})
+    response = contact_a_client.post(attach, {"file": pdf_upload("draft.pdf")})
     assert response.status_code == 302
     document = deliverable.documents.get()
     assert contact_b_client.get(reverse("coaching:document", args=[document.pk])).status_code == 404
     download = contact_a_client.get(reverse("coaching:document", args=[document.pk]))
     assert download.status_code == 200 and "draft.pdf" in download["Content-Disposition"]
     assert b"".join(download.streaming_content).startswith(b"%PDF")
-    junk = contact_a_client.post(url, {"action": "attach", "file": _junk_upload()}).content.decode()
+    junk = contact_a_client.post(attach, {"file": _junk_upload()}).content.decode()
     assert "a type we cannot read" in junk
 
 
