@@ -42,7 +42,6 @@ def _answers(application, **overrides):
         "call_types": "Welfare checks",
         "collaboration": "Weekly working group",
         "equity_goals": "Fewer arrests",
-        "action": "save",
     }
     for question in application.cohort.questions.all():
         data[f"q_{question.pk}"] = "Our answer"
@@ -199,7 +198,7 @@ def test_an_applicant_submits_and_the_answers_freeze(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = contact_a_client.post(
-            reverse("applications:edit", args=[draft.pk]), _answers(draft, action="submit")
+            reverse("applications:submit", args=[draft.pk]), _answers(draft)
         )
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -217,8 +216,8 @@ def test_submitting_incomplete_answers_saves_the_draft_and_says_what_is_missing(
     contact_a_client, draft
 ):
     response = contact_a_client.post(
-        reverse("applications:edit", args=[draft.pk]),
-        _answers(draft, equity_goals="", action="submit"),
+        reverse("applications:submit", args=[draft.pk]),
+        _answers(draft, equity_goals=""),
     )
     assert "saved as a draft, but not submitted" in response.content.decode()
     draft.refresh_from_db()
@@ -412,9 +411,9 @@ def test_staged_decisions_are_applied_with_edited_emails(
         data[f"{key}-subject"] = template.subject
         data[f"{key}-body"] = template.body
     data["declined-body"] = "Dear {{ jurisdiction }}, edited by staff."
-    data["action"] = "apply"
+    apply_url = reverse("applications:decisions_apply", args=[draft.cohort.slug])
     with django_capture_on_commit_callbacks(execute=True):
-        assert staff_client.post(url, data).status_code == 302
+        assert staff_client.post(apply_url, data).status_code == 302
     draft.refresh_from_db()
     assert draft.status == S.DECLINED and draft.pending_decision == ""
     decline = next(m for m in mail.outbox if "edited by staff" in m.body)
