@@ -477,7 +477,7 @@ def deliverable_attach(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Document attached.")
             return redirect("coaching:deliverable", pk=pk)
-    return _deliverable_page(request, deliverable, status=400, document_form=form)
+    return _deliverable_page(request, deliverable, document_form=form)
 
 
 def _scratch_copy(deliverable: Any) -> Any:

@@ -76,7 +76,7 @@ def agency_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Agency added.")
             return redirect("jurisdictions:detail", pk=pk)
-    return _detail_page(request, jurisdiction, status=400, agency_form=form)
+    return _detail_page(request, jurisdiction, agency_form=form)
 
 
 @login_required
@@ -94,7 +94,7 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Person added.")
             return redirect("jurisdictions:detail", pk=pk)
-    return _detail_page(request, jurisdiction, status=400, contact_form=form)
+    return _detail_page(request, jurisdiction, contact_form=form)
 
 
 @login_required
