@@ -191,8 +191,8 @@ def _seat_form_post(
 
 def _mou_of(membership: CohortMembership) -> MoU:
     mou = getattr(membership, "mou", None)
-    if mou is None:
-        raise ValidationError("This seat has no MoU yet: program staff draft it first.")
+    if mou is None:  # said on the seat page, as a refused step is
+        raise PermissionDenied("This seat has no MoU yet: program staff draft it first.")
     return mou
 
 
