@@ -159,7 +159,6 @@ def test_decisions_go_out_with_the_email_wording_saved_with_them(
     staff_user, django_capture_on_commit_callbacks
 ):
     from applications.services import decisions_apply_with_emails
-
     from tests.accounts.factories import UserFactory
     from tests.applications.factories import with_contact
 
