@@ -104,6 +104,17 @@ def week(request: HttpRequest) -> HttpResponse:
             return redirect(_week_url(request, jurisdiction, monday))
     else:
         formset = WeekFormSet(initial=initial)
+    return _week_page(request, jurisdiction, formset, days, today)
+
+
+def _week_page(
+    request: HttpRequest,
+    jurisdiction: Jurisdiction,
+    formset: Any,
+    days: list[dt.date],
+    today: dt.date,
+) -> HttpResponse:
+    monday = days[0]
     by_day = selectors.week_entries(request.user, jurisdiction=jurisdiction, days=days)
     window = services.edit_window()
     editable = {
@@ -179,24 +190,25 @@ def _save_week(
     return True
 
 
+def _log_initial(log: Any) -> dict[str, Any]:
+    return {
+        "date": log.date,
+        "duration": f"{log.hours:g}",
+        "kind": log.kind,
+        "workstream": log.workstream,
+        "staff_member": log.staff_member_id,
+        "notes": log.notes,
+        "next_steps": log.next_steps,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
     log = get_object_or_404(selectors.logs_visible_to(request.user), pk=pk)
     if not request.user.has_perm("coaching.change_coachinglog", log):
         return render(request, "coaching/locked.html", {"log": log}, status=403)
-    form = CoachingLogForm(
-        request.POST or None,
-        initial={
-            "date": log.date,
-            "duration": f"{log.hours:g}",
-            "kind": log.kind,
-            "workstream": log.workstream,
-            "staff_member": log.staff_member_id,
-            "notes": log.notes,
-            "next_steps": log.next_steps,
-        },
-    )
+    form = CoachingLogForm(request.POST or None, initial=_log_initial(log))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
