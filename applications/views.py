@@ -6,17 +6,17 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import services, workflow
 from applications.forms import ApplicationForm, InviteForm, SignUpForm, StartForm, SupportLetterForm
 from applications.models import Application, ApplicationDocument
 from applications.selectors import applications_of_user, applications_visible_to, cohorts_public
 from applications.words import WORD_LIMIT
+from gpl_cohort.forms import form_add_validation_error
 from gpl_cohort.home import landing_offer
 from gpl_cohort.uploads import private_file_response
 
@@ -67,16 +67,11 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                jurisdiction = data["jurisdiction"] or services.jurisdiction_find_or_create(
-                    name=data["name"],
-                    kind=data["kind"],
-                    state=data["state"],
-                    population=data["population"],
-                )
-                application = services.application_start(
-                    cohort=cohort, user=request.user, jurisdiction=jurisdiction
-                )
+            application = services.application_start_naming_jurisdiction(
+                cohort=cohort, user=request.user, jurisdiction=data["jurisdiction"],
+                name=data["name"], kind=data["kind"], state=data["state"],
+                population=data["population"],
+            )  # fmt: skip
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -136,26 +131,20 @@ def render_detail(
     return render(request, "applications/detail.html", context, status=status)
 
 
-@login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_for(request, pk, "applications.view_application")
-    if not request.user.has_perm("applications.change_application", application):
-        if application.is_editable:
-            messages.info(request, "Only the applicants of this application edit its answers.")
-        else:
-            messages.info(request, "This application is submitted: its answers are final.")
-        return redirect("applications:detail", pk=pk)
-    form = ApplicationForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        instance=application,
-    )
-    if request.method == "POST" and form.is_valid() and _save(request, application, form):
-        if request.POST.get("action") != "submit":
-            messages.success(request, "Your answers are saved as a draft.")
-            return redirect("applications:edit", pk=pk)
-        if _submit(request, application, form):
-            return redirect("applications:detail", pk=pk)
+def _edit_refused(request: HttpRequest, application: Application) -> HttpResponse | None:
+    """Back to the application page, saying why, for those who may not change its answers."""
+    if request.user.has_perm("applications.change_application", application):
+        return None
+    if application.is_editable:
+        messages.info(request, "Only the applicants of this application edit its answers.")
+    else:
+        messages.info(request, "This application is submitted: its answers are final.")
+    return redirect("applications:detail", pk=application.pk)
+
+
+def _edit_page(
+    request: HttpRequest, application: Application, form: ApplicationForm
+) -> HttpResponse:
     context = {
         "application": application,
         "form": form,
@@ -168,25 +157,50 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/edit.html", context)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The application form; posting it saves the answers as a draft."""
+    application = _application_for(request, pk, "applications.view_application")
+    if (refused := _edit_refused(request, application)) is not None:
+        return refused
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=application,
+    )
+    if request.method == "POST" and form.is_valid() and _save(request, application, form):
+        messages.success(request, "Your answers are saved as a draft.")
+        return redirect("applications:edit", pk=pk)
+    return _edit_page(request, application, form)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the answers, then submit; what is missing is said and the draft is kept."""
+    application = _application_for(request, pk, "applications.view_application")
+    if (refused := _edit_refused(request, application)) is not None:
+        return refused
+    form = ApplicationForm(request.POST, request.FILES, instance=application)
+    if (
+        form.is_valid()
+        and _save(request, application, form)
+        and _submit(request, application, form)
+    ):
+        return redirect("applications:detail", pk=pk)
+    return _edit_page(request, application, form)
+
+
 def _save(request: HttpRequest, application: Application, form: ApplicationForm) -> bool:
     """Save answers and the new file together: a refused file stores nothing, keeps the form."""
-    upload = form.cleaned_data.get("document")
     try:
-        with transaction.atomic():
-            services.application_save_answers(
-                application=application, answers=form.answers(), short_answers=form.short_answers()
-            )
-            if upload:
-                try:
-                    services.application_document_add(
-                        application=application, upload=upload, by=request.user
-                    )
-                except ValidationError as error:
-                    form.add_error("document", error)
-                    raise
+        services.application_save_with_document(
+            application=application, answers=form.answers(), short_answers=form.short_answers(),
+            upload=form.cleaned_data.get("document"), by=request.user,
+        )  # fmt: skip
     except ValidationError as error:
-        if not form.has_error("document"):
-            form.add_error(None, error)
+        form_add_validation_error(form, error)
         application.refresh_from_db()
         return False
     return True

@@ -7,10 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import services, workflow
 from applications.emails import application_url, email_render_from_db, email_templates_for
@@ -130,8 +129,7 @@ def _round2_post(
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                action(application, form.cleaned_data, request.user)
+            action(application, form.cleaned_data, request.user)  # each service is atomic
         except (ValidationError, services.TransitionError) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:
@@ -222,32 +220,66 @@ def decision_stage(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:detail", pk=pk)
 
 
-@login_required
-def decisions(request: HttpRequest, slug: str) -> HttpResponse:
-    """Staged decisions of a cohort and the editable emails they will send; apply them at once."""
+def _decisions_cohort(request: HttpRequest, slug: str) -> Cohort:
     if not request.user.has_perm("applications.manage_application"):
         raise PermissionDenied
-    cohort = get_object_or_404(Cohort, slug=slug)
-    templates = email_templates_for(cohort=cohort, keys=DECISION_EMAILS)
-    forms = [
-        EmailTemplateForm(
-            request.POST if request.method == "POST" else None, instance=t, prefix=t.key
-        )
-        for t in templates
+    return get_object_or_404(Cohort, slug=slug)
+
+
+def _email_forms(request: HttpRequest, cohort: Cohort) -> list[EmailTemplateForm]:
+    data = request.POST if request.method == "POST" else None
+    return [
+        EmailTemplateForm(data, instance=t, prefix=t.key)
+        for t in email_templates_for(cohort=cohort, keys=DECISION_EMAILS)
     ]
-    if request.method == "POST":
-        if all(f.is_valid() for f in forms):
-            for form in forms:
-                form.save()
-            if request.POST.get("action") == "apply":
-                applied, errors = services.decisions_apply(cohort=cohort, by=request.user)
-                messages.success(request, f"{applied} decision(s) applied and emailed.")
-                for error in errors:
-                    messages.error(request, error)
-            else:
-                messages.success(request, "The email drafts are saved.")
-            return redirect("applications:decisions", slug=slug)
+
+
+def _drafts(forms: list[EmailTemplateForm]) -> dict[str, services.EmailDraft]:
+    return {
+        f.instance.key: services.EmailDraft(
+            subject=f.cleaned_data["subject"], body=f.cleaned_data["body"]
+        )
+        for f in forms
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decisions(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staged decisions of a cohort and the editable emails they will send (saved here)."""
+    cohort = _decisions_cohort(request, slug)
+    forms = _email_forms(request, cohort)
+    if request.method == "GET":
+        return _decisions_page(request, cohort, forms)
+    if not all(f.is_valid() for f in forms):
+        messages.error(request, "An email draft has an error; nothing was saved.")
+        return _decisions_page(request, cohort, forms, status=400)
+    services.decision_emails_save(cohort=cohort, drafts=_drafts(forms))
+    messages.success(request, "The email drafts are saved.")
+    return redirect("applications:decisions", slug=slug)
+
+
+@login_required
+@require_POST
+def decisions_apply(request: HttpRequest, slug: str) -> HttpResponse:
+    """Save the emails as shown and apply every staged decision, sending its email."""
+    cohort = _decisions_cohort(request, slug)
+    forms = _email_forms(request, cohort)
+    if not all(f.is_valid() for f in forms):
         messages.error(request, "An email draft has an error; nothing was applied.")
+        return _decisions_page(request, cohort, forms, status=400)
+    applied, errors = services.decisions_apply_with_emails(
+        cohort=cohort, drafts=_drafts(forms), by=request.user
+    )
+    messages.success(request, f"{applied} decision(s) applied and emailed.")
+    for error in errors:
+        messages.error(request, error)
+    return redirect("applications:decisions", slug=slug)
+
+
+def _decisions_page(
+    request: HttpRequest, cohort: Cohort, forms: list[EmailTemplateForm], *, status: int = 200
+) -> HttpResponse:
     pending = (
         Application.objects.filter(cohort=cohort)
         .exclude(pending_decision="")
@@ -274,12 +306,7 @@ def decisions(request: HttpRequest, slug: str) -> HttpResponse:
             {"form": form, "label": labels.get(key, key), "example": example, "preview": preview}
         )
     context = {"cohort": cohort, "pending": pending, "sections": sections}
-    return render(
-        request,
-        "applications/decisions.html",
-        context,
-        status=400 if request.method == "POST" else 200,
-    )
+    return render(request, "applications/decisions.html", context, status=status)
 
 
 @login_required

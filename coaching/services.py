@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -172,6 +173,46 @@ def coaching_log_create(
         )
         _pair(log, created=True)
     return log
+
+
+@dataclass(frozen=True)
+class WeekEntry:
+    """One filled row of the week grid."""
+
+    date: dt.date
+    duration_minutes: int
+    kind: str
+    workstream: str
+    staff_member: Any = None
+    notes: str = ""
+    next_steps: str = ""
+
+
+class WeekRowError(Exception):
+    """A row of the week was refused; `row` is its index in the entries given."""
+
+    def __init__(self, row: int, error: ValidationError) -> None:
+        super().__init__(str(error))
+        self.row = row
+        self.error = error
+
+
+def coaching_week_save(
+    *, jurisdiction: Jurisdiction, author: Any, entries: list[WeekEntry]
+) -> list[CoachingLog]:
+    """Create one entry per row, all or nothing: a refused row saves none of the week."""
+    if not entries:
+        raise ValidationError("Nothing to save: fill in the hours of at least one day.")
+    logs = []
+    with transaction.atomic():
+        for row, entry in enumerate(entries):
+            try:
+                logs.append(
+                    coaching_log_create(jurisdiction=jurisdiction, author=author, **vars(entry))
+                )
+            except ValidationError as error:
+                raise WeekRowError(row, error) from error
+    return logs
 
 
 EDITABLE_FIELDS = (

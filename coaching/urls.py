@@ -16,5 +16,10 @@ urlpatterns = [
     path("deliverables/new/", views.deliverable_new, name="deliverable_new"),
     path("deliverables/standard/", views.deliverables_standard, name="deliverables_standard"),
     path("deliverables/<int:pk>/", views.deliverable_detail, name="deliverable"),
+    path(
+        "deliverables/<int:pk>/documents/add/",
+        views.deliverable_attach,
+        name="deliverable_attach",
+    ),
     path("documents/<int:pk>/", views.document_download, name="document"),
 ]

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,16 +18,9 @@ from coaching import selectors, services
 from coaching.forms import CoachingLogForm, DeliverableForm, DocumentForm, ExportForm, WeekFormSet
 from coaching.models import DeliverableDocument, week_start_of
 from gpl_cohort.accounts.roles import roles_of
+from gpl_cohort.forms import form_add_validation_error
 from gpl_cohort.uploads import csv_safe, private_file_response
 from jurisdictions.models import Jurisdiction
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _jurisdiction_or_404(request: HttpRequest) -> Jurisdiction:
@@ -36,13 +29,9 @@ def _jurisdiction_or_404(request: HttpRequest) -> Jurisdiction:
     )
     if jurisdiction is None:
         if roles_of(request.user).is_staff:
-            raise Http400("Choose a jurisdiction.")
+            raise BadRequest("Choose a jurisdiction.")
         raise PermissionDenied
     return jurisdiction
-
-
-class Http400(Exception):
-    pass
 
 
 def _parse_day(value: str | None, default: dt.date) -> dt.date:
@@ -51,23 +40,10 @@ def _parse_day(value: str | None, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as error:
-        raise Http400(f"“{value}” is not a date (use YYYY-MM-DD).") from error
-
-
-def handles_bad_input(view: Any) -> Any:
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except Http400 as error:
-            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+        raise BadRequest(f"“{value}” is not a date (use YYYY-MM-DD).") from error
 
 
 @login_required
-@handles_bad_input
 def overview(request: HttpRequest) -> HttpResponse:
     """A jurisdiction's coaching: commitments, the year's chart, months, recent entries."""
     roles = roles_of(request.user)
@@ -108,7 +84,6 @@ def _jurisdiction_query(request: HttpRequest, jurisdiction: Jurisdiction) -> str
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@handles_bad_input
 def week(request: HttpRequest) -> HttpResponse:
     """The week grid: one row per day, quick keyboard entry of a week of work."""
     if not request.user.has_perm("coaching.add_coachinglog"):
@@ -129,6 +104,17 @@ def week(request: HttpRequest) -> HttpResponse:
             return redirect(_week_url(request, jurisdiction, monday))
     else:
         formset = WeekFormSet(initial=initial)
+    return _week_page(request, jurisdiction, formset, days, today)
+
+
+def _week_page(
+    request: HttpRequest,
+    jurisdiction: Jurisdiction,
+    formset: Any,
+    days: list[dt.date],
+    today: dt.date,
+) -> HttpResponse:
+    monday = days[0]
     by_day = selectors.week_entries(request.user, jurisdiction=jurisdiction, days=days)
     window = services.edit_window()
     editable = {
@@ -174,42 +160,46 @@ def _week_url(request: HttpRequest, jurisdiction: Jurisdiction, monday: dt.date)
 def _save_week(
     request: HttpRequest, jurisdiction: Jurisdiction, formset: Any, days: list[dt.date]
 ) -> bool:
-    """Create one entry per filled row; all or nothing, so a bad row keeps every answer."""
-    from django.db import transaction
-
+    """Save the filled rows as one week; a refused row keeps every answer and says why."""
     filled = [
         (form, day) for form, day in zip(formset.forms, days, strict=True) if not form.is_blank
     ]
-    if not filled:
-        formset.forms[0].add_error(None, "Nothing to save: fill in the hours of at least one day.")
-        return False
+    entries = [
+        services.WeekEntry(
+            date=day, duration_minutes=form.cleaned_data["duration"],
+            kind=form.cleaned_data["kind"], workstream=form.cleaned_data["workstream"],
+            staff_member=form.cleaned_data.get("staff_member"),
+            notes=form.cleaned_data.get("notes", ""),
+            next_steps=form.cleaned_data.get("next_steps", ""),
+        )
+        for form, day in filled
+    ]  # fmt: skip
     try:
-        with transaction.atomic():
-            for form, day in filled:
-                data = form.cleaned_data
-                try:
-                    services.coaching_log_create(
-                        jurisdiction=jurisdiction,
-                        author=request.user,
-                        date=day,
-                        duration_minutes=data["duration"],
-                        kind=data["kind"],
-                        workstream=data["workstream"],
-                        staff_member=data.get("staff_member"),
-                        notes=data.get("notes", ""),
-                        next_steps=data.get("next_steps", ""),
-                    )
-                except ValidationError as error:
-                    _apply_errors(form, error)
-                    raise
-    except ValidationError:
+        services.coaching_week_save(jurisdiction=jurisdiction, author=request.user, entries=entries)
+    except services.WeekRowError as error:
+        form_add_validation_error(filled[error.row][0], error.error)
         return False
-    total = sum(form.cleaned_data["duration"] for form, _ in filled)
+    except ValidationError as error:
+        form_add_validation_error(formset.forms[0], error)
+        return False
+    total = sum(entry.duration_minutes for entry in entries)
     messages.success(
         request,
         f"Saved {len(filled)} entr{'y' if len(filled) == 1 else 'ies'} ({total / 60:g} hours).",
     )
     return True
+
+
+def _log_initial(log: Any) -> dict[str, Any]:
+    return {
+        "date": log.date,
+        "duration": f"{log.hours:g}",
+        "kind": log.kind,
+        "workstream": log.workstream,
+        "staff_member": log.staff_member_id,
+        "notes": log.notes,
+        "next_steps": log.next_steps,
+    }
 
 
 @login_required
@@ -218,18 +208,7 @@ def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
     log = get_object_or_404(selectors.logs_visible_to(request.user), pk=pk)
     if not request.user.has_perm("coaching.change_coachinglog", log):
         return render(request, "coaching/locked.html", {"log": log}, status=403)
-    form = CoachingLogForm(
-        request.POST or None,
-        initial={
-            "date": log.date,
-            "duration": f"{log.hours:g}",
-            "kind": log.kind,
-            "workstream": log.workstream,
-            "staff_member": log.staff_member_id,
-            "notes": log.notes,
-            "next_steps": log.next_steps,
-        },
-    )
+    form = CoachingLogForm(request.POST or None, initial=_log_initial(log))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -245,7 +224,7 @@ def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 next_steps=data["next_steps"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_validation_error(form, error)
         else:
             messages.success(request, "Entry updated.")
             for message in selectors.commitments_for(
@@ -271,7 +250,6 @@ def log_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@handles_bad_input
 def logs(request: HttpRequest) -> HttpResponse:
     """Entries in a date range (staff: every jurisdiction, or one; a contact: their own)."""
     if not request.user.has_perm("coaching.export_coachinglog"):
@@ -296,12 +274,12 @@ def _logs_in_range(request: HttpRequest) -> tuple[Any, ExportForm]:
     qs = selectors.logs_visible_to(request.user).order_by("date", "jurisdiction__name", "pk")
     if request.GET:
         if not form.is_valid():
-            raise Http400(" ".join(f"{e}" for errors in form.errors.values() for e in errors))
+            raise BadRequest(" ".join(f"{e}" for errors in form.errors.values() for e in errors))
         qs = qs.filter(date__gte=form.cleaned_data["start"], date__lte=form.cleaned_data["end"])
     jurisdiction = request.GET.get("jurisdiction")
     if jurisdiction and roles_of(request.user).is_staff:
         if not jurisdiction.isdigit():
-            raise Http400("Choose a jurisdiction from the list.")
+            raise BadRequest("Choose a jurisdiction from the list.")
         qs = qs.filter(jurisdiction_id=int(jurisdiction))
     return qs, form
 
@@ -318,12 +296,11 @@ EXPORT_HEADER = [
 
 
 @login_required
-@handles_bad_input
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     if not request.user.has_perm("coaching.export_coachinglog"):
         raise PermissionDenied
     if not request.GET.get("start") or not request.GET.get("end"):
-        raise Http400("Give a date range: ?start=YYYY-MM-DD&end=YYYY-MM-DD")
+        raise BadRequest("Give a date range: ?start=YYYY-MM-DD&end=YYYY-MM-DD")
     qs, form = _logs_in_range(request)
     writer = csv.writer(_Echo())
 
@@ -347,7 +324,6 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @login_required
-@handles_bad_input
 def staff_dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("coaching.view_staff_dashboard"):
         raise PermissionDenied
@@ -358,7 +334,7 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
             request.GET.get("cohort"), today=timezone.localdate()
         )
     except LookupError as error:
-        raise Http400(str(error)) from error
+        raise BadRequest(str(error)) from error
     context: dict[str, Any] = {"cohorts": cohorts, "cohort": cohort}
     if cohort is not None:
         context.update(selectors.staff_dashboard(cohort=cohort))
@@ -398,13 +374,10 @@ def deliverable_new(request: HttpRequest) -> HttpResponse:
         request.user, request.GET.get("jurisdiction")
     )
     if jurisdiction is None:
-        # A page, not a bare string: staff reach it from a link without the jurisdiction.
-        context = {
-            "message": "Choose the jurisdiction whose deliverable you add (?jurisdiction=ID).",
-            "back_url": reverse("coaching:deliverables"),
-            "back_label": "Back to the deliverables",
-        }
-        return render(request, "bad_request.html", context, status=400)
+        raise BadRequest(
+            "Choose the jurisdiction whose deliverable you add: open the deliverables page, pick"
+            " the jurisdiction, then “Add a deliverable”."
+        )
     form = DeliverableForm(request.POST or None, jurisdiction_id=jurisdiction.pk)
     if request.method == "POST" and form.is_valid():
         try:
@@ -417,7 +390,7 @@ def deliverable_new(request: HttpRequest) -> HttpResponse:
                 },
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_validation_error(form, error)
         else:
             messages.success(request, f"Added “{deliverable.title}”.")
             return redirect("coaching:deliverable", pk=deliverable.pk)
@@ -436,11 +409,11 @@ def deliverables_standard(request: HttpRequest) -> HttpResponse:
         request.user, request.POST.get("jurisdiction")
     )
     if jurisdiction is None:
-        return HttpResponseBadRequest("Choose a jurisdiction.")
+        raise BadRequest("Choose a jurisdiction.")
     try:
         first_due = dt.date.fromisoformat(request.POST.get("first_due", ""))
-    except ValueError:
-        return HttpResponseBadRequest("Give the first due date as YYYY-MM-DD.")
+    except ValueError as error:
+        raise BadRequest("Give the first due date as YYYY-MM-DD.") from error
     created = services.deliverables_add_standard(
         jurisdiction=jurisdiction, first_due=first_due, by=request.user
     )
@@ -451,61 +424,72 @@ def deliverables_standard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    deliverable = get_object_or_404(
+def _deliverable_for(request: HttpRequest, pk: int) -> Any:
+    return get_object_or_404(
         selectors.deliverables_visible_to(request.user).prefetch_related("documents__uploaded_by"),
         pk=pk,
     )
-    can_change = request.user.has_perm("coaching.change_deliverable", deliverable)
-    form = DeliverableForm(instance=deliverable, jurisdiction_id=deliverable.jurisdiction_id)
-    document_form = DocumentForm()
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied
-        if "file" in request.FILES or request.POST.get("action") == "attach":
-            document_form = DocumentForm(request.POST, request.FILES)
-            if document_form.is_valid():
-                try:
-                    services.deliverable_document_add(
-                        deliverable=deliverable,
-                        upload=document_form.cleaned_data["file"],
-                        by=request.user,
-                    )
-                except ValidationError as error:
-                    _apply_errors(document_form, error)
-                else:
-                    messages.success(request, "Document attached.")
-                    return redirect("coaching:deliverable", pk=pk)
-        else:
-            form = DeliverableForm(
-                request.POST,
-                instance=_scratch_copy(deliverable),
-                jurisdiction_id=deliverable.jurisdiction_id,
-            )
-            if form.is_valid():
-                try:
-                    services.deliverable_update(
-                        deliverable=deliverable,
-                        by=request.user,
-                        **{f: form.cleaned_data[f] for f in form.Meta.fields},
-                    )
-                except ValidationError as error:
-                    _apply_errors(form, error)
-                else:
-                    messages.success(request, "Deliverable updated.")
-                    return redirect("coaching:deliverable", pk=pk)
-    return render(
-        request,
-        "coaching/deliverable_detail.html",
-        {
-            "deliverable": deliverable,
-            "form": form,
-            "document_form": document_form,
-            "can_change": can_change,
-        },
+
+
+def _deliverable_page(
+    request: HttpRequest, deliverable: Any, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    context = {
+        "deliverable": deliverable,
+        "form": DeliverableForm(instance=deliverable, jurisdiction_id=deliverable.jurisdiction_id),
+        "document_form": DocumentForm(),
+        "can_change": request.user.has_perm("coaching.change_deliverable", deliverable),
+    }
+    return render(request, "coaching/deliverable_detail.html", {**context, **forms}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A deliverable and, for those who may change it, its edit form (posted here)."""
+    deliverable = _deliverable_for(request, pk)
+    if request.method == "GET":
+        return _deliverable_page(request, deliverable)
+    if not request.user.has_perm("coaching.change_deliverable", deliverable):
+        raise PermissionDenied
+    form = DeliverableForm(
+        request.POST,
+        instance=_scratch_copy(deliverable),
+        jurisdiction_id=deliverable.jurisdiction_id,
     )
+    if form.is_valid():
+        try:
+            services.deliverable_update(
+                deliverable=deliverable,
+                by=request.user,
+                **{f: form.cleaned_data[f] for f in form.Meta.fields},
+            )
+        except ValidationError as error:
+            form_add_validation_error(form, error)
+        else:
+            messages.success(request, "Deliverable updated.")
+            return redirect("coaching:deliverable", pk=pk)
+    return _deliverable_page(request, deliverable, form=form)
+
+
+@login_required
+@require_POST
+def deliverable_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = _deliverable_for(request, pk)
+    if not request.user.has_perm("coaching.change_deliverable", deliverable):
+        raise PermissionDenied
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.deliverable_document_add(
+                deliverable=deliverable, upload=form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as error:
+            form_add_validation_error(form, error)
+        else:
+            messages.success(request, "Document attached.")
+            return redirect("coaching:deliverable", pk=pk)
+    return _deliverable_page(request, deliverable, document_form=form)
 
 
 def _scratch_copy(deliverable: Any) -> Any:

@@ -61,62 +61,89 @@ def sessions(request: HttpRequest) -> HttpResponse:
     return render(request, "community/staff/sessions.html", {"page": page})
 
 
+def _session_page(
+    request: HttpRequest, session: Session, *, status: int = 200, **parts: Any
+) -> HttpResponse:
+    context = {
+        "session": session,
+        "registrations": list(selectors.session_registrations(session=session)),
+        "materials": MaterialsForm(initial={"recording_url": session.recording_url}),
+        "import_form": AttendanceImportForm(),
+        "report": None,
+    }
+    return render(request, "community/staff/session.html", {**context, **parts}, status=status)
+
+
 @staff_only("community.manage_sessions")
-@require_http_methods(["GET", "POST"])
+@require_GET
 def session(request: HttpRequest, pk: int) -> HttpResponse:
+    return _session_page(request, get_object_or_404(Session, pk=pk))
+
+
+@staff_only("community.manage_sessions")
+@require_POST
+def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(Session, pk=pk)
-    materials = MaterialsForm(initial={"recording_url": session.recording_url})
-    report = None
-    import_form = AttendanceImportForm()
-    action = request.POST.get("action")
-    if action == "attendance":
-        ids = {int(v) for v in request.POST.getlist("attended") if v.isdigit()}
-        count = services.attendance_mark(session=session, attended_ids=ids)
-        messages.success(request, f"Attendance saved: {count} attended.")
-        return redirect("community:staff_session", pk=pk)
-    if action == "import":
-        import_form = AttendanceImportForm(request.POST, request.FILES)
-        if import_form.is_valid():
-            try:
-                report = services.attendance_import_csv(
-                    session=session, upload=import_form.cleaned_data["attendance_file"]
-                )
-            except services.RegistrationError as error:
-                import_form.add_error("attendance_file", str(error))
-    if action == "materials":
-        materials = MaterialsForm(request.POST, request.FILES)
-        if materials.is_valid():
-            try:
-                services.session_materials_update(
-                    session=session,
-                    recording_url=materials.cleaned_data["recording_url"] or "",
-                    slides=materials.cleaned_data["slides"],
-                )
-            except ValidationError as error:
-                materials.add_error("slides", error)
-            else:
-                messages.success(request, "Materials saved.")
-                return redirect("community:staff_session", pk=pk)
-    if action == "followup":
-        count = services.session_followup_send(session=session)
-        messages.success(request, f"Follow-up queued for {count} people.")
-        return redirect("community:staff_session", pk=pk)
-    if action == "cancel":
-        registration = get_object_or_404(Registration, pk=request.POST.get("registration"))
-        services.registration_cancel(registration=registration, by_staff=True)
-        messages.success(request, f"Registration of {registration.email} cancelled.")
-        return redirect("community:staff_session", pk=pk)
-    return render(
-        request,
-        "community/staff/session.html",
-        {
-            "session": session,
-            "registrations": list(selectors.session_registrations(session=session)),
-            "materials": materials,
-            "import_form": import_form,
-            "report": report,
-        },
-    )
+    ids = {int(v) for v in request.POST.getlist("attended") if v.isdigit()}
+    count = services.attendance_mark(session=session, attended_ids=ids)
+    messages.success(request, f"Attendance saved: {count} attended.")
+    return redirect("community:staff_session", pk=pk)
+
+
+@staff_only("community.manage_sessions")
+@require_POST
+def attendance_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import the meeting's attendance report; the page shows what became of every row."""
+    session = get_object_or_404(Session, pk=pk)
+    form = AttendanceImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            report = services.attendance_import_csv(
+                session=session, upload=form.cleaned_data["attendance_file"]
+            )
+        except services.RegistrationError as error:
+            form.add_error("attendance_file", str(error))
+        else:
+            return _session_page(request, session, report=report)
+    return _session_page(request, session, import_form=form)
+
+
+@staff_only("community.manage_sessions")
+@require_POST
+def materials_save(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(Session, pk=pk)
+    form = MaterialsForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.session_materials_update(
+                session=session,
+                recording_url=form.cleaned_data["recording_url"] or "",
+                slides=form.cleaned_data["slides"],
+            )
+        except ValidationError as error:
+            form.add_error("slides", error)
+        else:
+            messages.success(request, "Materials saved.")
+            return redirect("community:staff_session", pk=pk)
+    return _session_page(request, session, materials=form)
+
+
+@staff_only("community.manage_sessions")
+@require_POST
+def followup_send(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(Session, pk=pk)
+    count = services.session_followup_send(session=session)
+    messages.success(request, f"Follow-up queued for {count} people.")
+    return redirect("community:staff_session", pk=pk)
+
+
+@staff_only("community.manage_sessions")
+@require_POST
+def registration_cancel(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+    registration = get_object_or_404(Registration, pk=registration_pk, session_id=pk)
+    services.registration_cancel(registration=registration, by_staff=True)
+    messages.success(request, f"Registration of {registration.email} cancelled.")
+    return redirect("community:staff_session", pk=pk)
 
 
 @staff_only("community.manage_sessions")
@@ -217,44 +244,76 @@ def issue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "community/staff/issue_edit.html", {"form": form, "issue": issue})
 
 
-@staff_only("community.manage_newsletter")
-@require_http_methods(["GET", "POST"])
-def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = get_object_or_404(NewsletterIssue, pk=pk)
-    schedule_form = ScheduleForm()
-    action = request.POST.get("action")
-    try:
-        if action == "test":
-            services.issue_send_test(issue=issue, user=request.user)
-            messages.success(request, f"A test copy is on its way to {request.user.email}.")
+def _issue_page(
+    request: HttpRequest, issue: NewsletterIssue, *, status: int = 200, **parts: Any
+) -> HttpResponse:
+    context = {
+        "issue": issue,
+        "body_html": issue_html(issue),
+        "schedule_form": ScheduleForm(),
+        "counts": selectors.subscriber_counts(),
+    }
+    return render(request, "community/staff/issue_detail.html", {**context, **parts}, status=status)
+
+
+def refusal_said(view: Callable) -> Callable:
+    """A NewsletterError (sending twice, an empty issue...) becomes a message on the issue page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            return view(request, pk)
+        except services.NewsletterError as error:
+            messages.error(request, str(error))
             return redirect("community:staff_issue_detail", pk=pk)
-        if action == "send":
-            services.issue_send_now(issue=issue)
-            return redirect("community:staff_issue_progress", pk=pk)
-        if action == "confirm_late":
-            services.issue_confirm_late(issue=issue)
-            return redirect("community:staff_issue_progress", pk=pk)
-        if action == "schedule":
-            schedule_form = ScheduleForm(request.POST)
-            if schedule_form.is_valid():
-                services.issue_schedule(
-                    issue=issue, when=schedule_form.cleaned_data["scheduled_for"]
-                )
-                messages.success(request, "Scheduled.")
-                return redirect("community:staff_issue_detail", pk=pk)
-    except services.NewsletterError as error:
-        messages.error(request, str(error))
-        return redirect("community:staff_issue_detail", pk=pk)
-    return render(
-        request,
-        "community/staff/issue_detail.html",
-        {
-            "issue": issue,
-            "body_html": issue_html(issue),
-            "schedule_form": schedule_form,
-            "counts": selectors.subscriber_counts(),
-        },
-    )
+
+    return wrapped
+
+
+@staff_only("community.manage_newsletter")
+@require_GET
+def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _issue_page(request, get_object_or_404(NewsletterIssue, pk=pk))
+
+
+@staff_only("community.manage_newsletter")
+@require_POST
+@refusal_said
+def issue_test(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(NewsletterIssue, pk=pk)
+    services.issue_send_test(issue=issue, user=request.user)
+    messages.success(request, f"A test copy is on its way to {request.user.email}.")
+    return redirect("community:staff_issue_detail", pk=pk)
+
+
+@staff_only("community.manage_newsletter")
+@require_POST
+@refusal_said
+def issue_send(request: HttpRequest, pk: int) -> HttpResponse:
+    services.issue_send_now(issue=get_object_or_404(NewsletterIssue, pk=pk))
+    return redirect("community:staff_issue_progress", pk=pk)
+
+
+@staff_only("community.manage_newsletter")
+@require_POST
+@refusal_said
+def issue_confirm_late(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a scheduled issue whose time passed while it waited (staff confirm it is still news)."""
+    services.issue_confirm_late(issue=get_object_or_404(NewsletterIssue, pk=pk))
+    return redirect("community:staff_issue_progress", pk=pk)
+
+
+@staff_only("community.manage_newsletter")
+@require_POST
+@refusal_said
+def issue_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(NewsletterIssue, pk=pk)
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        return _issue_page(request, issue, schedule_form=form)
+    services.issue_schedule(issue=issue, when=form.cleaned_data["scheduled_for"])
+    messages.success(request, "Scheduled.")
+    return redirect("community:staff_issue_detail", pk=pk)
 
 
 @staff_only("community.manage_newsletter")

@@ -26,6 +26,23 @@ urlpatterns = [
     path("staff/sessions/", staff_views.sessions, name="staff_sessions"),
     path("staff/sessions/<int:pk>/", staff_views.session, name="staff_session"),
     path(
+        "staff/sessions/<int:pk>/attendance/",
+        staff_views.attendance_save,
+        name="staff_attendance",
+    ),
+    path(
+        "staff/sessions/<int:pk>/attendance/import/",
+        staff_views.attendance_import,
+        name="staff_attendance_import",
+    ),
+    path("staff/sessions/<int:pk>/materials/", staff_views.materials_save, name="staff_materials"),
+    path("staff/sessions/<int:pk>/followup/", staff_views.followup_send, name="staff_followup"),
+    path(
+        "staff/sessions/<int:pk>/registrations/<int:registration_pk>/cancel/",
+        staff_views.registration_cancel,
+        name="staff_registration_cancel",
+    ),
+    path(
         "staff/sessions/<int:pk>/registrations.csv",
         staff_views.session_registrations_csv,
         name="staff_session_csv",
@@ -36,6 +53,18 @@ urlpatterns = [
     path("staff/newsletter/", staff_views.issues, name="staff_issues"),
     path("staff/newsletter/new/", staff_views.issue_edit, name="staff_issue_new"),
     path("staff/newsletter/<int:pk>/", staff_views.issue_detail, name="staff_issue_detail"),
+    path("staff/newsletter/<int:pk>/test/", staff_views.issue_test, name="staff_issue_test"),
+    path("staff/newsletter/<int:pk>/send/", staff_views.issue_send, name="staff_issue_send"),
+    path(
+        "staff/newsletter/<int:pk>/send-late/",
+        staff_views.issue_confirm_late,
+        name="staff_issue_confirm_late",
+    ),
+    path(
+        "staff/newsletter/<int:pk>/schedule/",
+        staff_views.issue_schedule,
+        name="staff_issue_schedule",
+    ),
     path("staff/newsletter/<int:pk>/edit/", staff_views.issue_edit, name="staff_issue_edit"),
     path(
         "staff/newsletter/<int:pk>/progress/",

@@ -79,7 +79,9 @@ class ErrorPagesMiddleware:
         if isinstance(exception, Http404):
             return defaults.page_not_found(request, exception)
         if isinstance(exception, SuspiciousOperation | BadRequest):
-            return defaults.bad_request(request, exception)
+            from gpl_cohort.views import bad_request  # the 400 page that shows our message
+
+            return bad_request(request, exception)
         error_logger.error(
             "Internal Server Error: %s",
             request.path,

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from gpl_cohort import views
 from gpl_cohort.api import urls as api_urls
 
+handler400 = "gpl_cohort.views.bad_request"
+
 admin.site.site_header = "Cohort administration"
 admin.site.site_title = "Cohort administration"
 admin.site.index_title = "Program staff"

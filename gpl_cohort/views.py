@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -76,3 +77,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     ok = checks["database"]["ok"] and (checks["redis"] is None or checks["redis"]["ok"])
     body = {"status": "ok" if ok else "error", "checks": checks}
     return JsonResponse(body, status=200 if ok else 503)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 page. A `BadRequest` raised by our views carries a message written for the user
+    ("Choose a jurisdiction."), so it is shown; Django's own `SuspiciousOperation` messages
+    (a bad Host header, a tampered session) are not, as Django's default handler does."""
+    message = str(exception) if type(exception) is BadRequest else ""
+    return render(request, "400.html", {"message": message}, status=400)

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gpl_cohort.accounts.roles import roles_of
+from gpl_cohort.forms import form_add_validation_error
 from gpl_cohort.uploads import private_file_response
 from jurisdictions import selectors, services
 from jurisdictions.forms import (
@@ -23,77 +25,76 @@ from jurisdictions.forms import (
     SignedMoUForm,
     SupportLetterForm,
 )
-from jurisdictions.models import MoU, Resource, ResponseTeam
+from jurisdictions.models import CohortMembership, Jurisdiction, MoU, Resource, ResponseTeam
 from jurisdictions.selectors import jurisdictions_visible_to, memberships_visible_to
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _jurisdiction_for(request: HttpRequest, pk: int, perm: str) -> Jurisdiction:
     jurisdiction = get_object_or_404(
         jurisdictions_visible_to(request.user).prefetch_related(
             "response_teams", "agencies", "people__agency"
         ),
         pk=pk,
     )
-    if not request.user.has_perm("jurisdictions.view_jurisdiction", jurisdiction):
+    if not request.user.has_perm(perm, jurisdiction):
         raise PermissionDenied
-    agency_form = AgencyForm(prefix="agency")
-    contact_form = ContactForm(prefix="person", jurisdiction_id=jurisdiction.pk)
-    if request.method == "POST":
-        if not request.user.has_perm("jurisdictions.change_jurisdiction", jurisdiction):
-            raise PermissionDenied
-        action = request.POST.get("action")
-        if action == "agency":
-            agency_form = AgencyForm(request.POST, prefix="agency")
-            if agency_form.is_valid():
-                try:
-                    services.agency_create(
-                        jurisdiction_id=jurisdiction.pk, by=request.user, **agency_form.cleaned_data
-                    )
-                except ValidationError as error:
-                    _apply_errors(agency_form, error)
-                else:
-                    messages.success(request, "Agency added.")
-                    return redirect("jurisdictions:detail", pk=pk)
-        elif action == "person":
-            contact_form = ContactForm(
-                request.POST, prefix="person", jurisdiction_id=jurisdiction.pk
+    return jurisdiction
+
+
+def _detail_page(
+    request: HttpRequest, jurisdiction: Jurisdiction, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    context = {
+        "jurisdiction": jurisdiction,
+        "memberships": memberships_visible_to(request.user).filter(jurisdiction=jurisdiction),
+        "agency_form": AgencyForm(prefix="agency"),
+        "contact_form": ContactForm(prefix="person", jurisdiction_id=jurisdiction.pk),
+        "can_edit": request.user.has_perm("jurisdictions.change_jurisdiction", jurisdiction),
+    }
+    return render(request, "jurisdictions/detail.html", {**context, **forms}, status=status)
+
+
+@login_required
+@require_GET
+def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    jurisdiction = _jurisdiction_for(request, pk, "jurisdictions.view_jurisdiction")
+    return _detail_page(request, jurisdiction)
+
+
+@login_required
+@require_POST
+def agency_add(request: HttpRequest, pk: int) -> HttpResponse:
+    jurisdiction = _jurisdiction_for(request, pk, "jurisdictions.change_jurisdiction")
+    form = AgencyForm(request.POST, prefix="agency")
+    if form.is_valid():
+        try:
+            services.agency_create(
+                jurisdiction_id=jurisdiction.pk, by=request.user, **form.cleaned_data
             )
-            if contact_form.is_valid():
-                try:
-                    services.contact_create(
-                        jurisdiction_id=jurisdiction.pk,
-                        by=request.user,
-                        **contact_form.cleaned_data,
-                    )
-                except ValidationError as error:
-                    _apply_errors(contact_form, error)
-                else:
-                    messages.success(request, "Person added.")
-                    return redirect("jurisdictions:detail", pk=pk)
+        except ValidationError as error:
+            form_add_validation_error(form, error)
         else:
-            return HttpResponseBadRequest("Unknown action.")
-    memberships = memberships_visible_to(request.user).filter(jurisdiction=jurisdiction)
-    return render(
-        request,
-        "jurisdictions/detail.html",
-        {
-            "jurisdiction": jurisdiction,
-            "memberships": memberships,
-            "agency_form": agency_form,
-            "contact_form": contact_form,
-            "can_edit": request.user.has_perm("jurisdictions.change_jurisdiction", jurisdiction),
-        },
-    )
+            messages.success(request, "Agency added.")
+            return redirect("jurisdictions:detail", pk=pk)
+    return _detail_page(request, jurisdiction, agency_form=form)
+
+
+@login_required
+@require_POST
+def person_add(request: HttpRequest, pk: int) -> HttpResponse:
+    jurisdiction = _jurisdiction_for(request, pk, "jurisdictions.change_jurisdiction")
+    form = ContactForm(request.POST, prefix="person", jurisdiction_id=jurisdiction.pk)
+    if form.is_valid():
+        try:
+            services.contact_create(
+                jurisdiction_id=jurisdiction.pk, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form_add_validation_error(form, error)
+        else:
+            messages.success(request, "Person added.")
+            return redirect("jurisdictions:detail", pk=pk)
+    return _detail_page(request, jurisdiction, contact_form=form)
 
 
 @login_required
@@ -113,7 +114,7 @@ def team_edit(request: HttpRequest, pk: int, team_pk: int | None = None) -> Http
                 jurisdiction_id=jurisdiction.pk, by=request.user, team=team, **fields
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_validation_error(form, error)
         else:
             messages.success(request, "Response team saved.")
             return redirect("jurisdictions:detail", pk=pk)
@@ -124,119 +125,161 @@ def team_edit(request: HttpRequest, pk: int, team_pk: int | None = None) -> Http
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def seat_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A cohort seat's enrolment paperwork: MoU, support letters, point of contact."""
+def _seat_for(request: HttpRequest, pk: int, perm: str) -> CohortMembership:
+    """The seat if the user sees it (404 across jurisdictions) and holds `perm` (else 403)."""
     membership = selectors.membership_detail(pk, request.user)
     if membership is None:
-        raise _not_found()
-    if not request.user.has_perm("jurisdictions.view_cohortmembership", membership):
+        raise Http404("No such cohort seat.")
+    if not request.user.has_perm(perm, membership):
         raise PermissionDenied
+    return membership
+
+
+def _seat_page(
+    request: HttpRequest, membership: CohortMembership, *, status: int = 200, **forms: Any
+) -> HttpResponse:
     mou = getattr(membership, "mou", None)
-    forms = {
+    blank = {
         "signed": SignedMoUForm(prefix="signed"),
         "letter": SupportLetterForm(prefix="letter"),
         "poc": PointOfContactForm(prefix="poc", jurisdiction_id=membership.jurisdiction_id),
     }
-    if request.method == "POST":
-        response = _seat_post(request, membership, mou, forms)
-        if response is not None:
-            return response
-    return render(
-        request,
-        "jurisdictions/seat.html",
-        {
-            "membership": membership,
-            "mou": mou,
-            "steps": services.mou_allowed_steps(mou=mou, user=request.user) if mou else [],
-            "paperwork": services.membership_paperwork(membership),
-            "forms": forms,
-            "can_edit": request.user.has_perm("jurisdictions.change_cohortmembership", membership),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+    context = {
+        "membership": membership,
+        "mou": mou,
+        "steps": services.mou_allowed_steps(mou=mou, user=request.user) if mou else [],
+        "paperwork": services.membership_paperwork(membership),
+        "forms": {**blank, **forms},
+        "can_edit": request.user.has_perm("jurisdictions.change_cohortmembership", membership),
+    }
+    return render(request, "jurisdictions/seat.html", context, status=status)
 
 
-def _not_found() -> Exception:
-    from django.http import Http404
+@login_required
+@require_GET
+def seat_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cohort seat's enrolment paperwork: MoU, support letters, point of contact."""
+    return _seat_page(request, _seat_for(request, pk, "jurisdictions.view_cohortmembership"))
 
-    return Http404("No such cohort seat.")
+
+SeatSave = Callable[[CohortMembership, dict[str, Any], Any], str]
 
 
-def _seat_post(
-    request: HttpRequest, membership: Any, mou: MoU | None, forms: dict[str, Any]
-) -> HttpResponse | None:
-    if not request.user.has_perm("jurisdictions.change_cohortmembership", membership):
+def _seat_form_post(
+    request: HttpRequest,
+    pk: int,
+    key: str,
+    form_of: Callable[[CohortMembership], Any],
+    save: SeatSave,
+) -> HttpResponse:
+    """Validate one of the seat page's forms and save it; errors show on the page, answers kept."""
+    membership = _seat_for(request, pk, "jurisdictions.change_cohortmembership")
+    form = form_of(membership)
+    if form.is_valid():
+        try:
+            done = save(membership, form.cleaned_data, request.user)
+        except ValidationError as error:
+            form_add_validation_error(form, error)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect("jurisdictions:seat", pk=pk)
+        else:
+            messages.success(request, done)
+            return redirect("jurisdictions:seat", pk=pk)
+    return _seat_page(request, membership, status=400, **{key: form})
+
+
+def _mou_of(membership: CohortMembership) -> MoU:
+    mou = getattr(membership, "mou", None)
+    if mou is None:  # said on the seat page, as a refused step is
+        raise PermissionDenied("This seat has no MoU yet: program staff draft it first.")
+    return mou
+
+
+@login_required
+@require_POST
+def seat_mou_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _seat_for(request, pk, "jurisdictions.change_cohortmembership")
+    if not roles_of(request.user).is_staff:
         raise PermissionDenied
-    action = request.POST.get("action")
-    done = redirect("jurisdictions:seat", pk=membership.pk)
+    services.mou_create(membership=membership, by=request.user)
+    messages.success(request, "MoU drafted.")
+    return redirect("jurisdictions:seat", pk=pk)
+
+
+@login_required
+@require_POST
+def seat_mou_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """One step of the MoU (sent, countersigned, ...); a refused step is said on the page."""
+    membership = _seat_for(request, pk, "jurisdictions.change_cohortmembership")
+    form = MoUStepForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("Unknown MoU step.")
     try:
-        if action == "draft" and roles_of(request.user).is_staff:
-            services.mou_create(membership=membership, by=request.user)
-            messages.success(request, "MoU drafted.")
-            return done
-        if action == "step" and mou is not None:
-            form = MoUStepForm(request.POST)
-            if form.is_valid():
-                services.mou_transition(mou=mou, by=request.user, **form.cleaned_data)
-                messages.success(
-                    request,
-                    f"The MoU is now “{MoU.Status(form.cleaned_data['to_status']).label}”.",
-                )
-                return done
-            return HttpResponseBadRequest("Unknown MoU step.")
-        if action == "signed" and mou is not None:
-            form = forms["signed"] = SignedMoUForm(request.POST, request.FILES, prefix="signed")
-            if form.is_valid():
-                data = form.cleaned_data
-                services.mou_transition(
-                    mou=mou, to_status=MoU.Status.SIGNED, by=request.user, signed_file=data["file"],
-                    jurisdiction_signatory=data["jurisdiction_signatory"],
-                    jurisdiction_signatory_title=data["jurisdiction_signatory_title"],
-                )  # fmt: skip
-                messages.success(request, "Signed MoU received. Thank you.")
-                return done
-        elif action == "letter":
-            form = forms["letter"] = SupportLetterForm(request.POST, request.FILES, prefix="letter")
-            if form.is_valid():
-                data = dict(form.cleaned_data)
-                services.support_letter_create(
-                    jurisdiction_id=membership.jurisdiction_id, membership=membership,
-                    upload=data.pop("file"), by=request.user, **data,
-                )  # fmt: skip
-                messages.success(request, "Support letter received.")
-                return done
-        elif action == "poc":
-            form = forms["poc"] = PointOfContactForm(
-                request.POST, prefix="poc", jurisdiction_id=membership.jurisdiction_id
-            )
-            if form.is_valid():
-                services.point_of_contact_change(
-                    membership=membership, by=request.user, **form.cleaned_data
-                )
-                messages.success(request, "Point of contact recorded.")
-                return done
-        else:
-            return HttpResponseBadRequest("Unknown action.")
-    except ValidationError as error:
-        target = {"signed": "signed", "letter": "letter", "poc": "poc"}.get(action or "")
-        if target:
-            _apply_errors(forms[target], error)
-        else:
-            messages.error(request, " ".join(error.messages))
-            return done
-    except PermissionDenied as error:
-        messages.error(request, str(error))
-        return done
-    return None
+        services.mou_transition(mou=_mou_of(membership), by=request.user, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as error:
+        text = error.messages if isinstance(error, ValidationError) else [str(error)]
+        messages.error(request, " ".join(text))
+    else:
+        label = MoU.Status(form.cleaned_data["to_status"]).label
+        messages.success(request, f"The MoU is now “{label}”.")
+    return redirect("jurisdictions:seat", pk=pk)
+
+
+@login_required
+@require_POST
+def seat_mou_signed(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(membership: CohortMembership, data: dict[str, Any], by: Any) -> str:
+        services.mou_transition(
+            mou=_mou_of(membership), to_status=MoU.Status.SIGNED, by=by, signed_file=data["file"],
+            jurisdiction_signatory=data["jurisdiction_signatory"],
+            jurisdiction_signatory_title=data["jurisdiction_signatory_title"],
+        )  # fmt: skip
+        return "Signed MoU received. Thank you."
+
+    def form_of(membership: CohortMembership) -> SignedMoUForm:
+        return SignedMoUForm(request.POST, request.FILES, prefix="signed")
+
+    return _seat_form_post(request, pk, "signed", form_of, save)
+
+
+@login_required
+@require_POST
+def seat_letter_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(membership: CohortMembership, data: dict[str, Any], by: Any) -> str:
+        data = dict(data)
+        services.support_letter_create(
+            jurisdiction_id=membership.jurisdiction_id, membership=membership,
+            upload=data.pop("file"), by=by, **data,
+        )  # fmt: skip
+        return "Support letter received."
+
+    def form_of(membership: CohortMembership) -> SupportLetterForm:
+        return SupportLetterForm(request.POST, request.FILES, prefix="letter")
+
+    return _seat_form_post(request, pk, "letter", form_of, save)
+
+
+@login_required
+@require_POST
+def seat_point_of_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(membership: CohortMembership, data: dict[str, Any], by: Any) -> str:
+        services.point_of_contact_change(membership=membership, by=by, **data)
+        return "Point of contact recorded."
+
+    def form_of(membership: CohortMembership) -> PointOfContactForm:
+        return PointOfContactForm(
+            request.POST, prefix="poc", jurisdiction_id=membership.jurisdiction_id
+        )
+
+    return _seat_form_post(request, pk, "poc", form_of, save)
 
 
 @login_required
 def mou_download(request: HttpRequest, pk: int) -> HttpResponse:
     mou = get_object_or_404(selectors.mous_visible_to(request.user), pk=pk)
     if not request.user.has_perm("jurisdictions.view_mou", mou.membership) or not mou.signed_file:
-        raise _not_found()
+        raise Http404("No signed MoU here.")
     return private_file_response(mou.signed_file, filename=mou.signed_file_name or "signed-mou.pdf")
 
 
@@ -258,7 +301,7 @@ def cohort_dashboard(request: HttpRequest) -> HttpResponse:
             request.GET.get("cohort"), today=timezone.localdate()
         )
     except LookupError as error:
-        return HttpResponseBadRequest(str(error))
+        raise BadRequest(str(error)) from error
     rows = []
     if cohort is not None:
         for m in selectors.cohort_paperwork(cohort_id=cohort.pk):
@@ -290,7 +333,7 @@ def resources(request: HttpRequest) -> HttpResponse:
     tag = request.GET.get("tag", "").strip()[:60]
     category = request.GET.get("category", "")
     if category and category not in Resource.Category.values:
-        return HttpResponseBadRequest("Unknown category.")
+        raise BadRequest("Unknown category: choose one from the list.")
     items = selectors.resources_visible_to(request.user, q=q, tag=tag, category=category)
     return render(
         request,
@@ -317,7 +360,7 @@ def resource_new(request: HttpRequest) -> HttpResponse:
         try:
             resource = services.resource_create(upload=data.pop("file"), by=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_validation_error(form, error)
         else:
             messages.success(request, f"“{resource.title}” is in the library.")
             return redirect("jurisdictions:resources")

@@ -113,10 +113,15 @@ def build_side(jurisdiction: Any, contact: Any, cohort: Any, staff: Any) -> Side
 
 def build_shared(staff: Any) -> dict[str, Any]:
     from jurisdictions.models import Resource
-    from tests.community.factories import NewsletterIssueFactory, SessionFactory
+    from tests.community.factories import (
+        NewsletterIssueFactory,
+        RegistrationFactory,
+        SessionFactory,
+    )
 
     shared: dict[str, Any] = {}
     shared["session"] = SessionFactory()
+    shared["registration"] = RegistrationFactory(session=shared["session"])
     try:
         shared["webinar"] = SessionFactory(kind="webinar", title="Informational webinar")
     except Exception:

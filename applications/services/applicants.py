@@ -67,6 +67,26 @@ def application_start(*, cohort: Cohort, user: Any, jurisdiction: Any) -> Applic
 
 
 @transaction.atomic
+def application_start_naming_jurisdiction(
+    *,
+    cohort: Cohort,
+    user: Any,
+    jurisdiction: Any = None,
+    name: str = "",
+    kind: str = "",
+    state: str = "",
+    population: int | None = None,
+) -> Application:
+    """Start an application for a listed jurisdiction or one the applicant names; a refused
+    start leaves no new jurisdiction behind."""
+    if jurisdiction is None:
+        jurisdiction = jurisdiction_find_or_create(
+            name=name, kind=kind, state=state, population=population
+        )
+    return application_start(cohort=cohort, user=user, jurisdiction=jurisdiction)
+
+
+@transaction.atomic
 def jurisdiction_find_or_create(*, name: str, kind: str, state: str, population: int | None) -> Any:
     from jurisdictions.models import Jurisdiction
 
@@ -140,6 +160,26 @@ def application_document_add(
     document.file.save(checked.original_name, upload, save=False)
     document.save()
     return document
+
+
+@transaction.atomic
+def application_save_with_document(
+    *,
+    application: Application,
+    answers: Mapping[str, Any],
+    short_answers: Mapping[str, str],
+    upload: UploadedFile | None,
+    by: Any,
+) -> Application:
+    """Save the answers and the new file together: a refused file stores neither, and its
+    error names the `document` field."""
+    application_save_answers(application=application, answers=answers, short_answers=short_answers)
+    if upload:
+        try:
+            application_document_add(application=application, upload=upload, by=by)
+        except ValidationError as error:
+            raise ValidationError({"document": error.messages}) from error
+    return application
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import workflow
-from applications.emails import application_email_send
+from applications.emails import application_email_send, email_template_get
 from applications.models import (
     Application,
     Cohort,
@@ -112,6 +113,33 @@ def decisions_apply(*, cohort: Cohort, by: Any) -> tuple[int, list[str]]:
         else:
             applied += 1
     return applied, errors
+
+
+@dataclass(frozen=True)
+class EmailDraft:
+    """Staff's wording of one decision email (Django template syntax, already validated)."""
+
+    subject: str
+    body: str
+
+
+@transaction.atomic
+def decision_emails_save(*, cohort: Cohort, drafts: Mapping[str, EmailDraft]) -> None:
+    """Store the cohort's decision emails as staff worded them, keyed by decision."""
+    for key, draft in drafts.items():
+        template = email_template_get(cohort=cohort, key=key)
+        template.subject, template.body = draft.subject, draft.body
+        template.save(update_fields=["subject", "body", "updated_at"])
+
+
+@transaction.atomic
+def decisions_apply_with_emails(
+    *, cohort: Cohort, drafts: Mapping[str, EmailDraft], by: Any
+) -> tuple[int, list[str]]:
+    """Save the emails and apply every staged decision in one transaction, so each decision
+    goes out with the wording staff saw on the page (emails are sent after commit)."""
+    decision_emails_save(cohort=cohort, drafts=drafts)
+    return decisions_apply(cohort=cohort, by=by)
 
 
 # ------------------------------------------------------------------------------- round 2

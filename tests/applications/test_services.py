@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from applications.emails import email_template_get
@@ -142,3 +143,66 @@ def test_a_letter_uploaded_after_selection_completes_the_seats_enrolment(contact
     assert membership.status == CohortMembership.Status.ENROLLED
     application.refresh_from_db()
     assert application.status == S.ENROLLED
+
+
+def _drafts(cohort, **bodies):
+    from applications.services import EmailDraft
+
+    drafts = {}
+    for key in ["invited_round2", "declined", "selected", "not_selected"]:
+        template = email_template_get(cohort=cohort, key=key)
+        drafts[key] = EmailDraft(subject=template.subject, body=bodies.get(key, template.body))
+    return drafts
+
+
+def test_decisions_go_out_with_the_email_wording_saved_with_them(
+    staff_user, django_capture_on_commit_callbacks
+):
+    from applications.services import decisions_apply_with_emails
+    from tests.accounts.factories import UserFactory
+    from tests.applications.factories import with_contact
+
+    cohort = CohortFactory()
+    application = with_contact(
+        CompleteApplicationFactory(cohort=cohort, status=S.ROUND1_REVIEW), UserFactory()
+    )
+    decision_stage(application=application, decision=S.DECLINED)
+    drafts = _drafts(cohort, declined="Dear {{ jurisdiction }}, not this time.")
+    with django_capture_on_commit_callbacks(execute=True):
+        applied, errors = decisions_apply_with_emails(cohort=cohort, drafts=drafts, by=staff_user)
+    assert (applied, errors) == (1, [])
+    assert email_template_get(cohort=cohort, key="declined").body.endswith("not this time.")
+    assert any(m.body == f"Dear {application.jurisdiction}, not this time." for m in mail.outbox)
+
+
+def test_a_failure_while_applying_keeps_the_old_email_wording(staff_user, monkeypatch):
+    from applications.services import decisions_apply_with_emails, round2
+
+    cohort = CohortFactory()
+    before = email_template_get(cohort=cohort, key="declined").body
+
+    def broken(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(round2, "decisions_apply", broken)
+    with pytest.raises(RuntimeError):
+        decisions_apply_with_emails(
+            cohort=cohort, drafts=_drafts(cohort, declined="New words"), by=staff_user
+        )
+    assert email_template_get(cohort=cohort, key="declined").body == before
+
+
+def test_a_refused_file_saves_neither_the_answers_nor_the_file(contact_a):
+    from applications.services import application_save_with_document
+    from tests.applications.factories import ApplicationFactory
+
+    application = ApplicationFactory(partners="Before")
+    upload = SimpleUploadedFile("plan.pdf", b"MZ not a pdf", content_type="application/pdf")
+    with pytest.raises(ValidationError) as caught:
+        application_save_with_document(
+            application=application, answers={"partners": "After"}, short_answers={},
+            upload=upload, by=contact_a,
+        )  # fmt: skip
+    assert "document" in caught.value.message_dict
+    application.refresh_from_db()
+    assert application.partners == "Before" and not application.documents.exists()

@@ -42,7 +42,6 @@ def _answers(application, **overrides):
         "call_types": "Welfare checks",
         "collaboration": "Weekly working group",
         "equity_goals": "Fewer arrests",
-        "action": "save",
     }
     for question in application.cohort.questions.all():
         data[f"q_{question.pk}"] = "Our answer"
@@ -199,7 +198,7 @@ def test_an_applicant_submits_and_the_answers_freeze(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = contact_a_client.post(
-            reverse("applications:edit", args=[draft.pk]), _answers(draft, action="submit")
+            reverse("applications:submit", args=[draft.pk]), _answers(draft)
         )
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -217,8 +216,8 @@ def test_submitting_incomplete_answers_saves_the_draft_and_says_what_is_missing(
     contact_a_client, draft
 ):
     response = contact_a_client.post(
-        reverse("applications:edit", args=[draft.pk]),
-        _answers(draft, equity_goals="", action="submit"),
+        reverse("applications:submit", args=[draft.pk]),
+        _answers(draft, equity_goals=""),
     )
     assert "saved as a draft, but not submitted" in response.content.decode()
     draft.refresh_from_db()
@@ -412,9 +411,9 @@ def test_staged_decisions_are_applied_with_edited_emails(
         data[f"{key}-subject"] = template.subject
         data[f"{key}-body"] = template.body
     data["declined-body"] = "Dear {{ jurisdiction }}, edited by staff."
-    data["action"] = "apply"
+    apply_url = reverse("applications:decisions_apply", args=[draft.cohort.slug])
     with django_capture_on_commit_callbacks(execute=True):
-        assert staff_client.post(url, data).status_code == 302
+        assert staff_client.post(apply_url, data).status_code == 302
     draft.refresh_from_db()
     assert draft.status == S.DECLINED and draft.pending_decision == ""
     decline = next(m for m in mail.outbox if "edited by staff" in m.body)
@@ -551,3 +550,46 @@ def test_staff_read_a_draft_but_do_not_edit_it(staff_client, draft):
     response = staff_client.post(reverse("applications:edit", args=[draft.pk]), _answers(draft))
     draft.refresh_from_db()
     assert draft.partners == ""
+
+
+def test_only_the_applicants_submit_and_only_by_post(
+    contact_a_client, contact_b_client, staff_client, draft
+):
+    url = reverse("applications:submit", args=[draft.pk])
+    assert contact_a_client.get(url).status_code == 405
+    assert contact_b_client.post(url, _answers(draft)).status_code == 404
+    response = staff_client.post(url, _answers(draft), follow=True)
+    assert "Only the applicants of this application edit its answers." in (
+        response.content.decode()
+    )
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT
+
+
+def test_the_edit_form_saves_here_and_submits_at_its_own_url(contact_a_client, draft):
+    page = contact_a_client.get(reverse("applications:edit", args=[draft.pk])).content.decode()
+    assert f'formaction="{reverse("applications:submit", args=[draft.pk])}"' in page
+    assert 'name="action"' not in page
+
+
+def test_applying_decisions_is_for_staff_and_only_by_post(
+    contact_a_client, reviewer_client, staff_client, draft
+):
+    url = reverse("applications:decisions_apply", args=[draft.cohort.slug])
+    assert contact_a_client.post(url).status_code == 403
+    assert staff_client.get(url).status_code == 405
+    assert reviewer_client.get(url).status_code == 405
+
+
+def test_a_broken_email_draft_applies_nothing(staff_client, draft):
+    draft.status = S.ROUND1_REVIEW
+    draft.pending_decision = S.DECLINED
+    draft.save()
+    response = staff_client.post(
+        reverse("applications:decisions_apply", args=[draft.cohort.slug]),
+        {"declined-subject": "x", "declined-body": "{% if %}"},
+    )
+    assert response.status_code == 400
+    assert "nothing was applied" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == S.ROUND1_REVIEW and draft.pending_decision == S.DECLINED

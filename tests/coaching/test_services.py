@@ -147,3 +147,40 @@ def test_a_deliverable_is_updated_by_staff_and_the_contact_but_no_one_else(
         services.deliverable_update(deliverable=deliverable, by=contact_b, status="in_progress")
     with pytest.raises(ValidationError, match="neither program staff"):
         services.deliverable_update(deliverable=deliverable, by=staff_user, owner=contact_b)
+
+
+def _entry(day, minutes=60, **kwargs):
+    values = {"date": dt.date(2021, 10, day), "duration_minutes": minutes,
+              "kind": K.ONE_ON_ONE, "workstream": Workstream.RFP}  # fmt: skip
+    values.update(kwargs)
+    return services.WeekEntry(**values)
+
+
+def test_a_week_is_saved_as_one_entry_per_row(contact_a, jurisdiction_a):
+    logs = services.coaching_week_save(
+        jurisdiction=jurisdiction_a,
+        author=contact_a,
+        entries=[_entry(11, notes=" CAD "), _entry(13, 90)],
+    )
+    assert [(log.date.day, log.duration_minutes, log.notes) for log in logs] == [
+        (11, 60, "CAD"),
+        (13, 90, ""),
+    ]
+    assert CoachingLog.objects.count() == 2
+
+
+def test_a_refused_row_saves_none_of_the_week_and_names_the_row(contact_a, jurisdiction_a):
+    with pytest.raises(services.WeekRowError) as caught:
+        services.coaching_week_save(
+            jurisdiction=jurisdiction_a,
+            author=contact_a,
+            entries=[_entry(11), _entry(12), _entry(13, 20)],
+        )
+    assert caught.value.row == 2
+    assert "15-minute" in " ".join(caught.value.error.messages)
+    assert not CoachingLog.objects.exists()
+
+
+def test_an_empty_week_is_refused(contact_a, jurisdiction_a):
+    with pytest.raises(ValidationError, match="Nothing to save"):
+        services.coaching_week_save(jurisdiction=jurisdiction_a, author=contact_a, entries=[])

@@ -252,6 +252,7 @@ def test_the_deliverable_pages_work_for_the_contact_and_not_for_another(
     listing = contact_a_client.get(reverse("coaching:deliverables")).content.decode()
     assert deliverable.title in listing and "overdue" in listing
     url = reverse("coaching:deliverable", args=[deliverable.pk])
+    attach = reverse("coaching:deliverable_attach", args=[deliverable.pk])
     assert contact_b_client.get(url).status_code == 404
     response = contact_a_client.post(
         url,
@@ -261,14 +262,14 @@ def test_the_deliverable_pages_work_for_the_contact_and_not_for_another(
     assert response.status_code == 302
     deliverable.refresh_from_db()
     assert deliverable.status == "in_review"
-    response = contact_a_client.post(url, {"action": "attach", "file": pdf_upload("draft.pdf")})
+    response = contact_a_client.post(attach, {"file": pdf_upload("draft.pdf")})
     assert response.status_code == 302
     document = deliverable.documents.get()
     assert contact_b_client.get(reverse("coaching:document", args=[document.pk])).status_code == 404
     download = contact_a_client.get(reverse("coaching:document", args=[document.pk]))
     assert download.status_code == 200 and "draft.pdf" in download["Content-Disposition"]
     assert b"".join(download.streaming_content).startswith(b"%PDF")
-    junk = contact_a_client.post(url, {"action": "attach", "file": _junk_upload()}).content.decode()
+    junk = contact_a_client.post(attach, {"file": _junk_upload()}).content.decode()
     assert "a type we cannot read" in junk
 
 
@@ -443,3 +444,33 @@ def test_the_staff_menu_of_every_row_lists_staff_and_keeps_the_choice(contact_a_
     page = contact_a_client.post(reverse("coaching:week"), _week_post(rows)).content.decode()
     assert f'<option value="{staff_user.pk}" selected>Sam Staff</option>' in page
     assert page.count(f'<option value="{staff_user.pk}">Sam Staff</option>') == 4
+
+
+def test_attaching_a_document_is_for_those_who_change_the_deliverable(
+    contact_b_client, practitioner_client, contact_a_client, staff_client, jurisdiction_a
+):
+    from tests.jurisdictions.factories import pdf_upload
+
+    deliverable = DeliverableFactory(jurisdiction=jurisdiction_a, due_on=dt.date(2021, 12, 1))
+    url = reverse("coaching:deliverable_attach", args=[deliverable.pk])
+    assert contact_b_client.post(url, {"file": pdf_upload()}).status_code == 404
+    assert practitioner_client.post(url, {"file": pdf_upload()}).status_code in (403, 404)
+    assert contact_a_client.get(url).status_code == 405
+    assert not deliverable.documents.exists()
+    response = staff_client.post(url, {"file": pdf_upload("plan.pdf")}, follow=True)
+    assert "Document attached." in response.content.decode()
+    assert deliverable.documents.get().file_name == "plan.pdf"
+
+
+def test_the_deliverable_page_posts_each_form_to_its_own_url(contact_a_client, jurisdiction_a):
+    deliverable = DeliverableFactory(jurisdiction=jurisdiction_a, due_on=dt.date(2021, 12, 1))
+    page = contact_a_client.get(reverse("coaching:deliverable", args=[deliverable.pk]))
+    html = page.content.decode()
+    assert f'action="{reverse("coaching:deliverable_attach", args=[deliverable.pk])}"' in html
+    assert 'name="action"' not in html
+
+
+def test_adding_a_deliverable_without_a_jurisdiction_says_how_on_the_400_page(staff_client):
+    response = staff_client.get(reverse("coaching:deliverable_new"))
+    assert response.status_code == 400
+    assert "Choose the jurisdiction whose deliverable you add" in response.content.decode()

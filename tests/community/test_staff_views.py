@@ -54,8 +54,8 @@ def test_staff_lists_stay_within_a_few_queries(staff_client, django_assert_max_n
 def test_staff_mark_attendance_by_ticking(staff_client, past_session):
     ana = past_session.registrations.get(email="ana@city.gov")
     response = staff_client.post(
-        f"/community/staff/sessions/{past_session.pk}/",
-        {"action": "attendance", "attended": [str(ana.pk)]},
+        f"/community/staff/sessions/{past_session.pk}/attendance/",
+        {"attended": [str(ana.pk)]},
     )
     assert response.status_code == 302
     assert dict(past_session.registrations.values_list("email", "attended")) == {
@@ -73,8 +73,8 @@ def test_the_attendance_csv_import_reports_each_row(staff_client, past_session):
     )
     upload = SimpleUploadedFile("participants.csv", report.encode(), content_type="text/csv")
     response = staff_client.post(
-        f"/community/staff/sessions/{past_session.pk}/",
-        {"action": "import", "attendance_file": upload},
+        f"/community/staff/sessions/{past_session.pk}/attendance/import/",
+        {"attendance_file": upload},
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -89,8 +89,8 @@ def test_the_attendance_csv_import_reports_each_row(staff_client, past_session):
 def test_an_attendance_file_without_emails_is_explained(staff_client, past_session):
     upload = SimpleUploadedFile("x.csv", b"Name,Minutes\nAna,3\n", content_type="text/csv")
     response = staff_client.post(
-        f"/community/staff/sessions/{past_session.pk}/",
-        {"action": "import", "attendance_file": upload},
+        f"/community/staff/sessions/{past_session.pk}/attendance/import/",
+        {"attendance_file": upload},
     )
     assert b"No column with" in response.content
 
@@ -100,8 +100,8 @@ def test_a_slides_file_that_is_not_a_pdf_is_refused_and_the_link_kept(staff_clie
         "slides.pdf", b"MZ not a pdf at all", content_type="application/pdf"
     )
     response = staff_client.post(
-        f"/community/staff/sessions/{past_session.pk}/",
-        {"action": "materials", "recording_url": "https://video.example/rec", "slides": upload},
+        f"/community/staff/sessions/{past_session.pk}/materials/",
+        {"recording_url": "https://video.example/rec", "slides": upload},
     )
     assert response.status_code == 200
     assert b"Accepted: PDF" in response.content
@@ -117,9 +117,7 @@ def test_the_follow_up_differs_for_attended_and_missed_and_goes_once(
     Registration.objects.filter(pk=ana.pk).update(attended=True)
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(2):
-            staff_client.post(
-                f"/community/staff/sessions/{past_session.pk}/", {"action": "followup"}
-            )
+            staff_client.post(f"/community/staff/sessions/{past_session.pk}/followup/")
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert len(mail.outbox) == 3
     assert subjects["ana@city.gov"].startswith("Thank you for joining")
@@ -165,10 +163,10 @@ def test_staff_compose_preview_test_and_send_an_issue(
     preview = staff_client.get(response["Location"])
     assert b"<strong>all</strong>" in preview.content
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(response["Location"], {"action": "test"})
+        staff_client.post(response["Location"] + "test/")
     assert [m.to for m in mail.outbox] == [[staff_user.email]]
     with django_capture_on_commit_callbacks(execute=True):
-        sent = staff_client.post(response["Location"], {"action": "send"})
+        sent = staff_client.post(response["Location"] + "send/")
     assert sent["Location"] == f"/community/staff/newsletter/{issue.pk}/progress/"
     progress = staff_client.get(f"/community/staff/newsletter/{issue.pk}/progress.json").json()
     assert progress["sent"] == 3
@@ -181,8 +179,8 @@ def test_staff_compose_preview_test_and_send_an_issue(
 def test_scheduling_in_the_past_is_explained(staff_client):
     issue = NewsletterIssueFactory()
     response = staff_client.post(
-        f"/community/staff/newsletter/{issue.pk}/",
-        {"action": "schedule", "scheduled_for": "2001-01-01T10:00"},
+        f"/community/staff/newsletter/{issue.pk}/schedule/",
+        {"scheduled_for": "2001-01-01T10:00"},
         follow=True,
     )
     assert b"Pick a time in the future" in response.content

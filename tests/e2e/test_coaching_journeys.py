@@ -166,3 +166,41 @@ def test_a_busy_day_shows_its_first_entries_and_opens_the_rest(cast, page, log_i
     for n in (1, 11):
         expect(page.get_by_text(f"Call-type review {n}", exact=True)).to_be_visible()
     screenshot(page, "entries-of-the-busy-day")
+
+
+def test_a_contact_attaches_a_document_and_a_wrong_file_is_explained(
+    cast, page, log_in, screenshot, tmp_path
+):
+    from tests.coaching.factories import DeliverableFactory
+    from tests.jurisdictions.factories import pdf_upload
+
+    deliverable = DeliverableFactory(
+        jurisdiction=cast["durham"], title="RFP draft", due_on=timezone.localdate()
+    )
+    pdf = tmp_path / "rfp-draft.pdf"
+    pdf.write_bytes(pdf_upload().read())
+    junk = tmp_path / "notes.exe"
+    junk.write_bytes(b"MZ\x90\x00" * 100)
+    log_in("dana@durhamnc.gov", PASSWORD)
+    page.goto(f"/coaching/deliverables/{deliverable.pk}/")
+    page.locator("input[type=file]").set_input_files(str(junk))
+    page.get_by_role("button", name="Attach", exact=True).click()
+    expect(page.get_by_text("a type we cannot read")).to_be_visible()
+    screenshot(page, "refused")
+    page.locator("input[type=file]").set_input_files(str(pdf))
+    page.get_by_role("button", name="Attach", exact=True).click()
+    expect(page.get_by_text("Document attached.")).to_be_visible()
+    expect(page.get_by_role("link", name="rfp-draft.pdf")).to_be_visible()
+    screenshot(page, "attached")
+
+
+def test_staff_who_add_a_deliverable_without_a_jurisdiction_are_told_how(
+    cast, page, log_in, screenshot
+):
+    log_in("coach@program.example", PASSWORD)
+    response = page.goto("/coaching/deliverables/new/")
+    assert response.status == 400
+    expect(page.get_by_test_id("bad-request-message")).to_contain_text(
+        "Choose the jurisdiction whose deliverable you add"
+    )
+    screenshot(page, "bad-request")

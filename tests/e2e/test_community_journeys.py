@@ -155,3 +155,31 @@ def test_staff_import_attendance_and_see_the_report(page, log_in, screenshot, tm
     assert "Marked as attended." in table.inner_text()
     assert "No registration with this email." in table.inner_text()
     screenshot(page, "attendance")
+
+
+def test_staff_cancel_a_registration_and_mark_attendance_from_the_session_page(
+    page, log_in, screenshot
+):
+    StaffFactory(email="staff@program.example")
+    session = SessionFactory(title="Past session", starts_at=timezone.now() - dt.timedelta(days=1))
+    for email in ("ana@city.gov", "ben@city.gov"):
+        Registration.objects.create(
+            session=session,
+            email=email,
+            full_name=email.split("@")[0].title(),
+            status=Registration.Status.REGISTERED,
+            status_changed_at=timezone.now(),
+        )
+    log_in("staff@program.example", PASSWORD)
+    page.goto(f"/community/staff/sessions/{session.pk}/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Cancel the registration of Ben").click()
+    expect(page.get_by_text("Registration of ben@city.gov cancelled.")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Ben"))).to_contain_text("Cancelled")
+    page.get_by_label("Ana attended").check()
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.get_by_text("Attendance saved: 1 attended.")).to_be_visible()
+    expect(page.get_by_label("Ana attended")).to_be_checked()
+    screenshot(page, "cancelled-and-attended")
+    assert Registration.objects.get(email="ana@city.gov").attended is True
+    assert Registration.objects.get(email="ben@city.gov").status == Registration.Status.CANCELLED

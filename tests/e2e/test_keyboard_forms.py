@@ -140,7 +140,7 @@ def test_an_applicant_fills_and_submits_the_application_with_the_keyboard_alone(
     page.keyboard.press("End")
     keys.type(" with the 911 center")
     screenshot(page, "application-by-keyboard")
-    keys.tab_to("button[value=submit]")
+    keys.tab_to("button[formaction]")
     page.keyboard.press("Enter")
 
     page.wait_for_url(f"**/applications/{application.pk}/")

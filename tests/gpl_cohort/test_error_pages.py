@@ -78,3 +78,24 @@ def test_the_favicon_is_served_at_the_root_and_linked_from_every_page(client):
     page = client.get("/").content.decode()
     assert 'rel="icon" href="/static/favicon.svg"' in page
     assert finders.find("favicon.svg")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_bad_request_shows_its_message_on_the_projects_400_page(client, debug):
+    with override_settings(DEBUG=debug, ROOT_URLCONF="tests.gpl_cohort.error_urls"):
+        response = Client().get("/bad-input/")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "We could not understand that request" in text
+    assert "Give the first due date as YYYY-MM-DD." in text
+    assert "Log in" in text  # the site's navigation is there to go on from
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_suspicious_request_gets_the_400_page_without_its_detail(client, debug):
+    with override_settings(DEBUG=debug, ROOT_URLCONF="tests.gpl_cohort.error_urls"):
+        response = Client().get("/suspicious/")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "We could not understand that request" in text
+    assert "secret detail" not in text

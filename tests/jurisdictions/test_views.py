@@ -34,19 +34,21 @@ def test_a_contact_uploads_the_signed_mou_letter_and_names_the_point_of_contact(
     page = contact_a_client.get(url).content.decode()
     assert "Upload the signed MoU" in page and "Still needed to enrol" in page
     response = contact_a_client.post(
-        url,
-        {"action": "signed", "signed-jurisdiction_signatory": "Wanda Page",
+        reverse("jurisdictions:seat_mou_signed", args=[seat.pk]),
+        {"signed-jurisdiction_signatory": "Wanda Page",
          "signed-jurisdiction_signatory_title": "City Manager", "signed-file": pdf_upload()},
     )  # fmt: skip
     assert response.status_code == 302
     response = contact_a_client.post(
-        url,
-        {"action": "letter", "letter-signer_name": "Elaine O'Neal", "letter-signer_title": "Mayor",
+        reverse("jurisdictions:seat_letter_add", args=[seat.pk]),
+        {"letter-signer_name": "Elaine O'Neal", "letter-signer_title": "Mayor",
          "letter-office": "Office of the Mayor", "letter-dated": "2021-08-10",
          "letter-file": pdf_upload("letter.pdf")},
     )  # fmt: skip
     assert response.status_code == 302
-    response = contact_a_client.post(url, {"action": "poc", "poc-new": contact_a.pk})
+    response = contact_a_client.post(
+        reverse("jurisdictions:seat_point_of_contact", args=[seat.pk]), {"poc-new": contact_a.pk}
+    )
     assert response.status_code == 302
     seat.refresh_from_db()
     assert seat.status == CohortMembership.Status.ENROLLED
@@ -56,8 +58,8 @@ def test_a_contact_uploads_the_signed_mou_letter_and_names_the_point_of_contact(
 def test_a_wrong_file_keeps_the_other_answers_and_says_why(contact_a_client, seat):
     MoUFactory(membership=seat, status=S.SENT)
     response = contact_a_client.post(
-        reverse("jurisdictions:seat", args=[seat.pk]),
-        {"action": "signed", "signed-jurisdiction_signatory": "Wanda Page",
+        reverse("jurisdictions:seat_mou_signed", args=[seat.pk]),
+        {"signed-jurisdiction_signatory": "Wanda Page",
          "signed-file": SimpleUploadedFile("mou.pdf", b"\x00\x01\x02junk" * 20)},
     )  # fmt: skip
     assert response.status_code == 400
@@ -94,15 +96,16 @@ def test_the_seat_owner_downloads_the_signed_mou(contact_a_client, seat):
 
 def test_staff_send_and_countersign_and_see_the_history(staff_client, contact_a_client, seat):
     url = reverse("jurisdictions:seat", args=[seat.pk])
-    staff_client.post(url, {"action": "draft"})
-    staff_client.post(url, {"action": "step", "to_status": S.SENT})
+    step = reverse("jurisdictions:seat_mou_step", args=[seat.pk])
+    staff_client.post(reverse("jurisdictions:seat_mou_draft", args=[seat.pk]))
+    staff_client.post(step, {"to_status": S.SENT})
     mou = MoU.objects.get(membership=seat)
     assert mou.status == S.SENT
     # A contact cannot countersign, even by posting the step.
-    contact_a_client.post(url, {"action": "step", "to_status": S.COUNTERSIGNED})
+    contact_a_client.post(step, {"to_status": S.COUNTERSIGNED})
     mou.refresh_from_db()
     assert mou.status == S.SENT
-    response = staff_client.post(url, {"action": "step", "to_status": "published"}, follow=True)
+    response = staff_client.post(step, {"to_status": "published"}, follow=True)
     assert "cannot become" in response.content.decode()
     page = staff_client.get(url).content.decode()
     assert "Drafted → Sent to the jurisdiction" in page
@@ -178,19 +181,20 @@ def test_a_contact_edits_their_response_team_and_adds_agencies_and_people(
     assert team.make_up == ["Peers", "EMTs"]
     url = reverse("jurisdictions:detail", args=[jurisdiction_a.pk])
     contact_a_client.post(
-        url,
-        {"action": "agency", "agency-name": "Emergency Communications", "agency-kind": "dispatch"},
+        reverse("jurisdictions:agency_add", args=[jurisdiction_a.pk]),
+        {"agency-name": "Emergency Communications", "agency-kind": "dispatch"},
     )
     agency = jurisdiction_a.agencies.get()
     contact_a_client.post(
-        url, {"action": "person", "person-full_name": "Ryan Smith", "person-title": "Director",
+        reverse("jurisdictions:person_add", args=[jurisdiction_a.pk]),
+        {"person-full_name": "Ryan Smith", "person-title": "Director",
               "person-agency": agency.pk, "person-email": "ryan@durhamnc.gov"},
     )  # fmt: skip
     page = contact_a_client.get(url).content.decode()
     assert "Ryan Smith" in page and "Emergency Communications" in page
     duplicate = contact_a_client.post(
-        url,
-        {"action": "agency", "agency-name": "emergency communications", "agency-kind": "dispatch"},
+        reverse("jurisdictions:agency_add", args=[jurisdiction_a.pk]),
+        {"agency-name": "emergency communications", "agency-kind": "dispatch"},
     )
     assert "is already listed" in duplicate.content.decode()
 

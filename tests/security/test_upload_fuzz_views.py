@@ -115,9 +115,9 @@ def _jurisdictions_signed_mou(r: pytest.FixtureRequest) -> Target:
     seat = _seat(r)
     return Target(
         client=r.getfixturevalue("contact_a_client"),
-        url=reverse("jurisdictions:seat", args=[seat.pk]),
+        url=reverse("jurisdictions:seat_mou_signed", args=[seat.pk]),
         file_field="file",
-        data={"action": "signed", "signed-jurisdiction_signatory": "Wanda Page",
+        data={"signed-jurisdiction_signatory": "Wanda Page",
               "signed-jurisdiction_signatory_title": "City Manager"},
         stored=lambda: MoU.objects.exclude(signed_file="").count(),
         form=lambda response: response.context["forms"]["signed"],
@@ -131,9 +131,9 @@ def _jurisdictions_letter(r: pytest.FixtureRequest) -> Target:
     seat = _seat(r)
     return Target(
         client=r.getfixturevalue("contact_a_client"),
-        url=reverse("jurisdictions:seat", args=[seat.pk]),
+        url=reverse("jurisdictions:seat_letter_add", args=[seat.pk]),
         file_field="file",
-        data={"action": "letter", "letter-signer_name": "Elaine O'Neal",
+        data={"letter-signer_name": "Elaine O'Neal",
               "letter-signer_title": "Mayor", "letter-office": "Office of the Mayor",
               "letter-dated": "2021-08-10"},
         stored=lambda: SupportLetter.objects.count(),
@@ -166,9 +166,9 @@ def _coaching_document(r: pytest.FixtureRequest) -> Target:
     )
     return Target(
         client=r.getfixturevalue("contact_a_client"),
-        url=reverse("coaching:deliverable", args=[deliverable.pk]),
+        url=reverse("coaching:deliverable_attach", args=[deliverable.pk]),
         file_field="file",
-        data={"action": "attach"},
+        data={},
         stored=lambda: DeliverableDocument.objects.count(),
         form=lambda response: response.context["document_form"],
     )
@@ -181,9 +181,9 @@ def _community_slides(r: pytest.FixtureRequest) -> Target:
     session = SessionFactory()
     return Target(
         client=r.getfixturevalue("staff_client"),
-        url=reverse("community:staff_session", args=[session.pk]),
+        url=reverse("community:staff_materials", args=[session.pk]),
         file_field="slides",
-        data={"action": "materials", "recording_url": "https://video.example/rec/42"},
+        data={"recording_url": "https://video.example/rec/42"},
         stored=lambda: Session.objects.exclude(slides="").count(),
         form=lambda response: response.context["materials"],
         kept=["https://video.example/rec/42"],
@@ -198,9 +198,9 @@ def _community_attendance(r: pytest.FixtureRequest) -> Target:
     RegistrationFactory(session=session, user=None, email="x@y.gov")
     return Target(
         client=r.getfixturevalue("staff_client"),
-        url=reverse("community:staff_session", args=[session.pk]),
+        url=reverse("community:staff_attendance_import", args=[session.pk]),
         file_field="attendance_file",
-        data={"action": "import"},
+        data={},
         stored=lambda: Registration.objects.filter(attended__isnull=False).count(),
         form=lambda response: response.context["import_form"],
     )
