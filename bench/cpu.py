@@ -60,13 +60,16 @@ def measure(people: dict, rounds: int, profile: str | None) -> None:
         result.close()
         return status[0]
 
+    def send(row: load.MixRequest) -> int:
+        return call(row.method, row.url, row.headers, row.body)
+
     for row in mix:  # warm up: imports, connections, template caches
-        call(*row)
+        send(row)
     if profile:
         import cProfile
         import pstats
 
-        rows = [row for row in mix if profile in ("all", row[1])]
+        rows = [row for row in mix if profile in ("all", row.url)]
         if not rows:
             sys.exit(f"no {profile} in the mix")
         # CPU time, so waits on the database do not count.
@@ -74,7 +77,7 @@ def measure(people: dict, rounds: int, profile: str | None) -> None:
         profiler.enable()
         for _ in range(rounds):
             for row in rows:
-                call(*row)
+                send(row)
         profiler.disable()
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(os.environ.get("BENCH_FILTER", ""), 60)
@@ -88,10 +91,10 @@ def measure(people: dict, rounds: int, profile: str | None) -> None:
     connection.force_debug_cursor = True
     for _ in range(rounds):
         for row in mix:
-            kind = kind_of(row[0], row[1])
+            kind = kind_of(row.method, row.url)
             reset_queries()
             started = time.process_time()
-            statuses[kind].add(call(*row))
+            statuses[kind].add(send(row))
             cpu[kind] += time.process_time() - started
             count[kind] += 1
             queries[kind] += len(connection.queries)
