@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from calldata import cohort as cohort_selectors
@@ -133,5 +134,7 @@ def cohort_sharing(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
     back = request.POST.get("next", "")
     cohort_id = int(back) if back.isdigit() else None
     if cohort_id is not None:
-        return redirect("calldata:cohort_compare", _cohort(request, cohort_id).pk)
+        url = reverse("calldata:cohort_compare", args=[_cohort(request, cohort_id).pk])
+        preset = request.POST.get("preset", "")
+        return redirect(f"{url}?preset={preset}" if preset in presets() else url)
     return redirect("calldata:index")
