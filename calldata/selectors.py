@@ -18,6 +18,7 @@ from calldata.engine import scenario_table as scenario_table_engine
 from calldata.engine import tree as tree_engine
 from calldata.engine.codes import split_label
 from calldata.engine.pipeline import read_parquet
+from calldata.engine.presets import on_scale
 from calldata.engine.scenario import COLUMNS, Calls
 from calldata.engine.scenario_table import FILENAME as TABLE_FILENAME
 from calldata.engine.scenario_table import ScenarioTable
@@ -44,6 +45,16 @@ def reading_settings_for(jurisdiction_id: int) -> ReadingSettings:
     """The jurisdiction's reading settings; the proposed ones (unsaved) until it saves its own."""
     found = ReadingSettings.objects.filter(jurisdiction_id=jurisdiction_id).first()
     return found or ReadingSettings(jurisdiction_id=jurisdiction_id)
+
+
+def preset_criteria(jurisdiction_id: int, preset: dict) -> dict:
+    """A preset's criteria on the jurisdiction's own priority scale."""
+    reading = reading_settings_for(jurisdiction_id)
+    return on_scale(
+        preset["criteria"],
+        most_urgent=reading.priority_most_urgent if reading.priority_asked else None,
+        higher_is_urgent=reading.priority_order == ReadingSettings.PriorityOrder.HIGHER,
+    )
 
 
 def priority_profile(jurisdiction_id: int) -> list[dict]:

@@ -28,7 +28,7 @@ from calldata.engine import tree as tree_engine
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.mapping import clock_warning, mapping_problems, propose_mapping
 from calldata.engine.pipeline import ImportCancelled, run_import
-from calldata.engine.presets import on_scale, presets
+from calldata.engine.presets import presets
 from calldata.engine.reading import ReadError, open_source, preview, zip_code_tables
 from calldata.models import (
     CallTypeMapping,
@@ -479,12 +479,7 @@ def scenario_from_preset(*, jurisdiction: Jurisdiction, user: Any, key: str) -> 
     preset = presets().get(key)
     if preset is None:
         raise ValidationError(f"Unknown preset {key}")
-    reading = selectors.reading_settings_for(jurisdiction.pk)
-    criteria = on_scale(
-        preset["criteria"],
-        most_urgent=reading.priority_most_urgent if reading.priority_asked else None,
-        higher_is_urgent=reading.priority_order == ReadingSettings.PriorityOrder.HIGHER,
-    )
+    criteria = selectors.preset_criteria(jurisdiction.pk, preset)
     return scenario_save(
         jurisdiction=jurisdiction, user=user, name=preset["name"], criteria=criteria, preset=key
     )
@@ -837,3 +832,14 @@ def dataset_combine(*, user: Any, jurisdiction: Jurisdiction, datasets: list[Dat
         combined.mapping = newest.mapping
         _queue(combined)
     return combined
+
+
+@transaction.atomic
+def cohort_sharing_set(*, jurisdiction: Jurisdiction, shares: bool, user: Any) -> Jurisdiction:
+    """Whether other cohort members see the jurisdiction's name in the cohort comparison."""
+    jurisdiction.shares_in_cohort_comparison = shares
+    jurisdiction.save(update_fields=["shares_in_cohort_comparison"])
+    logger.info(
+        "cohort sharing of jurisdiction %s set to %s by user %s", jurisdiction.pk, shares, user.pk
+    )
+    return jurisdiction

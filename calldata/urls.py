@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calldata import views
+from calldata import views, views_cohort
 
 app_name = "calldata"
 
@@ -32,6 +32,14 @@ urlpatterns = [
     path("j/<int:jurisdiction_id>/trees/", views.trees, name="trees"),
     path("trees/<int:pk>/", views.tree_detail, name="tree"),
     path("j/<int:jurisdiction_id>/outcomes/", views.outcomes, name="outcomes"),
+    path("cohorts/", views_cohort.cohort_list, name="cohorts"),
+    path("cohorts/<int:cohort_id>/", views_cohort.cohort_compare, name="cohort_compare"),
+    path(
+        "cohorts/<int:cohort_id>/compare.csv",
+        views_cohort.cohort_compare_csv,
+        name="cohort_compare_csv",
+    ),
+    path("j/<int:jurisdiction_id>/sharing/", views_cohort.cohort_sharing, name="cohort_sharing"),
     path("dictionary/", views.dictionary_index, name="dictionary"),
     path("dictionary/<int:pk>/", views.dictionary_entry, name="dictionary_entry"),
     path("dictionary/<int:pk>/delete/", views.dictionary_delete, name="dictionary_delete"),

@@ -47,6 +47,12 @@ class Jurisdiction(models.Model):
         max_length=64, default="America/New_York", validators=[validate_time_zone]
     )
     website = models.URLField(blank=True)
+    shares_in_cohort_comparison = models.BooleanField(
+        "named in the cohort comparison",
+        default=False,
+        help_text="Other cohort members see this jurisdiction's name beside its call-data "
+        "figures; without it they see it as an unnamed letter.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

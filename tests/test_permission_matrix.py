@@ -148,6 +148,10 @@ MATRIX = {
     "calldata:tree": (302, 403, 200, 404, 200, 200),
     "calldata:outcomes": (302, 403, 200, 404, 200, 200),
     "calldata:reading": (302, 403, 200, 404, 200, 200),
+    "calldata:cohorts": (302, 403, 302, 302, 302, 302),
+    "calldata:cohort_compare": (302, 403, 200, 200, 200, 200),
+    "calldata:cohort_compare_csv": (302, 403, 200, 200, 200, 200),
+    "calldata:cohort_sharing": (302, 405, 405, 405, 405, 405),
     "calldata:dictionary": (302, 403, 403, 403, 200, 200),
     "calldata:dictionary_entry": (302, 403, 403, 403, 200, 200),
     "calldata:dictionary_delete": (302, 405, 405, 405, 405, 405),
@@ -260,6 +264,8 @@ def kwargs_for(name, pattern, side, shared, cohort):
             kwargs[key] = side.jurisdiction.pk
         elif key == "slug":
             kwargs[key] = cohort.slug
+        elif key == "cohort_id":
+            kwargs[key] = cohort.pk
         elif key == "document_pk":
             kwargs[key] = side["document"].pk
         elif key == "letter_pk":

@@ -1,0 +1,140 @@
+"""The cohort side by side: one page, its CSV, and the sharing consent of a jurisdiction.
+
+Staff open any cohort; a jurisdiction's contact opens the cohorts their jurisdiction sits in
+(another cohort is a 404) and sees other members named only where those agreed to share."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from calldata import cohort as cohort_selectors
+from calldata import services
+from calldata.engine.fields import CATEGORIES
+from calldata.engine.presets import presets
+from calldata.views import _jurisdiction, _require_use
+from gpl_cohort.uploads import csv_safe
+
+
+def _cohort(request: HttpRequest, cohort_id: int) -> Any:
+    _require_use(request)
+    for cohort in cohort_selectors.cohorts_visible_to(request.user):
+        if cohort.pk == cohort_id:
+            return cohort
+    raise Http404
+
+
+@login_required
+@require_GET
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    """The cohorts the person may compare; straight to the comparison when there is one."""
+    _require_use(request)
+    cohorts = cohort_selectors.cohorts_visible_to(request.user)
+    if len(cohorts) == 1:
+        return redirect("calldata:cohort_compare", cohorts[0].pk)
+    return render(request, "calldata/cohort_list.html", {"cohorts": cohorts})
+
+
+def _preset_key(request: HttpRequest) -> str:
+    keys = list(presets())
+    key = request.GET.get("preset", "")
+    return key if key in keys else keys[0]
+
+
+def _comparison(request: HttpRequest, cohort_id: int) -> tuple[Any, str, dict]:
+    cohort = _cohort(request, cohort_id)
+    key = _preset_key(request)
+    return (
+        cohort,
+        key,
+        cohort_selectors.comparison(user=request.user, cohort=cohort, preset_key=key),
+    )
+
+
+@login_required
+@require_GET
+def cohort_compare(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort, key, data = _comparison(request, cohort_id)
+    own = getattr(request.user, "contact_jurisdiction", None)
+    return render(
+        request,
+        "calldata/cohort_compare.html",
+        {
+            "cohort": cohort,
+            "presets": presets(),
+            "preset_key": key,
+            "category_labels": [(c, CATEGORIES[c]) for c in data["categories"]],
+            "own_jurisdiction": own,
+            **data,
+        },
+    )
+
+
+@login_required
+@require_GET
+def cohort_compare_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort, key, data = _comparison(request, cohort_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}-{key}.csv"'
+    writer = csv.writer(response)
+    categories = data["categories"]
+    writer.writerow(
+        [
+            "jurisdiction",
+            "population",
+            "calls",
+            "first day",
+            "last day",
+            "calls per 1,000 residents per year",
+            f"eligible share ({data['preset']['name']})",
+            "busiest hour of the week",
+            *[f"share {CATEGORIES[c]}" for c in categories],
+        ]
+    )
+    for row in data["rows"]:
+        writer.writerow(
+            map(
+                csv_safe,
+                [
+                    row.label,
+                    row.population if row.population is not None else "",
+                    row.calls if row.named and row.has_data else "",
+                    row.first_day,
+                    row.last_day,
+                    row.per_1000 if row.per_1000 is not None else "",
+                    row.eligible_share if row.eligible_share is not None else "",
+                    row.peak,
+                    *(row.mix_in_order if row.has_data else [""] * len(categories)),
+                ],
+            )
+        )
+    return response
+
+
+@login_required
+@require_POST
+def cohort_sharing(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    """The jurisdiction's contact or staff turn naming in the comparison on or off."""
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    shares = request.POST.get("shares") == "on"
+    services.cohort_sharing_set(jurisdiction=jurisdiction, shares=shares, user=request.user)
+    messages.success(
+        request,
+        f"{jurisdiction} is now named to other cohort members."
+        if shares
+        else f"{jurisdiction} is now shown to other cohort members as an unnamed letter.",
+    )
+    back = request.POST.get("next", "")
+    cohort_id = int(back) if back.isdigit() else None
+    if cohort_id is not None:
+        url = reverse("calldata:cohort_compare", args=[_cohort(request, cohort_id).pk])
+        preset = request.POST.get("preset", "")
+        return redirect(f"{url}?preset={preset}" if preset in presets() else url)
+    return redirect("calldata:index")

@@ -1,0 +1,184 @@
+# ruff: noqa: E501  (rows of a CAD export read best one per line)
+"""The cohort side by side: figures equal to an independent count, who sees which names, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pyarrow.dataset as pads
+import pytest
+from django.urls import reverse
+
+from calldata import cohort, selectors, services
+from calldata.engine.presets import presets
+from calldata.models import CallTypeMapping
+from jurisdictions.models import Jurisdiction
+from tests.applications.factories import CohortFactory
+from tests.calldata import files
+from tests.calldata.conftest import import_upload
+from tests.jurisdictions.factories import CohortMembershipFactory, JurisdictionFactory
+
+pytestmark = pytest.mark.django_db
+
+PRESET = next(iter(presets()))
+B_ROWS = [
+    "25-0001,WELFARE CHECK,3,04/01/2024 14:05:00,04/01/2024 14:10:00,04/01/2024 14:20:00,04/01/2024 14:50:00,ADVISED,B1,911,1",
+    "25-0002,WELFARE CHECK,3,04/01/2024 14:30:00,04/01/2024 14:35:00,04/01/2024 14:45:00,04/01/2024 15:10:00,ADVISED,B1,911,1",
+    "25-0003,NOISE COMPLAINT,4,04/02/2024 22:00:00,04/02/2024 22:10:00,04/02/2024 22:20:00,04/02/2024 22:30:00,ADVISED,B2,PHONE,1",
+]
+
+
+@pytest.fixture
+def world(jurisdiction_a, jurisdiction_b, contact_a, contact_b, django_capture_on_commit_callbacks):
+    """Durham (contact A, population 250,000) and Phoenix (contact B, population not given)
+    in one cohort with a third member, Tulsa, that has no data; an outsider cohort beside."""
+    jurisdiction_b.population = None
+    jurisdiction_b.save()
+    tulsa = JurisdictionFactory(name="Tulsa", state="OK")
+    the_cohort = CohortFactory()
+    for j in (jurisdiction_a, jurisdiction_b, tulsa):
+        CohortMembershipFactory(cohort=the_cohort, jurisdiction=j)
+    capture = django_capture_on_commit_callbacks
+    a = import_upload(jurisdiction_a, contact_a, "a.csv", files.csv_text().encode(), capture)
+    b = import_upload(
+        jurisdiction_b, contact_b, "b.csv", files.csv_text(rows=B_ROWS).encode(), capture
+    )
+    other = CohortFactory()
+    CohortMembershipFactory(cohort=other)
+    return {"cohort": the_cohort, "other": other, "a": a, "b": b, "tulsa": tulsa}
+
+
+def _independent(dataset) -> dict:
+    """Counts read straight from the dataset's Parquet with pyarrow and pandas."""
+    frame = (
+        pads.dataset(selectors.parquet_path(dataset), format="parquet", partitioning="hive")
+        .to_table(columns=["call_type", "how", "local_date"])
+        .to_pandas()
+    )
+    mapping = dict(
+        CallTypeMapping.objects.filter(jurisdiction_id=dataset.jurisdiction_id).values_list(
+            "call_type", "category"
+        )
+    )
+    categories = frame["call_type"].astype(str).map(lambda t: mapping.get(t, "other"))
+    dates = pd.to_datetime(frame["local_date"])
+    return {
+        "calls": len(frame),
+        "mix": (categories.value_counts() / len(frame)).round(4).to_dict(),
+        "how": int(frame["how"].astype(int).value_counts().idxmax()),
+        "days": (dates.max() - dates.min()).days + 1,
+    }
+
+
+def test_the_figures_equal_an_independent_count_of_the_parquet(world, staff_user, contact_a):
+    data = cohort.comparison(user=staff_user, cohort=world["cohort"], preset_key=PRESET)
+    rows = {r.label: r for r in data["rows"]}
+    assert list(rows) == ["Durham", "Phoenix", "Tulsa"]
+    for name, dataset in (("Durham", world["a"]), ("Phoenix", world["b"])):
+        row, counted = rows[name], _independent(dataset)
+        assert row.calls == counted["calls"]
+        assert row.mix == counted["mix"]
+        assert row.days == counted["days"]
+        day, hour = divmod(counted["how"], 24)
+        assert row.peak.startswith(f"{cohort.DAYS[day]} {hour:02d}:00")
+    durham = rows["Durham"]
+    assert durham.per_1000 == round(
+        _independent(world["a"])["calls"] * 365.25 / durham.days / 250_000 * 1000, 1
+    )
+    assert rows["Phoenix"].per_1000 is None  # population not given
+    assert not rows["Tulsa"].has_data
+
+
+def test_the_eligible_share_is_the_scenario_pages_figure_for_the_same_preset(
+    world, staff_user, contact_a, jurisdiction_a
+):
+    saved = services.scenario_from_preset(jurisdiction=jurisdiction_a, user=contact_a, key=PRESET)
+    data = cohort.comparison(user=staff_user, cohort=world["cohort"], preset_key=PRESET)
+    durham = next(r for r in data["rows"] if r.label == "Durham")
+    assert durham.eligible_share == saved.results["share"]
+    assert durham.eligible_calls == saved.results["eligible_calls"]
+
+
+def test_staff_see_every_member_named_with_a_population_note(world, staff_client):
+    response = staff_client.get(reverse("calldata:cohort_compare", args=[world["cohort"].pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    for name in ("Durham", "Phoenix", "Tulsa"):
+        assert name in page
+    assert "population not given" in page
+    assert "No imported call data yet" in page
+
+
+def test_a_member_sees_others_as_letters_until_they_agree_to_share(
+    world, contact_a_client, jurisdiction_b
+):
+    url = reverse("calldata:cohort_compare", args=[world["cohort"].pk])
+    page = contact_a_client.get(url).content.decode()
+    assert "Durham" in page
+    assert "Phoenix" not in page and "Tulsa" not in page
+    assert "Jurisdiction A" in page and "Jurisdiction B" in page
+    jurisdiction_b.shares_in_cohort_comparison = True
+    jurisdiction_b.save()
+    page = contact_a_client.get(url).content.decode()
+    assert "Phoenix" in page and "Tulsa" not in page and "Jurisdiction A" in page
+
+
+def test_an_anonymised_row_keeps_its_rates_but_not_its_identifying_counts(world, contact_a):
+    data = cohort.comparison(user=contact_a, cohort=world["cohort"], preset_key=PRESET)
+    letter = next(r for r in data["rows"] if r.label == "Jurisdiction A")
+    assert letter.jurisdiction_id is None and letter.has_data
+    assert letter.calls == 0 and letter.population is None and letter.first_day == ""
+    assert letter.eligible_share is not None and letter.mix
+
+
+def test_an_outsider_and_a_member_of_another_cohort_get_nothing(
+    world, contact_a_client, practitioner_client
+):
+    assert (
+        contact_a_client.get(
+            reverse("calldata:cohort_compare", args=[world["other"].pk])
+        ).status_code
+        == 404
+    )
+    assert (
+        contact_a_client.get(
+            reverse("calldata:cohort_compare_csv", args=[world["other"].pk])
+        ).status_code
+        == 404
+    )
+    url = reverse("calldata:cohort_compare", args=[world["cohort"].pk])
+    assert practitioner_client.get(url).status_code == 403
+
+
+def test_the_csv_holds_what_the_page_shows_the_person(world, contact_a_client, staff_client):
+    url = reverse("calldata:cohort_compare_csv", args=[world["cohort"].pk])
+    rows = list(csv.reader(io.StringIO(contact_a_client.get(url).content.decode())))
+    labels = [r[0] for r in rows[1:]]
+    assert labels == ["Durham", "Jurisdiction A", "Jurisdiction B"]
+    anonymous = rows[2]
+    assert anonymous[1] == "" and anonymous[2] == ""
+    rows = list(csv.reader(io.StringIO(staff_client.get(url).content.decode())))
+    durham = rows[1]
+    assert durham[0] == "Durham" and durham[1] == "250000"
+    assert int(durham[2]) == _independent(world["a"])["calls"]
+
+
+def test_a_contact_sets_their_own_consent_and_not_anothers(
+    world, contact_a_client, jurisdiction_a, jurisdiction_b
+):
+    url = reverse("calldata:cohort_sharing", args=[jurisdiction_a.pk])
+    response = contact_a_client.post(url, {"shares": "on", "next": world["cohort"].pk})
+    assert response.status_code == 302
+    assert Jurisdiction.objects.get(pk=jurisdiction_a.pk).shares_in_cohort_comparison
+    contact_a_client.post(url, {"next": world["cohort"].pk})
+    assert not Jurisdiction.objects.get(pk=jurisdiction_a.pk).shares_in_cohort_comparison
+    other = reverse("calldata:cohort_sharing", args=[jurisdiction_b.pk])
+    assert contact_a_client.post(other, {"shares": "on"}).status_code == 404
+    assert not Jurisdiction.objects.get(pk=jurisdiction_b.pk).shares_in_cohort_comparison
+
+
+def test_the_cohort_list_goes_straight_to_a_contacts_only_cohort(world, contact_a_client):
+    response = contact_a_client.get(reverse("calldata:cohorts"))
+    assert response.url == reverse("calldata:cohort_compare", args=[world["cohort"].pk])
