@@ -7,14 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
 
 from applications import workflow
 from applications.models import (
@@ -35,8 +32,6 @@ from applications.models import (
 from applications.scores import score_display
 from applications.selectors import with_review_stats
 from applications.services import TransitionError, application_transition
-from gpl_cohort.admin_site import PlainActionForm, RememberedURLChangeList
-from gpl_cohort.template_builtins import remembered_reverse
 from gpl_cohort.uploads import csv_safe
 
 
@@ -194,7 +189,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["jurisdiction", "cohort"]
     autocomplete_fields = ["jurisdiction"]
     list_per_page = 100
-    action_form = PlainActionForm
     change_list_template = "applications/admin/change_list.html"
     readonly_fields = [
         "status",
@@ -212,19 +206,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
         return with_review_stats(super().get_queryset(request))
 
-    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
-        return RememberedURLChangeList
-
-    def action_checkbox(self, obj: Application) -> str:
-        # Django's markup, written directly: its CheckboxInput renders a template per row,
-        # a tenth of this list's CPU at a hundred rows.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            ACTION_CHECKBOX_NAME,
-            obj.pk,
-            format_html(gettext("Select this object for an action - {}"), str(obj)),
-        )
-
     @admin.display(description="Jurisdiction", ordering="jurisdiction__name")
     def jurisdiction_name(self, obj: Application) -> str:
         return obj.jurisdiction.name
@@ -235,7 +216,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     def jurisdiction_link(self, obj: Application) -> str:
         return format_html(
             '<a href="{}">Open {}’s application</a>',
-            remembered_reverse("applications:detail", [obj.pk]),
+            reverse("applications:detail", args=[obj.pk]),
             obj.jurisdiction.name,
         )
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 
-from community import page_cache
-from community.selectors import seats_and_mine, webinar_next
+from community.selectors import registrations_of, sessions_upcoming, webinar_next
 from gpl_cohort.accounts.roles import Roles
 from gpl_cohort.home import Panel
 
@@ -25,7 +24,7 @@ def landing_panels(request: HttpRequest) -> list[Panel]:
 def panels(request: HttpRequest, roles: Roles) -> list[Panel]:
     if not (roles.is_staff or roles.is_practitioner):
         return []
-    sessions = page_cache.upcoming(timezone.now(), limit=5)
-    live = seats_and_mine(user=request.user, session_ids=[s.pk for s in sessions])
-    rows = [(session, live[session.pk]) for session in sessions]
+    sessions = list(sessions_upcoming(limit=5))
+    mine = registrations_of(user=request.user, session_ids=[s.pk for s in sessions])
+    rows = [(session, mine.get(session.pk)) for session in sessions]
     return [Panel(template="community/_home_sessions.html", context={"rows": rows}, order=20)]

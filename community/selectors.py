@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -18,9 +17,9 @@ def is_practitioner(user: Any) -> bool:
 
 
 def sessions_upcoming(*, limit: int = 5) -> QuerySet[Session]:
-    return Session.objects.filter(
-        kind=Session.Kind.COMMUNITY, starts_at__gte=timezone.now()
-    ).order_by("starts_at")[:limit]
+    """The next `limit` community sessions not yet started, with their seats taken."""
+    sessions = Session.objects.filter(kind=Session.Kind.COMMUNITY, starts_at__gte=timezone.now())
+    return _with_counts(sessions).order_by("starts_at")[:limit]
 
 
 def _with_counts(queryset: QuerySet[Session]) -> QuerySet[Session]:
@@ -34,12 +33,11 @@ def _with_counts(queryset: QuerySet[Session]) -> QuerySet[Session]:
     )
 
 
-def sessions_for_members(*, past: bool = False, counts: bool = True) -> QuerySet[Session]:
-    """Community sessions to list for members: upcoming (soonest first) or past (latest first);
-    `counts=False` leaves out the seats taken (community.page_cache keeps them out of its HTML)."""
+def sessions_for_members(*, past: bool = False) -> QuerySet[Session]:
+    """Community sessions to list for members, with their seats taken: upcoming (soonest first,
+    from three hours ago, since a session may still be running) or past (latest first)."""
     now = timezone.now()
-    sessions = Session.objects.filter(kind=Session.Kind.COMMUNITY)
-    sessions = _with_counts(sessions) if counts else sessions.select_related("staff_topic")
+    sessions = _with_counts(Session.objects.filter(kind=Session.Kind.COMMUNITY))
     if past:
         return sessions.filter(starts_at__lt=now).order_by("-starts_at")
     return sessions.filter(starts_at__gte=now - timezone.timedelta(hours=3)).order_by("starts_at")
@@ -49,10 +47,8 @@ def sessions_all_for_staff() -> QuerySet[Session]:
     return _with_counts(Session.objects.all()).order_by("-starts_at")
 
 
-def session_detail(*, pk: int, counts: bool = True) -> Session:
-    sessions = Session.objects.prefetch_related("presenters__jurisdiction")
-    sessions = _with_counts(sessions) if counts else sessions.select_related("staff_topic")
-    return sessions.get(pk=pk)
+def session_detail(*, pk: int) -> Session:
+    return _with_counts(Session.objects.prefetch_related("presenters__jurisdiction")).get(pk=pk)
 
 
 def webinar_next(*, now: datetime) -> Session | None:
@@ -76,42 +72,6 @@ def registrations_of(*, user: Any, session_ids: list[int] | None = None) -> dict
     if session_ids is not None:
         registrations = registrations.filter(session_id__in=session_ids)
     return {r.session_id: r for r in registrations}
-
-
-def seats_and_mine(*, user: Any, session_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Per session id: seats taken, places on the waitlist and this user's registration status
-    ("" when they have none), in one aggregate query.
-
-    Every view of the sessions list and of a session's page asks this; written as SQL it costs a
-    sixth of the CPU the ORM spends compiling the same query with filtered Count()s.
-    """
-    email = user.email.lower() if getattr(user, "is_authenticated", False) else ""
-    found: dict[int, dict[str, Any]] = {
-        pk: {"registered_count": 0, "waitlisted_count": 0, "mine": ""} for pk in session_ids
-    }
-    if not session_ids:
-        return found
-    meta = Registration._meta
-    session, status = meta.get_field("session").column, meta.get_field("status").column
-    # Table and column names come from the model's metadata, never from input.
-    sql = (
-        f"SELECT {session},"  # noqa: S608
-        f" SUM(CASE WHEN {status} = %s THEN 1 ELSE 0 END),"
-        f" SUM(CASE WHEN {status} = %s THEN 1 ELSE 0 END),"
-        f" MAX(CASE WHEN {meta.get_field('email').column} = %s THEN {status} END)"
-        f" FROM {meta.db_table} WHERE {session} IN ({', '.join(['%s'] * len(session_ids))})"
-        f" GROUP BY {session}"
-    )
-    params = [Registration.Status.REGISTERED, Registration.Status.WAITLISTED, email, *session_ids]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for pk, registered, waitlisted, mine in cursor.fetchall():
-            found[pk] = {
-                "registered_count": int(registered or 0),
-                "waitlisted_count": int(waitlisted or 0),
-                "mine": mine or "",
-            }
-    return found
 
 
 def registration_of(*, user: Any, session: Session) -> Registration | None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import page_cache, selectors, services
+from community import selectors, services
 from community.forms import JoinForm, SubscribeForm, WebinarRegistrationForm
 from community.ics import registration_ics, series_feed_ics
 from community.models import Registration, Session
@@ -64,17 +64,12 @@ def join(request: HttpRequest) -> HttpResponse:
 @require_GET
 def sessions(request: HttpRequest) -> HttpResponse:
     _can_view(request)
-    upcoming = page_cache.list_rows(timezone.now())
-    live = selectors.seats_and_mine(user=request.user, session_ids=[s["pk"] for s in upcoming])
-    rows = []
-    for row in upcoming:
-        counts = live[row["pk"]]
-        mine = {"status": counts["mine"]} if counts["mine"] else None
-        rows.append(({**row, **counts}, mine))
+    upcoming = list(selectors.sessions_for_members())
+    mine = selectors.registrations_of(user=request.user, session_ids=[s.pk for s in upcoming])
     return render(
         request,
         "community/sessions.html",
-        {"rows": rows, "feed_url": _feed_url(request)},
+        {"rows": [(s, mine.get(s.pk)) for s in upcoming], "feed_url": _feed_url(request)},
     )
 
 
@@ -99,19 +94,19 @@ def sessions_past(request: HttpRequest) -> HttpResponse:
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _can_view(request)
-    session = page_cache.detail(pk)
-    if session is None:
-        raise Http404
-    live = selectors.seats_and_mine(user=request.user, session_ids=[pk])[pk]
-    session.update(live)
-    registration = {"status": live["mine"]} if live["mine"] else None
+    try:
+        session = selectors.session_detail(pk=pk)
+    except Session.DoesNotExist as error:
+        raise Http404 from error
+    registration = selectors.registration_of(user=request.user, session=session)
     return render(
         request,
         "community/session_detail.html",
         {
             "session": session,
             "registration": registration,
-            "is_registered": live["mine"] == Registration.Status.REGISTERED,
+            "is_registered": registration is not None
+            and registration.status == Registration.Status.REGISTERED,
             "now": timezone.now(),
         },
     )

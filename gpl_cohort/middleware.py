@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
-import csp.constants
-import csp.middleware
-import csp.utils
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
@@ -48,55 +44,6 @@ class RequestSizeLimitMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
-
-
-_CSP_OVERRIDES = tuple(
-    f"_csp_{kind}{suffix}" for kind in ("config", "update", "replace") for suffix in ("", "_ro")
-)
-
-_CSP_HEADERS = (
-    ("CONTENT_SECURITY_POLICY", csp.constants.HEADER, "_csp_exempt"),
-    ("CONTENT_SECURITY_POLICY_REPORT_ONLY", csp.constants.HEADER_REPORT_ONLY, "_csp_exempt_ro"),
-)
-
-
-class CSPMiddleware(csp.middleware.CSPMiddleware):
-    """django-csp's middleware, with the header nearly every response gets built once.
-
-    A response that used no nonce and whose view set no policy of its own gets the policy of
-    the settings alone, which django-csp rebuilds for each response (a quarter of a millisecond,
-    a twentieth of a cached page). It is kept per settings dict (tests that override the
-    setting get their own); anything else goes through django-csp unchanged.
-    """
-
-    _built: dict[str, tuple[Any, str]] = {}
-
-    def _plain_header(self, setting: str, *, report_only: bool) -> str:
-        policy = getattr(settings, setting, None)
-        found = self._built.get(setting)
-        if found is None or found[0] is not policy:  # `is`: we hold the dict, so no id reuse
-            found = (policy, csp.utils.build_policy(report_only=report_only))
-            self._built[setting] = found
-        return found[1]
-
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        plain = getattr(request, "_csp_nonce", None) is None and not any(
-            hasattr(response, name) for name in _CSP_OVERRIDES
-        )
-        if not plain or (settings.DEBUG and response.status_code in (404, 500)):
-            return super().process_response(request, response)
-        for setting, header, exempt in _CSP_HEADERS:
-            value = self._plain_header(setting, report_only=header != csp.constants.HEADER)
-            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
-            if (
-                value
-                and header not in response
-                and getattr(response, exempt, False) is False
-                and not request.path_info.startswith(tuple(prefixes))
-            ):
-                response[header] = value
-        request.csp_nonce = csp.middleware.CheckableLazyObject(self._csp_nonce_post_response)
-        return response
 
 
 class ErrorPagesMiddleware:

@@ -56,7 +56,7 @@ PROGRAM_NAME = env.str(
 SITE_URL = env.str("COHORT_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "gpl_cohort.admin_site.CohortAdminConfig",  # Django's admin, sidebar built once per permissions
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -101,7 +101,7 @@ MIDDLEWARE = [
     # Inside CommonMiddleware, so that a URL missing its slash is still redirected.
     "gpl_cohort.middleware.ErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "gpl_cohort.middleware.CSPMiddleware",  # django-csp's, its usual header built once
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
     "gpl_cohort.accounts.middleware.UserTimezoneMiddleware",
@@ -122,8 +122,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gpl_cohort.context_processors.site",
             ],
-            # `{% url %}` that remembers what it reversed (see the module).
-            "builtins": ["gpl_cohort.template_builtins"],
         },
     },
 ]

@@ -40,7 +40,7 @@ DATE_SENSITIVE = (
     "tests/community/test_sessions.py",
     "tests/community/test_tasks.py",
     "tests/community/test_newsletter.py",
-    "tests/community/test_page_cache.py",
+    "tests/community/test_session_pages.py",
     "tests/applications/test_workflow.py",
     "tests/jurisdictions/test_services.py",
     "tests/test_home.py",

@@ -1,21 +1,10 @@
-"""The review list's row checkbox, written without a widget template, is Django's markup."""
+"""The review list offers a checkbox per application and the select-all box."""
 
 import pytest
-from django.contrib import admin
-from django.contrib.admin import ModelAdmin
 
-from applications.models import Application
 from tests.applications.factories import CompleteApplicationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def test_the_row_checkbox_is_the_markup_django_renders():
-    application = CompleteApplicationFactory()
-    model_admin = admin.site._registry[Application]
-    assert model_admin.action_checkbox(application) == ModelAdmin.action_checkbox(
-        model_admin, application
-    )
 
 
 def test_the_review_list_shows_a_checkbox_per_application_and_the_select_all_box(staff_client):
