@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class ApplicationsConfig(AppConfig):
@@ -7,6 +8,8 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from applications import receivers
+        from applications.models import ApplicationContact
+        from gpl_cohort.accounts.session_user import forget_on_change
         from jurisdictions import signals
 
         signals.paperwork_received.connect(
@@ -15,3 +18,6 @@ class ApplicationsConfig(AppConfig):
         signals.membership_enrolled.connect(
             receivers.on_membership_enrolled, dispatch_uid="applications-membership-enrolled"
         )
+        # The session's user carries whether they are a contact on any application.
+        for signal in (post_save, post_delete):
+            signal.connect(forget_on_change, sender=ApplicationContact)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 
-from community.selectors import registrations_of, sessions_upcoming, webinar_next
+from community.selectors import registration_statuses_of, sessions_upcoming, webinar_next
 from gpl_cohort.accounts.roles import Roles
 from gpl_cohort.home import Panel
 
@@ -24,7 +24,6 @@ def landing_panels(request: HttpRequest) -> list[Panel]:
 def panels(request: HttpRequest, roles: Roles) -> list[Panel]:
     if not (roles.is_staff or roles.is_practitioner):
         return []
-    sessions = list(sessions_upcoming(limit=5))
-    mine = registrations_of(user=request.user, session_ids=[s.pk for s in sessions])
-    rows = [(session, mine.get(session.pk)) for session in sessions]
+    mine = registration_statuses_of(user=request.user)
+    rows = [(session, mine.get(session.pk)) for session in sessions_upcoming(limit=5)]
     return [Panel(template="community/_home_sessions.html", context={"rows": rows}, order=20)]

@@ -3,9 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from community import caching
 from community.models import Membership, NewsletterIssue, Registration, Session, Subscriber
 from gpl_cohort.outbox.models import EmailDelivery
 
@@ -16,10 +18,29 @@ def is_practitioner(user: Any) -> bool:
     return Membership.objects.filter(user=user, status=Membership.Status.APPROVED).exists()
 
 
-def sessions_upcoming(*, limit: int = 5) -> QuerySet[Session]:
+RUNNING_FOR = timezone.timedelta(hours=3)  # a session may still be running this long after
+
+
+def _upcoming_from(now: datetime) -> list[Session]:
+    """Community sessions from `now` minus RUNNING_FOR on, soonest first, with seats taken: read
+    from the cache (community.caching), which holds them from its fill time's cut on."""
+    sessions = cache.get(caching.UPCOMING_KEY)
+    if sessions is None:
+        sessions = list(
+            _with_counts(
+                Session.objects.filter(
+                    kind=Session.Kind.COMMUNITY, starts_at__gte=timezone.now() - RUNNING_FOR
+                )
+            ).order_by("starts_at")
+        )
+        cache.set(caching.UPCOMING_KEY, sessions, caching.TIMEOUT_SECONDS)
+    return [session for session in sessions if session.starts_at >= now - RUNNING_FOR]
+
+
+def sessions_upcoming(*, limit: int = 5) -> list[Session]:
     """The next `limit` community sessions not yet started, with their seats taken."""
-    sessions = Session.objects.filter(kind=Session.Kind.COMMUNITY, starts_at__gte=timezone.now())
-    return _with_counts(sessions).order_by("starts_at")[:limit]
+    now = timezone.now()
+    return [s for s in _upcoming_from(now) if s.starts_at >= now][:limit]
 
 
 def _with_counts(queryset: QuerySet[Session]) -> QuerySet[Session]:
@@ -33,14 +54,16 @@ def _with_counts(queryset: QuerySet[Session]) -> QuerySet[Session]:
     )
 
 
-def sessions_for_members(*, past: bool = False) -> QuerySet[Session]:
-    """Community sessions to list for members, with their seats taken: upcoming (soonest first,
-    from three hours ago, since a session may still be running) or past (latest first)."""
-    now = timezone.now()
+def sessions_for_members() -> list[Session]:
+    """Community sessions to list for members, with their seats taken, soonest first, from three
+    hours ago on (a session may still be running)."""
+    return _upcoming_from(timezone.now())
+
+
+def sessions_past_for_members() -> QuerySet[Session]:
+    """Community sessions that have started, latest first, with their seats taken."""
     sessions = _with_counts(Session.objects.filter(kind=Session.Kind.COMMUNITY))
-    if past:
-        return sessions.filter(starts_at__lt=now).order_by("-starts_at")
-    return sessions.filter(starts_at__gte=now - timezone.timedelta(hours=3)).order_by("starts_at")
+    return sessions.filter(starts_at__lt=timezone.now()).order_by("-starts_at")
 
 
 def sessions_all_for_staff() -> QuerySet[Session]:
@@ -48,7 +71,15 @@ def sessions_all_for_staff() -> QuerySet[Session]:
 
 
 def session_detail(*, pk: int) -> Session:
-    return _with_counts(Session.objects.prefetch_related("presenters__jurisdiction")).get(pk=pk)
+    """One session with its seats taken and presenters, from the cache (community.caching) when
+    it holds it. Raises Session.DoesNotExist."""
+    key = caching.session_key(pk)
+    session = cache.get(key)
+    if session is None:
+        sessions = _with_counts(Session.objects.prefetch_related("presenters__jurisdiction"))
+        session = sessions.get(pk=pk)
+        cache.set(key, session, caching.TIMEOUT_SECONDS)
+    return session
 
 
 def webinar_next(*, now: datetime) -> Session | None:
@@ -72,6 +103,22 @@ def registrations_of(*, user: Any, session_ids: list[int] | None = None) -> dict
     if session_ids is not None:
         registrations = registrations.filter(session_id__in=session_ids)
     return {r.session_id: r for r in registrations}
+
+
+def registration_statuses_of(*, user: Any) -> dict[int, str]:
+    """The user's registration status per session id (cancelled ones included), from the cache
+    (community.caching) when it holds them."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    key = caching.statuses_key(user.email)
+    statuses = cache.get(key)
+    if statuses is None:
+        rows = Registration.objects.filter(email=user.email.lower()).values_list(
+            "session_id", "status"
+        )
+        statuses = dict(rows)
+        cache.set(key, statuses, caching.TIMEOUT_SECONDS)
+    return statuses
 
 
 def registration_of(*, user: Any, session: Session) -> Registration | None:

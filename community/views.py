@@ -64,12 +64,10 @@ def join(request: HttpRequest) -> HttpResponse:
 @require_GET
 def sessions(request: HttpRequest) -> HttpResponse:
     _can_view(request)
-    upcoming = list(selectors.sessions_for_members())
-    mine = selectors.registrations_of(user=request.user, session_ids=[s.pk for s in upcoming])
+    mine = selectors.registration_statuses_of(user=request.user)
+    rows = [(session, mine.get(session.pk)) for session in selectors.sessions_for_members()]
     return render(
-        request,
-        "community/sessions.html",
-        {"rows": [(s, mine.get(s.pk)) for s in upcoming], "feed_url": _feed_url(request)},
+        request, "community/sessions.html", {"rows": rows, "feed_url": _feed_url(request)}
     )
 
 
@@ -86,7 +84,7 @@ def _feed_url(request: HttpRequest) -> str:
 @require_GET
 def sessions_past(request: HttpRequest) -> HttpResponse:
     _can_view(request)
-    past = list(selectors.sessions_for_members(past=True)[:50])
+    past = list(selectors.sessions_past_for_members()[:50])
     return render(request, "community/sessions_past.html", {"sessions": past})
 
 
@@ -98,15 +96,14 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         session = selectors.session_detail(pk=pk)
     except Session.DoesNotExist as error:
         raise Http404 from error
-    registration = selectors.registration_of(user=request.user, session=session)
+    status = selectors.registration_statuses_of(user=request.user).get(session.pk)
     return render(
         request,
         "community/session_detail.html",
         {
             "session": session,
-            "registration": registration,
-            "is_registered": registration is not None
-            and registration.status == Registration.Status.REGISTERED,
+            "status": status,
+            "is_registered": status == Registration.Status.REGISTERED,
             "now": timezone.now(),
         },
     )

@@ -1,7 +1,10 @@
+import functools
+import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.loader import get_template
 
 from gpl_cohort.accounts.roles import roles_of
 
@@ -12,4 +15,26 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "SITE_NAME": settings.SITE_NAME,
         "PROGRAM_NAME": settings.PROGRAM_NAME,
         "roles": roles_of(getattr(request, "user", None)),
+        "NAV_VERSION": nav_version(),
     }
+
+
+# The templates of the main navigation, which base.html keeps in Django's cache.
+NAV_TEMPLATES = (
+    "base.html",
+    "applications/_nav.html",
+    "jurisdictions/_nav.html",
+    "coaching/_nav.html",
+    "community/_nav.html",
+    "calldata/_nav.html",
+)
+
+
+@functools.cache
+def nav_version() -> str:
+    """A digest of the navigation's templates: part of the cached nav's key, so a release that
+    changes a nav template never serves the previous release's nav from the shared cache."""
+    digest = hashlib.sha256()
+    for name in NAV_TEMPLATES:
+        digest.update(get_template(name).template.source.encode())
+    return digest.hexdigest()[:12]

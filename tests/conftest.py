@@ -7,10 +7,12 @@ jurisdiction B, a practitioner, and an anonymous visitor (the plain `client`).
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 from django.conf import settings
-from django.test import Client, override_settings
+from django.core.cache import caches
+from django.test import Client
 
 from tests.accounts.factories import PASSWORD, StaffFactory, UserFactory
 from tests.community.factories import MembershipFactory
@@ -40,23 +42,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _cache_per_xdist_worker() -> None:
-    """Under pytest-xdist (`make test-fast`), each worker keeps its cache keys apart.
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings) -> None:
+    """Each test starts with an empty cache, so no cached copy of rows that an earlier test
+    rolled back (community.caching, accounts.session_user) can reach it.
 
-    The locmem cache is per process already; a Redis cache (REDIS_URL set) is shared, so each
-    worker writes under its own key prefix. pytest-django gives each worker its own test
-    database, and tmp_path is per worker, so the cache is the one thing left to separate."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    The locmem cache is cleared. A Redis cache (REDIS_URL set) is shared with other processes
+    (pytest-xdist workers, a Celery worker), so each test writes under a key prefix of its own,
+    whose keys are deleted afterwards."""
     default = settings.CACHES["default"]
-    if not worker or "locmem" in default["BACKEND"]:
+    if "locmem" in default["BACKEND"]:
+        for cache in caches.all():
+            cache.clear()
         yield
         return
-    prefix = f"{default.get('KEY_PREFIX', '')}-{worker}".lstrip("-")
-    with override_settings(
-        CACHES={**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
-    ):
-        yield
+    prefix = f"{default.get('KEY_PREFIX', '')}-test-{uuid.uuid4().hex[:12]}".lstrip("-")
+    settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
+    yield
+    client = caches["default"]._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Subquery
+
+from gpl_cohort.accounts.session_user import SESSION_USER_SECONDS, session_user_key
 
 
 class EmailBackend(ModelBackend):
@@ -17,23 +20,33 @@ class EmailBackend(ModelBackend):
         on any application (`_has_application_contact`, the home page's applications panel)
         come with the user, as does their calendar feed token (`_community_feed_token`, the
         sessions list). Users loaded any other way are asked with queries of their own.
-        """
-        from applications.models import ApplicationContact
-        from community.models import Membership
 
+        The loaded person is kept in Django's cache and dropped when it changes
+        (accounts.session_user).
+        """
         user_model = get_user_model()
         try:
             user_id = user_model._meta.pk.to_python(user_id)
         except ValidationError:
             return None
+        key = session_user_key(user_id)
+        user = cache.get(key)
+        if user is None:
+            user = self._load(user_id)
+            if user is None:
+                return None
+            cache.set(key, user, SESSION_USER_SECONDS)
+        return user if self.user_can_authenticate(user) else None
+
+    def _load(self, user_id: Any) -> Any:
+        from applications.models import ApplicationContact
+        from community.models import Membership
+
+        user_model = get_user_model()
         membership = Membership.objects.filter(user=OuterRef("pk"))
         users = user_model._default_manager.annotate(
             _has_approved_membership=Exists(membership.filter(status=Membership.Status.APPROVED)),
             _community_feed_token=Subquery(membership.values("feed_token")[:1]),
             _has_application_contact=Exists(ApplicationContact.objects.filter(user=OuterRef("pk"))),
         )
-        try:
-            user = users.get(pk=user_id)
-        except user_model.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        return users.filter(pk=user_id).first()

@@ -17,6 +17,14 @@ class Roles:
     jurisdiction_id: int | None = None
 
     @property
+    def key(self) -> str:
+        """Every field, as a short string: a cache key part for whatever the roles decide."""
+        flags = (self.is_authenticated, self.is_staff, self.is_contact, self.is_practitioner)
+        return "".join("1" if flag else "0" for flag in (*flags, self.is_applicant)) + (
+            f"j{self.jurisdiction_id}" if self.jurisdiction_id else ""
+        )
+
+    @property
     def names(self) -> list[str]:
         names = []
         if self.is_staff:

@@ -89,6 +89,22 @@ def test_presenters_and_staff_topics_show_at_once_on_the_session_page(practition
     topic.name = "Peer support and warm lines"
     topic.save()
     assert "Peer support and warm lines" in client.get("/community/sessions/").content.decode()
+    assert "Peer support and warm lines" in _pages(client, session)[1]
+
+
+def test_a_presenters_renamed_jurisdiction_shows_at_once_on_the_session_page(practitioner):
+    from tests.jurisdictions.factories import JurisdictionFactory
+
+    jurisdiction = JurisdictionFactory(name="Olympia")
+    session = SessionFactory()
+    Presenter.objects.create(session=session, name="Sam Speaker", jurisdiction=jurisdiction)
+    client = _client(practitioner)
+    assert "Olympia" in client.get(f"/community/sessions/{session.pk}/").content.decode()
+
+    jurisdiction.name = "Tumwater"
+    jurisdiction.save()
+    page = client.get(f"/community/sessions/{session.pk}/").content.decode()
+    assert "Tumwater" in page and "Olympia" not in page
 
 
 def test_seats_taken_follow_every_registration_and_cancellation_at_once(practitioner, member_b):

@@ -60,3 +60,33 @@ def test_a_contact_moved_to_another_jurisdiction_gets_the_link_to_their_new_one(
     contact_a.save()
     page = client.get("/home/").content.decode()
     assert f"/jurisdictions/{jurisdiction_b.pk}/" in page
+
+
+def test_a_renamed_or_deactivated_person_is_seen_so_on_their_next_page(client):
+    """The session's person is kept in the cache (accounts.session_user): a save drops it."""
+    person = MembershipFactory(user__full_name="Robin Before").user
+    client.force_login(person)
+    assert ">Robin<" in client.get("/home/").content.decode()
+
+    person.full_name = "Casey After"
+    person.save()
+    page = client.get("/home/").content.decode()
+    assert ">Casey<" in page and ">Robin<" not in page
+
+    person.is_active = False
+    person.save()
+    assert client.get("/home/").status_code == 302  # logged out: sent to log in
+
+
+def test_a_person_added_to_an_application_gets_my_applications_on_their_next_page(client):
+    from tests.applications.factories import ApplicationContactFactory
+
+    person = UserFactory()
+    client.force_login(person)
+    assert "My applications" not in client.get("/home/").content.decode()
+
+    contact = ApplicationContactFactory(user=person)
+    assert "My applications" in client.get("/home/").content.decode()
+
+    contact.delete()
+    assert "My applications" not in client.get("/home/").content.decode()

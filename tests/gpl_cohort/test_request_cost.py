@@ -74,3 +74,12 @@ def test_the_redis_cache_reuses_one_client_and_still_reads_what_it_wrote():
     assert cache._cache.get_client() is client
     assert cache._cache.get_client(write=True) is client  # one server: one pool, one client
     cache.delete("request-cost-check")
+
+
+def test_the_next_request_reads_the_session_user_from_the_cache_without_a_query(practitioner):
+    EmailBackend().get_user(practitioner.pk)
+    with CaptureQueriesContext(connection) as queries:
+        user = EmailBackend().get_user(practitioner.pk)
+        roles = roles_of(user)
+    assert user == practitioner and roles.is_practitioner
+    assert len(queries) == 0
