@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +58,12 @@ def log_is_editable(
         return False
     window = edit_window() if window is None else window
     return (now or timezone.now()) < log.created_at + window
+
+
+def logs_with_editable(*, logs: Iterable[CoachingLog], user: Any) -> list[tuple[CoachingLog, bool]]:
+    """Each entry with whether `user` may still edit it, the edit window read once."""
+    window = edit_window()
+    return [(log, log_is_editable(log=log, user=user, window=window)) for log in logs]
 
 
 def _validate(
