@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.outbox.services import email_queue, email_render
-from gpl_cohort.uploads import MB, Kind, check_upload
+from gpl_cohort.uploads import MB, Kind, attach_upload
 from gpl_cohort.workflow import Transition, TransitionError, run_named
 from jurisdictions import mou_workflow, signals
 from jurisdictions.dates import local_today
@@ -66,14 +66,11 @@ def mou_create(*, membership: CohortMembership, by: Any = None) -> MoU:
     return mou
 
 
-def _check_pdf(upload: UploadedFile) -> str:
-    try:
-        checked = check_upload(
-            upload, allowed=(Kind.PDF,), max_bytes=PAPERWORK_MAX_BYTES, count_pages=True
-        )
-    except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from error
-    return checked.original_name
+def _attach_pdf(instance: MoU | SupportLetter, upload: UploadedFile, **options: Any) -> None:
+    attach_upload(
+        instance, upload, allowed=(Kind.PDF,), max_bytes=PAPERWORK_MAX_BYTES, count_pages=True,
+        error_field="file", **options,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -124,8 +121,7 @@ MOU_EFFECTS: dict[str, Callable[[MoU, Any], None]] = {
 
 def _given_to(mou: MoU, given: MoUStepInput) -> None:
     if given.signed_file is not None:
-        mou.signed_file_name = _check_pdf(given.signed_file)
-        mou.signed_file.save(mou.signed_file_name, given.signed_file, save=False)
+        _attach_pdf(mou, given.signed_file, field="signed_file")
     for name in ("jurisdiction_signatory", "jurisdiction_signatory_title", "program_signatory"):
         if value := getattr(given, name):
             setattr(mou, name, value)
@@ -197,7 +193,6 @@ def support_letter_create(
     if dated > today:
         message = f"A letter cannot be dated in the future: it is {today:%b %-d, %Y} in "
         raise ValidationError({"dated": [message + f"{jurisdiction.name}."]})
-    file_name = _check_pdf(upload)
     with transaction.atomic():
         letter = SupportLetter(
             jurisdiction_id=jurisdiction_id,
@@ -206,10 +201,8 @@ def support_letter_create(
             signer_title=signer_title,
             office=office,
             dated=dated,
-            file_name=file_name,
-            uploaded_by=by,
         )
-        letter.file.save(file_name, upload, save=False)
+        _attach_pdf(letter, upload, by=by)
         letter.save()
         if membership is not None:
             membership_enrol_if_complete(membership=membership, by=by)
@@ -426,22 +419,17 @@ def resource_create(
     """Add a template or peer example to the library (staff only)."""
     if not roles_of(by).is_staff:
         raise PermissionDenied("Only program staff add to the resource library.")
-    try:
-        checked = check_upload(upload, allowed=RESOURCE_KINDS, max_bytes=RESOURCE_MAX_BYTES)
-    except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from error
     with transaction.atomic():
         resource = Resource(
             title=title.strip(),
             description=description.strip(),
             category=category,
             source_jurisdiction_id=source_jurisdiction_id,
-            file_name=checked.original_name,
-            file_kind=checked.kind,
-            file_size=checked.size,
-            uploaded_by=by,
         )
-        resource.file.save(checked.original_name, upload, save=False)
+        attach_upload(
+            resource, upload, allowed=RESOURCE_KINDS, max_bytes=RESOURCE_MAX_BYTES, by=by,
+            error_field="file",
+        )  # fmt: skip
         resource.save()
         resource.tags.set(_tags_from(tags))
     return resource
