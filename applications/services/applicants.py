@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.answers import ANSWER_FIELDS
 from applications.emails import application_email_send
 from applications.models import (
     Application,
@@ -21,7 +22,6 @@ from applications.models import (
     Cohort,
 )
 from applications.services.transitions import (
-    ANSWER_FIELDS,
     MAX_UPLOAD_BYTES,
     PAGE_LIMIT,
     application_pages,

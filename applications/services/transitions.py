@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from applications import workflow
+from applications.answers import ANSWER_FIELDS, COUNTED_FIELDS, REQUIRED_FIELDS
 from applications.emails import application_email_send
 from applications.models import (
     Application,
@@ -48,32 +49,6 @@ PUBLISHED_CRITERIA = [
         "disproportionately impacted by the criminal justice system.",
     ),
 ]
-
-ANSWER_FIELDS = [
-    "applying_office",
-    "applying_office_other",
-    "partners",
-    "stage",
-    "anticipated_launch_on",
-    "team_make_up",
-    "team_make_up_other",
-    "call_types",
-    "collaboration",
-    "equity_goals",
-]
-# The free-text answers that count towards the 500-word limit (with the cohort's questions).
-COUNTED_FIELDS = ["partners", "call_types", "collaboration", "equity_goals"]
-REQUIRED_FIELDS = [
-    "applying_office",
-    "partners",
-    "stage",
-    "anticipated_launch_on",
-    "team_make_up",
-    "call_types",
-    "collaboration",
-    "equity_goals",
-]
-
 
 # --------------------------------------------------------------------------- the state machine
 
