@@ -71,10 +71,6 @@ class TransitionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 class ReviewScoreSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReviewScore
