@@ -4,7 +4,7 @@ Nothing else decides which MoU status may follow which. `mou_transition` (servic
 `WORKFLOW.step` (gpl_cohort/workflow.py, the core shared with the selection pipeline) to check a
 move and who makes it, runs the checks it names (`guards`), records when the MoU entered the new
 state (`STAMPS`), logs the step as an MoUTransition and runs its `effects`. The seat page, the
-admin and any future API take steps only through that service.
+admin actions and the API (POST /api/v1/mous/{id}/transition/) take steps only through it.
 
     drafted → sent to the jurisdiction → signed by the jurisdiction → countersigned
             ← taken back for changes
