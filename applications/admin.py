@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from applications import workflow
+from applications.answers import ANSWER_FIELDS
 from applications.models import (
     Application,
     ApplicationContact,
@@ -205,6 +206,12 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
         return with_review_stats(super().get_queryset(request))
+
+    def get_fieldsets(self, request: HttpRequest, obj: Application | None = None) -> Any:
+        """The answers (applications/answers.py) together, in the order the form asks them."""
+        answers = [*ANSWER_FIELDS, "short_answers"]
+        rest = [f for f in self.get_fields(request, obj) if f not in answers]
+        return [(None, {"fields": rest}), ("Answers", {"fields": answers})]
 
     @admin.display(description="Jurisdiction", ordering="jurisdiction__name")
     def jurisdiction_name(self, obj: Application) -> str:

@@ -7,9 +7,9 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
 
+from applications.answers import ANSWER_FIELDS, COUNTED_FIELDS, TEXTAREA_ROWS
 from applications.emails import validate_template_text
 from applications.models import Application, Cohort, EmailTemplate
-from applications.services import COUNTED_FIELDS
 from applications.words import WORD_LIMIT, count_words_in
 from jurisdictions.models import US_STATES, Jurisdiction
 
@@ -112,24 +112,10 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "applying_office",
-            "applying_office_other",
-            "partners",
-            "stage",
-            "anticipated_launch_on",
-            "team_make_up",
-            "team_make_up_other",
-            "call_types",
-            "collaboration",
-            "equity_goals",
-        ]
+        fields = list(ANSWER_FIELDS)
         widgets = {
             "anticipated_launch_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "partners": forms.Textarea(attrs={"rows": 3}),
-            "call_types": forms.Textarea(attrs={"rows": 3}),
-            "collaboration": forms.Textarea(attrs={"rows": 4}),
-            "equity_goals": forms.Textarea(attrs={"rows": 4}),
+            **{name: forms.Textarea(attrs={"rows": rows}) for name, rows in TEXTAREA_ROWS.items()},
         }
         labels = {"applying_office": "Applying office"}
 

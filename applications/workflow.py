@@ -1,10 +1,11 @@
 """The selection pipeline as data: every state, its labels, and every allowed transition.
 
 Nothing else in the code base decides which status may follow which. `application_transition`
-(services.py) reads this module to validate a move, check who may make it, run the checks it
-names (`guards`), run its side effects (`effects`) and send the email it names (`email`, a key of
-an editable per-cohort EmailTemplate). Views, admin actions, the API and signal receivers only
-ever call that one service.
+(services/transitions.py) asks `WORKFLOW.step` (gpl_cohort/workflow.py, the core it shares with
+the MoU) to validate a move and check who may make it, runs the checks it names (`guards`) and
+its side effects (`effects`), and sends the email it names (`email`, a key of an editable
+per-cohort EmailTemplate). Views, admin actions, the API and signal receivers only ever call that
+one service.
 
     draft → submitted → round 1 review → invited to round 2 / declined → interview scheduled
     → interviewed → references checked → selected / not selected
@@ -16,6 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from applications.models import Application
+from gpl_cohort.workflow import Transition, Workflow
+
+__all__ = ["Transition", "Workflow"]  # the shared core, for code that reads this table
 
 S = Application.Status
 
@@ -32,19 +36,6 @@ class State:
     # What the applicant is asked to do next (empty: nothing, we are working on it).
     applicant_next_step: str = ""
     terminal: bool = False
-
-
-@dataclass(frozen=True)
-class Transition:
-    source: str
-    target: str
-    actors: frozenset[str]
-    action_label: str
-    email: str = ""
-    guards: tuple[str, ...] = ()
-    effects: tuple[str, ...] = ()
-    # Staff pages ask for a reason for these (e.g. withdrawal on request).
-    needs_comment: bool = False
 
 
 STATES: dict[str, State] = {
@@ -204,7 +195,13 @@ TRANSITIONS: list[Transition] = [
     ],
 ]
 
-_BY_PAIR: dict[tuple[str, str], Transition] = {(t.source, t.target): t for t in TRANSITIONS}
+WORKFLOW = Workflow(
+    labels={status: state.staff_label for status, state in STATES.items()},
+    transitions=tuple(TRANSITIONS),
+    unknown="“{target}” is not a status of an application.",
+    illegal="An application that is “{source}” cannot move to “{target}”.",
+    forbidden="You may not “{action}” this application.",
+)
 
 # Statuses in which round 1 reviewers may score.
 REVIEWABLE = frozenset({S.SUBMITTED, S.ROUND1_REVIEW})
@@ -220,11 +217,11 @@ OTHER_EMAILS = ("interview_invitation", "support_letter_request", "co_applicant_
 
 
 def transition(source: str, target: str) -> Transition | None:
-    return _BY_PAIR.get((source, target))
+    return WORKFLOW.transition(source, target)
 
 
 def transitions_from(source: str, *, actor: str | None = None) -> list[Transition]:
-    return [t for t in TRANSITIONS if t.source == source and (actor is None or actor in t.actors)]
+    return WORKFLOW.transitions_from(source, actors=None if actor is None else {actor})
 
 
 def staff_label(status: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,7 @@ from coaching.models import (
 )
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.dates import add_months
-from gpl_cohort.uploads import MB, Kind, check_upload
+from gpl_cohort.uploads import MB, Kind, attach_upload
 from jurisdictions.dates import local_today
 from jurisdictions.models import Jurisdiction
 
@@ -57,6 +58,12 @@ def log_is_editable(
         return False
     window = edit_window() if window is None else window
     return (now or timezone.now()) < log.created_at + window
+
+
+def logs_with_editable(*, logs: Iterable[CoachingLog], user: Any) -> list[tuple[CoachingLog, bool]]:
+    """Each entry with whether `user` may still edit it, the edit window read once."""
+    window = edit_window()
+    return [(log, log_is_editable(log=log, user=user, window=window)) for log in logs]
 
 
 def _validate(
@@ -325,19 +332,12 @@ def deliverable_document_add(
 ) -> DeliverableDocument:
     if not _can_work_on(by, deliverable.jurisdiction_id):
         raise PermissionDenied("You may attach documents only for your own jurisdiction.")
-    try:
-        checked = check_upload(upload, allowed=DOCUMENT_KINDS, max_bytes=DOCUMENT_MAX_BYTES)
-    except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from error
     with transaction.atomic():
-        document = DeliverableDocument(
-            deliverable=deliverable,
-            file_name=checked.original_name,
-            file_kind=checked.kind,
-            file_size=checked.size,
-            uploaded_by=by,
-        )
-        document.file.save(checked.original_name, upload, save=False)
+        document = DeliverableDocument(deliverable=deliverable)
+        attach_upload(
+            document, upload, allowed=DOCUMENT_KINDS, max_bytes=DOCUMENT_MAX_BYTES, by=by,
+            error_field="file",
+        )  # fmt: skip
         document.save()
         Deliverable.objects.filter(pk=deliverable.pk).update(updated_by=by)
     return document

@@ -53,7 +53,6 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = services.local_today(jurisdiction)
     period = selectors.cohort_year_of(jurisdiction, today=today)
     recent = selectors.logs_visible_to(request.user).filter(jurisdiction=jurisdiction)[:15]
-    window = services.edit_window()
     return render(
         request,
         "coaching/overview.html",
@@ -63,10 +62,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "commitments": selectors.commitments_for(jurisdiction=jurisdiction, day=today),
             "months": selectors.month_totals(jurisdiction=jurisdiction, period=period),
             "chart": selectors.weekly_chart(jurisdiction_ids=[jurisdiction.pk], period=period),
-            "recent": [
-                (log, services.log_is_editable(log=log, user=request.user, window=window))
-                for log in recent
-            ],
+            "recent": services.logs_with_editable(logs=recent, user=request.user),
             # This cohort year's: an earlier cohort's are on the deliverables page.
             "deliverables": selectors.deliverables_visible_to(request.user).filter(
                 jurisdiction=jurisdiction, due_on__gte=period.start
@@ -116,28 +112,19 @@ def _week_page(
 ) -> HttpResponse:
     monday = days[0]
     by_day = selectors.week_entries(request.user, jurisdiction=jurisdiction, days=days)
-    window = services.edit_window()
-    editable = {
-        log.pk: services.log_is_editable(log=log, user=request.user, window=window)
-        for logged in by_day.values()
-        for log in logged.entries
-    }
+    logs = [log for logged in by_day.values() for log in logged.entries]
+    editable = dict(services.logs_with_editable(logs=logs, user=request.user))
+    rows = [
+        (day, form, [(log, editable[log]) for log in by_day[day].entries], by_day[day], day > today)
+        for day, form in zip(days, formset.forms, strict=True)
+    ]
     return render(
         request,
         "coaching/week.html",
         {
             "jurisdiction": jurisdiction,
             "formset": formset,
-            "rows": [
-                (
-                    day,
-                    form,
-                    [(log, editable[log.pk]) for log in by_day[day].entries],
-                    by_day[day],
-                    day > today,
-                )
-                for day, form in zip(days, formset.forms, strict=True)
-            ],
+            "rows": rows,
             "monday": monday,
             "previous": monday - dt.timedelta(weeks=1),
             "next": monday + dt.timedelta(weeks=1),

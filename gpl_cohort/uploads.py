@@ -15,7 +15,7 @@ import unicodedata
 import uuid
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Any
@@ -171,6 +171,57 @@ def check_upload(
         original_name=_with_extension(name, kind),
         pages=pages if count_pages else None,
     )
+
+
+def attach_upload(
+    instance: Any,
+    upload: UploadedFile,
+    *,
+    allowed: tuple[str, ...],
+    max_bytes: int,
+    field: str = "file",
+    by: Any = None,
+    count_pages: bool = False,
+    error_field: str | None = None,
+    accept: Callable[[CheckedUpload], None] | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> CheckedUpload:
+    """Check an upload by its content, then store it in `instance.<field>` with what we know.
+
+    The one way an upload becomes part of a row: `check_upload`, then `accept` (the caller's own
+    rule, e.g. a page limit; it raises ValidationError), then the file goes to the field's storage
+    (Django's storage API only, so any backend works) and the metadata to the columns the model
+    has: `<field>_name`, `<field>_kind`, `<field>_size`, `<field>_pages` (or the column `columns`
+    maps "name", "kind", "size" or "pages" to) and `uploaded_by`. Nothing is stored when a check
+    fails. The caller saves the row, inside its transaction. With `error_field`, errors are
+    raised keyed by that form field so the form shows them next to it.
+    """
+    try:
+        checked = check_upload(
+            upload, allowed=allowed, max_bytes=max_bytes, count_pages=count_pages
+        )
+        if accept is not None:
+            accept(checked)
+    except ValidationError as error:
+        if error_field is None:
+            raise
+        raise ValidationError({error_field: error.messages}) from error
+    names = {f.name for f in instance._meta.concrete_fields}
+    wanted = {meta: f"{field}_{meta}" for meta in ("name", "kind", "size", "pages")}
+    wanted.update(columns or {})
+    values = {
+        "name": checked.original_name,
+        "kind": checked.kind,
+        "size": checked.size,
+        "pages": checked.pages,
+    }
+    for meta, column in wanted.items():
+        if column in names:
+            setattr(instance, column, values[meta])
+    if "uploaded_by" in names:
+        instance.uploaded_by = by
+    getattr(instance, field).save(checked.original_name, upload, save=False)
+    return checked
 
 
 # Extensions a file of each kind may keep; any other (letter.pdf.exe) is replaced on the way in,

@@ -1,6 +1,13 @@
-from django.contrib import admin
-from django.db import models
+from typing import Any
 
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from gpl_cohort.workflow import Transition
+from jurisdictions import mou_workflow
 from jurisdictions.models import (
     Agency,
     CohortMembership,
@@ -15,6 +22,7 @@ from jurisdictions.models import (
     ResponseTeam,
     SupportLetter,
 )
+from jurisdictions.services import mou_transition
 
 
 class ResponseTeamInline(admin.TabularInline):
@@ -75,12 +83,36 @@ class MoUTransitionInline(admin.TabularInline):
     can_delete = False
 
 
+def _mou_step_action(step: Transition) -> Any:
+    """An admin action taking `step` on each chosen MoU through the one MoU service."""
+
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        moved = 0
+        for mou in queryset.select_related("membership__jurisdiction"):
+            try:
+                mou_transition(mou=mou, to_status=step.target, by=request.user, note="In the admin")
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(getattr(error, "messages", [str(error)]))
+                modeladmin.message_user(request, f"{mou}: {text}", messages.ERROR)
+            else:
+                moved += 1
+        if moved:
+            modeladmin.message_user(request, f"{moved} MoU(s): {step.action_label}.")
+
+    action.__name__ = f"mou_{step.source}_to_{step.target}"
+    source = mou_workflow.WORKFLOW.label(step.source)
+    action.short_description = f"{step.action_label} (from “{source}”)"  # type: ignore[attr-defined]
+    action.allowed_permissions = ("change",)  # type: ignore[attr-defined]
+    return action
+
+
 @admin.register(MoU)
 class MoUAdmin(admin.ModelAdmin):
     list_display = ["membership", "status", "sent_at", "signed_at", "countersigned_at"]
     list_filter = ["status", "membership__cohort"]
     search_fields = ["membership__jurisdiction__name", "jurisdiction_signatory"]
-    # Status changes go through the MoU pages (jurisdictions.services.mou_transition).
+    # Status changes go through jurisdictions.services.mou_transition: the seat page, or these
+    # actions for the staff steps that need nothing typed or uploaded (signing needs the PDF).
     readonly_fields = [
         "status", "sent_at", "signed_at", "countersigned_at", "last_reminded_at",
         "signed_file_name",
@@ -89,6 +121,11 @@ class MoUAdmin(admin.ModelAdmin):
     # served only by the permission-checked download view.
     exclude = ["signed_file"]
     inlines = [MoUTransitionInline]
+    actions = [
+        _mou_step_action(t)
+        for t in mou_workflow.TRANSITIONS
+        if mou_workflow.STAFF in t.actors and not t.guards
+    ]
 
 
 @admin.register(SupportLetter)

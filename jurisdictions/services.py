@@ -1,14 +1,14 @@
 """Writes of the jurisdictions app: enrolment paperwork, the point of contact, the library.
 
-Every MoU status change passes through `mou_transition` (the allowed steps are data, below) and
-every write that may complete a seat's paperwork ends in `membership_enrol_if_complete`, the one
-place that enrols a seat and sends the paperwork signals.
+Every MoU status change passes through `mou_transition` (the allowed steps are data, in
+mou_workflow.py) and every write that may complete a seat's paperwork ends in
+`membership_enrol_if_complete`, the one place that enrols a seat and sends the paperwork signals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.outbox.services import email_queue, email_render
-from gpl_cohort.uploads import MB, Kind, check_upload
-from jurisdictions import signals
+from gpl_cohort.uploads import MB, Kind, attach_upload
+from gpl_cohort.workflow import Transition, TransitionError, run_named
+from jurisdictions import mou_workflow, signals
 from jurisdictions.dates import local_today
 from jurisdictions.models import (
     Agency,
@@ -42,51 +43,22 @@ RESOURCE_MAX_BYTES = 25 * MB
 RESOURCE_KINDS = (Kind.PDF, Kind.DOCX, Kind.XLSX, Kind.CSV, Kind.PNG, Kind.JPEG, Kind.ZIP)
 
 S = MoU.Status
-STAFF = "staff"
-CONTACT = "contact"
-
-
-@dataclass(frozen=True)
-class MoUStep:
-    label: str
-    who: frozenset[str]
-    stamp: str | None = None  # the MoU field that records when the step happened
-    needs_signed_file: bool = False
-
-
-# The MoU lifecycle, declared once: (from, to) -> who may take the step and what it records.
-MOU_TRANSITIONS: dict[tuple[str, str], MoUStep] = {
-    (S.DRAFTED, S.SENT): MoUStep("Send to the jurisdiction", frozenset({STAFF}), "sent_at"),
-    (S.SENT, S.DRAFTED): MoUStep("Take back for changes", frozenset({STAFF})),
-    (S.SENT, S.SIGNED): MoUStep(
-        "Record the jurisdiction's signature",
-        frozenset({STAFF, CONTACT}),
-        "signed_at",
-        needs_signed_file=True,
-    ),
-    (S.SIGNED, S.COUNTERSIGNED): MoUStep("Countersign", frozenset({STAFF}), "countersigned_at"),
-}
-SIGNED_STATES = frozenset({S.SIGNED, S.COUNTERSIGNED})
 
 
 def _sides_of(user: Any, membership: CohortMembership) -> set[str]:
     roles = roles_of(user)
     sides = set()
     if roles.is_staff:
-        sides.add(STAFF)
+        sides.add(mou_workflow.STAFF)
     if roles.is_contact and roles.jurisdiction_id == membership.jurisdiction_id:
-        sides.add(CONTACT)
+        sides.add(mou_workflow.CONTACT)
     return sides
 
 
-def mou_allowed_steps(*, mou: MoU, user: Any) -> list[tuple[str, MoUStep]]:
-    """The steps this person may take on this MoU now, as (to_status, step)."""
+def mou_allowed_steps(*, mou: MoU, user: Any) -> list[Transition]:
+    """The steps this person may take on this MoU now."""
     sides = _sides_of(user, mou.membership)
-    return [
-        (to, step)
-        for (frm, to), step in MOU_TRANSITIONS.items()
-        if frm == mou.status and step.who & sides
-    ]
+    return mou_workflow.WORKFLOW.transitions_from(mou.status, actors=sides)
 
 
 def mou_create(*, membership: CohortMembership, by: Any = None) -> MoU:
@@ -94,14 +66,65 @@ def mou_create(*, membership: CohortMembership, by: Any = None) -> MoU:
     return mou
 
 
-def _check_pdf(upload: UploadedFile) -> str:
-    try:
-        checked = check_upload(
-            upload, allowed=(Kind.PDF,), max_bytes=PAPERWORK_MAX_BYTES, count_pages=True
+def _attach_pdf(instance: MoU | SupportLetter, upload: UploadedFile, **options: Any) -> None:
+    attach_upload(
+        instance, upload, allowed=(Kind.PDF,), max_bytes=PAPERWORK_MAX_BYTES, count_pages=True,
+        error_field="file", **options,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MoUStepInput:
+    """What the person taking a step gave on the page (all optional; guards say what is needed)."""
+
+    note: str = ""
+    signed_file: UploadedFile | None = None
+    jurisdiction_signatory: str = ""
+    jurisdiction_signatory_title: str = ""
+    program_signatory: str = ""
+
+
+def _guard_signed_file_attached(mou: MoU, given: MoUStepInput) -> None:
+    if given.signed_file is None and not mou.signed_file:
+        raise ValidationError({"file": ["Attach the signed MoU as a PDF."]})
+
+
+def _guard_signatory_named(mou: MoU, given: MoUStepInput) -> None:
+    if not (given.jurisdiction_signatory or mou.jurisdiction_signatory):
+        raise ValidationError(
+            {"jurisdiction_signatory": ["Name the person who signed for the jurisdiction."]}
         )
-    except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from error
-    return checked.original_name
+
+
+MOU_GUARDS: dict[str, Callable[[MoU, MoUStepInput], None]] = {
+    "signed_file_attached": _guard_signed_file_attached,
+    "signatory_named": _guard_signatory_named,
+}
+
+
+def _effect_forget_sending(mou: MoU, by: Any) -> None:
+    # Taken back for changes: the reminders count again from the next sending.
+    mou.sent_at = None
+    mou.last_reminded_at = None
+    mou.save(update_fields=["sent_at", "last_reminded_at"])
+
+
+def _effect_enrol_seat_if_complete(mou: MoU, by: Any) -> None:
+    membership_enrol_if_complete(membership=mou.membership, by=by)
+
+
+MOU_EFFECTS: dict[str, Callable[[MoU, Any], None]] = {
+    "forget_sending": _effect_forget_sending,
+    "enrol_seat_if_complete": _effect_enrol_seat_if_complete,
+}
+
+
+def _given_to(mou: MoU, given: MoUStepInput) -> None:
+    if given.signed_file is not None:
+        _attach_pdf(mou, given.signed_file, field="signed_file")
+    for name in ("jurisdiction_signatory", "jurisdiction_signatory_title", "program_signatory"):
+        if value := getattr(given, name):
+            setattr(mou, name, value)
 
 
 def mou_transition(
@@ -115,46 +138,40 @@ def mou_transition(
     jurisdiction_signatory_title: str = "",
     program_signatory: str = "",
 ) -> MoU:
-    """Move an MoU one step along its lifecycle, record the step, and check enrolment."""
+    """Move an MoU one declared step along its lifecycle (mou_workflow.py) and log the step.
+
+    Raises ValidationError for a step the table does not have or whose guards fail (missing
+    signed PDF or signatory), PermissionDenied for a step that is not `by`'s to take.
+    """
+    data = MoUStepInput(
+        note=note,
+        signed_file=signed_file,
+        jurisdiction_signatory=jurisdiction_signatory,
+        jurisdiction_signatory_title=jurisdiction_signatory_title,
+        program_signatory=program_signatory,
+    )
     with transaction.atomic():
         mou = MoU.objects.select_for_update().select_related("membership").get(pk=mou.pk)
-        step = MOU_TRANSITIONS.get((mou.status, to_status))
-        if step is None:
-            raise ValidationError(
-                f"An MoU that is “{mou.get_status_display()}” cannot become "
-                f"“{S(to_status).label if to_status in S.values else to_status}”."
-            )
-        if not step.who & _sides_of(by, mou.membership):
-            raise PermissionDenied("You may not take this step on this MoU.")
-        if step.needs_signed_file:
-            if signed_file is None and not mou.signed_file:
-                raise ValidationError({"file": ["Attach the signed MoU as a PDF."]})
-            if not (jurisdiction_signatory or mou.jurisdiction_signatory):
-                raise ValidationError(
-                    {"jurisdiction_signatory": ["Name the person who signed for the jurisdiction."]}
-                )
-        if signed_file is not None:
-            mou.signed_file_name = _check_pdf(signed_file)
-            mou.signed_file.save(mou.signed_file_name, signed_file, save=False)
-        if jurisdiction_signatory:
-            mou.jurisdiction_signatory = jurisdiction_signatory
-        if jurisdiction_signatory_title:
-            mou.jurisdiction_signatory_title = jurisdiction_signatory_title
-        if program_signatory:
-            mou.program_signatory = program_signatory
-        from_status = mou.status
-        mou.status = to_status
-        if step.stamp:
-            setattr(mou, step.stamp, timezone.now())
-        if to_status == S.DRAFTED:
-            mou.sent_at = None
-            mou.last_reminded_at = None
+        try:
+            step = mou_workflow.WORKFLOW.step(mou.status, to_status, _sides_of(by, mou.membership))
+        except TransitionError as error:
+            if error.code == "forbidden":
+                raise PermissionDenied(str(error)) from error
+            raise ValidationError(str(error)) from error
+        run_named(step.guards, MOU_GUARDS, mou, data)
+        _given_to(mou, data)
+        from_status, mou.status = mou.status, to_status
+        if stamp := mou_workflow.STAMPS.get(to_status):
+            setattr(mou, stamp, timezone.now())
         mou.save()
         MoUTransition.objects.create(
-            mou=mou, from_status=from_status, to_status=to_status, by=by, note=note
+            mou=mou, from_status=from_status, to_status=to_status, by=by, note=data.note
         )
-        membership_enrol_if_complete(membership=mou.membership, by=by)
+        run_named(step.effects, MOU_EFFECTS, mou, by)
     return mou
+
+
+mou_workflow.WORKFLOW.check_names(guards=MOU_GUARDS, effects=MOU_EFFECTS)
 
 
 def support_letter_create(
@@ -176,7 +193,6 @@ def support_letter_create(
     if dated > today:
         message = f"A letter cannot be dated in the future: it is {today:%b %-d, %Y} in "
         raise ValidationError({"dated": [message + f"{jurisdiction.name}."]})
-    file_name = _check_pdf(upload)
     with transaction.atomic():
         letter = SupportLetter(
             jurisdiction_id=jurisdiction_id,
@@ -185,10 +201,8 @@ def support_letter_create(
             signer_title=signer_title,
             office=office,
             dated=dated,
-            file_name=file_name,
-            uploaded_by=by,
         )
-        letter.file.save(file_name, upload, save=False)
+        _attach_pdf(letter, upload, by=by)
         letter.save()
         if membership is not None:
             membership_enrol_if_complete(membership=membership, by=by)
@@ -255,7 +269,7 @@ class Paperwork:
 def membership_paperwork(membership: CohortMembership) -> Paperwork:
     mou = MoU.objects.filter(membership=membership).only("status").first()
     return Paperwork(
-        mou_signed=bool(mou and mou.status in SIGNED_STATES),
+        mou_signed=bool(mou and mou.status in mou_workflow.SIGNED),
         letters=SupportLetter.objects.filter(membership=membership).count(),
         point_of_contact=membership.point_of_contact_id is not None,
     )
@@ -405,22 +419,17 @@ def resource_create(
     """Add a template or peer example to the library (staff only)."""
     if not roles_of(by).is_staff:
         raise PermissionDenied("Only program staff add to the resource library.")
-    try:
-        checked = check_upload(upload, allowed=RESOURCE_KINDS, max_bytes=RESOURCE_MAX_BYTES)
-    except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from error
     with transaction.atomic():
         resource = Resource(
             title=title.strip(),
             description=description.strip(),
             category=category,
             source_jurisdiction_id=source_jurisdiction_id,
-            file_name=checked.original_name,
-            file_kind=checked.kind,
-            file_size=checked.size,
-            uploaded_by=by,
         )
-        resource.file.save(checked.original_name, upload, save=False)
+        attach_upload(
+            resource, upload, allowed=RESOURCE_KINDS, max_bytes=RESOURCE_MAX_BYTES, by=by,
+            error_field="file",
+        )  # fmt: skip
         resource.save()
         resource.tags.set(_tags_from(tags))
     return resource

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.forms import form_add_validation_error
 from gpl_cohort.uploads import private_file_response
-from jurisdictions import selectors, services
+from jurisdictions import mou_workflow, selectors, services
 from jurisdictions.forms import (
     AgencyForm,
     ContactForm,
@@ -307,7 +307,7 @@ def cohort_dashboard(request: HttpRequest) -> HttpResponse:
         for m in selectors.cohort_paperwork(cohort_id=cohort.pk):
             mou = getattr(m, "mou", None)
             paperwork = services.Paperwork(
-                mou_signed=bool(mou and mou.status in services.SIGNED_STATES),
+                mou_signed=bool(mou and mou.status in mou_workflow.SIGNED),
                 letters=m.letters,
                 point_of_contact=m.point_of_contact_id is not None,
             )

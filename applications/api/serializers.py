@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from applications import workflow
+from applications.answers import ANSWER_FIELDS
 from applications.models import Application, Cohort, Review, ReviewScore
 
 
@@ -35,9 +36,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         model = Application
         fields = [
             "id", "cohort", "jurisdiction", "jurisdiction_id", "state", "population", "status",
-            "status_label", "applicant_status_label", "submitted_at", "applying_office",
-            "applying_office_other", "partners", "stage", "anticipated_launch_on",
-            "team_make_up", "team_make_up_other", "call_types", "collaboration", "equity_goals",
+            "status_label", "applicant_status_label", "submitted_at", *ANSWER_FIELDS,
             "short_answers", "pending_decision", "mean_score", "review_count",
         ]  # fmt: skip
         read_only_fields = fields
@@ -70,10 +69,6 @@ class ApplicationSerializer(serializers.ModelSerializer):
 class TransitionSerializer(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=Application.Status.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 class ReviewScoreSerializer(serializers.ModelSerializer):

@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from applications.api.serializers import (
     ApplicationSerializer,
     CohortSerializer,
-    ErrorSerializer,
     ReviewSerializer,
     TransitionSerializer,
 )
@@ -28,6 +27,7 @@ from applications.selectors import (
 )
 from applications.services import TransitionError, application_transition, review_submit
 from gpl_cohort.api.permissions import RulesPermission
+from gpl_cohort.api.serializers import ErrorSerializer
 
 
 class CohortViewSet(viewsets.ReadOnlyModelViewSet):

@@ -4,6 +4,7 @@ Split by subject: `transitions` (the state machine's service), `applicants` (the
 side), `round2` (reviews, decisions, interviews, letters, reference checks).
 """
 
+from applications.answers import ANSWER_FIELDS, COUNTED_FIELDS, REQUIRED_FIELDS
 from applications.services.applicants import (
     applicant_sign_up,
     application_copy_previous,
@@ -33,12 +34,9 @@ from applications.services.round2 import (
     support_letters_request,
 )
 from applications.services.transitions import (
-    ANSWER_FIELDS,
-    COUNTED_FIELDS,
     MAX_UPLOAD_BYTES,
     PAGE_LIMIT,
     PUBLISHED_CRITERIA,
-    REQUIRED_FIELDS,
     TransitionError,
     actor_of,
     answers_html,

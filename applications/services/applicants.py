@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.answers import ANSWER_FIELDS
 from applications.emails import application_email_send
 from applications.models import (
     Application,
@@ -21,7 +22,6 @@ from applications.models import (
     Cohort,
 )
 from applications.services.transitions import (
-    ANSWER_FIELDS,
     MAX_UPLOAD_BYTES,
     PAGE_LIMIT,
     application_pages,
@@ -29,7 +29,7 @@ from applications.services.transitions import (
 )
 from applications.words import WORD_LIMIT
 from gpl_cohort.links import absolute_url
-from gpl_cohort.uploads import Kind, check_upload
+from gpl_cohort.uploads import CheckedUpload, Kind, attach_upload
 
 # ------------------------------------------------------------------------------ applicants
 
@@ -128,36 +128,33 @@ def application_document_add(
 ) -> ApplicationDocument:
     """Store a PDF if the application's total stays within 10 pages; DOCX is refused clearly."""
     _require_editable(application)
-    checked = check_upload(
-        upload, allowed=(Kind.PDF, Kind.DOCX), max_bytes=MAX_UPLOAD_BYTES, count_pages=True
-    )
-    if checked.kind == Kind.DOCX:
-        raise ValidationError(
-            f"“{checked.original_name}” is a Word document. We count pages only in PDFs: save it "
-            "as PDF (File → Save as → PDF) and upload the PDF."
-        )
     Application.objects.select_for_update().filter(pk=application.pk).first()
     already = application_pages(application)
-    pages = checked.pages or 0
-    if already + pages > PAGE_LIMIT:
-        if already:
+
+    def within_page_limit(checked: CheckedUpload) -> None:
+        if checked.kind == Kind.DOCX:
             raise ValidationError(
-                f"“{checked.original_name}” has {pages} pages; with the {already} pages already "
-                f"uploaded that makes {already + pages}, over the limit of {PAGE_LIMIT} pages in "
-                "total. Remove a file or upload a shorter one."
+                f"“{checked.original_name}” is a Word document. We count pages only in PDFs: save "
+                "it as PDF (File → Save as → PDF) and upload the PDF."
             )
-        raise ValidationError(
-            f"“{checked.original_name}” has {pages} pages; uploaded material may not exceed "
-            f"{PAGE_LIMIT} pages in total."
-        )
-    document = ApplicationDocument(
-        application=application,
-        file_name=checked.original_name,
-        pages=pages,
-        size=checked.size,
-        uploaded_by=by,
-    )
-    document.file.save(checked.original_name, upload, save=False)
+        pages = checked.pages or 0
+        if already + pages > PAGE_LIMIT:
+            if already:
+                raise ValidationError(
+                    f"“{checked.original_name}” has {pages} pages; with the {already} pages "
+                    f"already uploaded that makes {already + pages}, over the limit of "
+                    f"{PAGE_LIMIT} pages in total. Remove a file or upload a shorter one."
+                )
+            raise ValidationError(
+                f"“{checked.original_name}” has {pages} pages; uploaded material may not exceed "
+                f"{PAGE_LIMIT} pages in total."
+            )
+
+    document = ApplicationDocument(application=application)
+    attach_upload(
+        document, upload, allowed=(Kind.PDF, Kind.DOCX), max_bytes=MAX_UPLOAD_BYTES, by=by,
+        count_pages=True, accept=within_page_limit, columns={"size": "size", "pages": "pages"},
+    )  # fmt: skip
     document.save()
     return document
 

@@ -31,7 +31,7 @@ from applications.services.transitions import (
     _local,
     application_transition,
 )
-from gpl_cohort.uploads import Kind, check_upload
+from gpl_cohort.uploads import Kind, attach_upload
 
 # -------------------------------------------------------------------------------- reviews
 
@@ -223,9 +223,6 @@ def support_letter_add(
 
     if application.status not in workflow.LETTERS_OPEN:
         raise ValidationError("Letters of support are received in round 2 and after selection.")
-    checked = check_upload(
-        upload, allowed=(Kind.PDF,), max_bytes=MAX_UPLOAD_BYTES, count_pages=True
-    )
     membership = CohortMembership.objects.filter(
         cohort=application.cohort, jurisdiction=application.jurisdiction
     ).first()
@@ -237,10 +234,10 @@ def support_letter_add(
         signer_title=signer_title,
         office=office,
         dated=dated,
-        file_name=checked.original_name,
-        uploaded_by=by,
     )
-    letter.file.save(checked.original_name, upload, save=False)
+    attach_upload(
+        letter, upload, allowed=(Kind.PDF,), max_bytes=MAX_UPLOAD_BYTES, by=by, count_pages=True
+    )
     letter.save()
     if membership is not None:
         # A letter uploaded after selection may be the last missing piece of the seat's

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from applications import workflow
+from applications.answers import ANSWER_FIELDS, COUNTED_FIELDS, REQUIRED_FIELDS
 from applications.emails import application_email_send
 from applications.models import (
     Application,
@@ -21,6 +22,7 @@ from applications.models import (
 from applications.words import WORD_LIMIT, count_words_in
 from gpl_cohort.outbox.services import Attachment
 from gpl_cohort.uploads import MB, safe_filename
+from gpl_cohort.workflow import TransitionError, run_named
 
 PAGE_LIMIT = 10
 MAX_UPLOAD_BYTES = 10 * MB
@@ -47,40 +49,6 @@ PUBLISHED_CRITERIA = [
         "disproportionately impacted by the criminal justice system.",
     ),
 ]
-
-ANSWER_FIELDS = [
-    "applying_office",
-    "applying_office_other",
-    "partners",
-    "stage",
-    "anticipated_launch_on",
-    "team_make_up",
-    "team_make_up_other",
-    "call_types",
-    "collaboration",
-    "equity_goals",
-]
-# The free-text answers that count towards the 500-word limit (with the cohort's questions).
-COUNTED_FIELDS = ["partners", "call_types", "collaboration", "equity_goals"]
-REQUIRED_FIELDS = [
-    "applying_office",
-    "partners",
-    "stage",
-    "anticipated_launch_on",
-    "team_make_up",
-    "call_types",
-    "collaboration",
-    "equity_goals",
-]
-
-
-class TransitionError(Exception):
-    """A status change that is refused; `str(error)` is written for the person who asked."""
-
-    def __init__(self, message: str, *, code: str = "illegal") -> None:
-        super().__init__(message)
-        self.code = code
-
 
 # --------------------------------------------------------------------------- the state machine
 
@@ -260,6 +228,9 @@ EFFECTS: dict[str, Callable[[Application, Any], None]] = {
 }
 
 
+workflow.WORKFLOW.check_names(guards=GUARDS, effects=EFFECTS)
+
+
 def answers_html(application: Application) -> str:
     return render_to_string(
         "applications/answers_copy.html",
@@ -293,11 +264,10 @@ def application_transition(
 ) -> ApplicationTransition:
     """Move an application to `to_status` if the workflow allows it for `by` (None = system).
 
-    Validates against `workflow.TRANSITIONS`, runs the transition's guards and effects, records
-    the step, and queues its email (the outbox sends after the commit). Raises TransitionError.
+    Validates against `workflow.WORKFLOW` (the table of transitions), runs the transition's
+    guards and effects, records the step, and queues its email (the outbox sends after the
+    commit). Raises TransitionError.
     """
-    if to_status not in workflow.STATES:
-        raise TransitionError(f"“{to_status}” is not a status of an application.")
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update()
@@ -305,21 +275,11 @@ def application_transition(
             .get(pk=application.pk)
         )
         source = locked.status
-        step = workflow.transition(source, to_status)
-        if step is None:
-            raise TransitionError(
-                f"An application that is “{workflow.staff_label(source)}” cannot move to "
-                f"“{workflow.staff_label(to_status)}”."
-            )
         actors = actor_of(by, locked)
-        if not actors & step.actors:
-            raise TransitionError(
-                f"You may not “{step.action_label.lower()}” this application.", code="forbidden"
-            )
+        step = workflow.WORKFLOW.step(source, to_status, actors)
         if step.needs_comment and not comment.strip() and workflow.STAFF in actors:
             raise TransitionError(f"Say why (“{step.action_label}” needs a comment).")
-        for guard in step.guards:
-            GUARDS[guard](locked)
+        run_named(step.guards, GUARDS, locked)
         locked.status = to_status
         if locked.pending_decision == to_status or to_status not in workflow.DECISIONS:
             locked.pending_decision = ""
@@ -332,8 +292,7 @@ def application_transition(
             actor=_recorded_actor(actors, step),
             comment=comment,
         )
-        for effect in step.effects:
-            EFFECTS[effect](locked, by)
+        run_named(step.effects, EFFECTS, locked, by)
         if step.email:
             attachments: tuple[Attachment, ...] = ()
             if to_status == Application.Status.SUBMITTED:

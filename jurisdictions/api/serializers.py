@@ -77,6 +77,17 @@ class MoUSerializer(serializers.ModelSerializer):
         return reverse("jurisdictions:mou_download", args=[mou.pk]) if mou.signed_file else None
 
 
+class MoUStepSerializer(serializers.Serializer):
+    """A step of the MoU's lifecycle (jurisdictions/mou_workflow.py); signing needs the seat page,
+    where the signed PDF is uploaded and checked."""
+
+    to_status = serializers.CharField(max_length=20, help_text=f"One of: {_MOU_STATES}")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    program_signatory = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=150
+    )
+
+
 class SupportLetterSerializer(serializers.ModelSerializer):
     file_url = serializers.SerializerMethodField()
 

@@ -2,14 +2,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from gpl_cohort.api.permissions import RulesPermission
+from gpl_cohort.api.serializers import ErrorSerializer
 from jurisdictions.api.serializers import (
     CohortMembershipSerializer,
     JurisdictionSerializer,
     MoUSerializer,
+    MoUStepSerializer,
     ResourceSerializer,
     SupportLetterSerializer,
 )
@@ -21,6 +29,7 @@ from jurisdictions.selectors import (
     resources_visible_to,
     support_letters_visible_to,
 )
+from jurisdictions.services import mou_transition
 
 
 class JurisdictionViewSet(
@@ -52,7 +61,7 @@ class CohortMembershipViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class MoUViewSet(viewsets.ReadOnlyModelViewSet):
-    """MoUs with their lifecycle steps (changes go through the seat page's MoU service)."""
+    """MoUs with their lifecycle steps; a step is taken through the one MoU service."""
 
     serializer_class = MoUSerializer
     permission_classes = [RulesPermission]
@@ -67,6 +76,32 @@ class MoUViewSet(viewsets.ReadOnlyModelViewSet):
 
     def check_object_permissions(self, request: Any, obj: MoU) -> None:
         super().check_object_permissions(request, obj.membership)
+
+    def get_permissions(self) -> list[BasePermission]:
+        if self.action == "transition":  # who may take which step is the workflow's to say
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(
+        request=MoUStepSerializer,
+        responses={
+            200: MoUSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="The step is not allowed now"),
+            403: OpenApiResponse(ErrorSerializer, description="Not your side's step"),
+        },
+        summary="Take a step of the MoU's lifecycle (through the MoU workflow)",
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: Any = None) -> Response:
+        payload = MoUStepSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            mou_transition(mou=self.get_object(), by=request.user, **payload.validated_data)
+        except ValidationError as error:
+            return Response({"detail": " ".join(error.messages)}, status=400)
+        except PermissionDenied as error:
+            return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
 
 
 class SupportLetterViewSet(viewsets.ReadOnlyModelViewSet):

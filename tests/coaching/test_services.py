@@ -122,6 +122,16 @@ def test_an_entry_locks_after_the_staff_configured_window(contact_a, jurisdictio
             services.coaching_log_delete(log=log, by=contact_a)
 
 
+def test_a_page_of_entries_says_which_the_person_may_still_edit(
+    contact_a, jurisdiction_a, staff_user, django_assert_max_num_queries
+):
+    mine, theirs = _log(contact_a, jurisdiction_a), _log(staff_user, jurisdiction_a)
+    CoachingSettings.load()
+    with django_assert_max_num_queries(1):  # the edit window is read once for the page
+        marked = services.logs_with_editable(logs=[mine, theirs], user=contact_a)
+    assert marked == [(mine, True), (theirs, False)]
+
+
 def test_bulk_created_logs_get_their_week(jurisdiction_a):
     log = CoachingLogFactory.build(jurisdiction=jurisdiction_a, date=dt.date(2021, 11, 7))
     log.author = CoachingLogFactory(jurisdiction=jurisdiction_a).author
