@@ -9,7 +9,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -433,8 +433,30 @@ class Normaliser:
         return values
 
     def chunk(self, raw: pd.DataFrame) -> pd.DataFrame:
-        """Normalise one block; rows that are not calls or cannot be read are left out."""
-        for bad in raw.attrs.get("bad_rows", []):
+        """Normalise one block; rows that are not calls or cannot be read are left out. The
+        steps add the block's columns in a fixed order (the Parquet schema follows it)."""
+        self._count_rows_read(raw)
+        out = pd.DataFrame(index=raw.index)
+        out["line"] = raw["_line"].astype("int64")
+        self._clean_text_columns(raw, out)
+        self._count_unknown_placeholders(raw, out)
+        out["call_type"] = self._final_call_type(raw)
+        keep = ~self._count_blank_rows(raw, out)
+        keep = self._classify_records(out, keep)
+        keep = self._reject_missing_call_type(out, keep)
+        # Numbers and timestamps: the columns are parsed side by side (Arrow's casts and
+        # strptime run without the GIL); each timestamp column has its own statistics.
+        numbers = self._start_parsing_numbers(raw)
+        keep = self._parse_times(raw, out, keep)
+        self._add_priority_level(out)
+        self._add_numbers(out, numbers)
+        self._read_flags(raw, out)
+        return out.loc[keep]
+
+    def _count_rows_read(self, raw: pd.DataFrame) -> None:
+        """Rows read, with those the reader skipped for a wrong number of fields rejected."""
+        bad_rows = raw.attrs.get("bad_rows", [])
+        for bad in bad_rows:
             # A line number, or the row's text when the reader did not know its line (the
             # pipeline finds it: reading.find_lines).
             self.rejected.counts["wrong number of fields"] += 1
@@ -446,19 +468,24 @@ class Normaliser:
                         "value": "" if isinstance(bad, int) else str(bad)[:120],
                     }
                 )
-        self.rows_read += len(raw) + len(raw.attrs.get("bad_rows", []))
-        out = pd.DataFrame(index=raw.index)
-        out["line"] = raw["_line"].astype("int64")
+        self.rows_read += len(raw) + len(bad_rows)
+
+    def _clean_text_columns(self, raw: pd.DataFrame, out: pd.DataFrame) -> None:
+        """The text fields, stripped and with missing tokens blanked; the address assembled from
+        its parts when the file splits it."""
         texts = {name: self._text(raw, name) for name in TEXT_FIELDS}
         if texts["address"] is None and self.address_parts:
             texts["address"] = self._address(raw)
         for name in TEXT_FIELDS:
             if texts[name] is not None:
                 out[name] = texts[name]
+
+    def _count_unknown_placeholders(self, raw: pd.DataFrame, out: pd.DataFrame) -> None:
+        """Placeholders read as unknown (beat -1, unit type UNK) are counted (blank is simply
+        missing)."""
         for name in SENTINEL_FIELDS:
             header = self.fields.get(name)
             if header in raw:
-                # Placeholders read as unknown are counted (blank is simply missing).
                 codes, labels = _encode(raw[header])
                 table = np.array(
                     [_strip_missing(v) is not None and self.rules.is_unknown(v) for v in labels]
@@ -466,25 +493,28 @@ class Normaliser:
                 )
                 hit = table[np.where(codes < 0, len(labels), codes)]
                 self.unknown.add(f"{name.replace('_', ' ')} unknown", out, hit, raw[header])
+
+    def _final_call_type(self, raw: pd.DataFrame) -> pd.Series:
+        """The final call type, else the plain one, else the initial one; cleaned, upper-case
+        and described by the call-type table."""
         raw_types = [
             raw[self.fields[n]]
             for n in ("call_type_final", "call_type", "call_type_initial")
             if self.fields.get(n) in raw
         ]
         if not raw_types:
-            out["call_type"] = pd.Series(pd.Categorical([None] * len(raw)), index=raw.index)
-        else:
-            combined = raw_types[0]
-            for fallback in raw_types[1:]:
-                # Final call type first, then the plain one, then the initial one.
-                empty = combined.isna() | combined.astype("str").str.strip().isin(MISSING_TOKENS)
-                combined = combined.where(~empty, fallback)
-            out["call_type"] = self._count_described(
-                "call_type",
-                _clean_by_value(
-                    combined, _described(_call_type_label, self.describers["call_type"])
-                ),
-            )
+            return pd.Series(pd.Categorical([None] * len(raw)), index=raw.index)
+        combined = raw_types[0]
+        for fallback in raw_types[1:]:
+            empty = combined.isna() | combined.astype("str").str.strip().isin(MISSING_TOKENS)
+            combined = combined.where(~empty, fallback)
+        return self._count_described(
+            "call_type",
+            _clean_by_value(combined, _described(_call_type_label, self.describers["call_type"])),
+        )
+
+    def _count_blank_rows(self, raw: pd.DataFrame, out: pd.DataFrame) -> np.ndarray:
+        """Rows with nothing in any column read (counted as empty, not as rejected)."""
         # Only rows without a call type can be blank, so only those are looked at.
         blank = out["call_type"].isna().to_numpy().copy()
         candidates = np.flatnonzero(blank)
@@ -495,11 +525,12 @@ class Normaliser:
             )
             blank[candidates] = empty.all(axis=1).to_numpy()
         self.empty_rows += int(blank.sum())
-        keep = ~blank
-        # Records that are not calls are dropped, each value counted on its own ("disposition
-        # DUP: 418"); cancelled and unfounded calls are kept and flagged.
-        type_kind, type_labels, type_codes = self._kinds(out["call_type"], first_word=False)
-        kinds = [(type_kind, type_labels, type_codes, "call type")]
+        return blank
+
+    def _classify_records(self, out: pd.DataFrame, keep: np.ndarray) -> np.ndarray:
+        """Records that are not calls are dropped, each value counted on its own ("disposition
+        DUP: 418"); cancelled and unfounded calls are kept and flagged."""
+        kinds = [(*self._kinds(out["call_type"], first_word=False), "call type")]
         disposition = out.get("disposition", None)
         if disposition is not None:
             kinds.append((*self._kinds(disposition, first_word=True), "disposition"))
@@ -517,16 +548,50 @@ class Normaliser:
             unfounded |= (kind == 3)[codes]
         out["cancelled"] = cancelled
         out["unfounded"] = unfounded
+        return keep
+
+    def _reject_missing_call_type(self, out: pd.DataFrame, keep: np.ndarray) -> np.ndarray:
         missing_type = keep & out["call_type"].isna().to_numpy()
         self.rejected.add("no call type", out, missing_type)
-        keep &= ~missing_type
-        # Numbers and timestamps: the columns are parsed side by side (Arrow's casts and
-        # strptime run without the GIL); each timestamp column has its own statistics.
-        numbers = {
+        return keep & ~missing_type
+
+    def _start_parsing_numbers(self, raw: pd.DataFrame) -> dict[str, Future]:
+        """Coordinates and units, parsed in the pool while the timestamps are."""
+        return {
             name: _parse_pool().submit(_to_float, raw[self.fields[name]])
             for name in ("latitude", "longitude", "units")
             if self.fields.get(name) in raw
         }
+
+    def _parse_times(self, raw: pd.DataFrame, out: pd.DataFrame, keep: np.ndarray) -> np.ndarray:
+        """Each timestamp column (a date and a time of day put together where the file splits
+        them) parsed in the pool; rows whose received time is missing or unreadable rejected."""
+        columns = self._timestamp_columns(raw)
+        parsed_columns = dict(
+            zip(
+                columns,
+                _parse_pool().map(
+                    lambda args: parse_timestamps(args[0], self.tz, args[2], clock=args[1]),
+                    columns.values(),
+                ),
+                strict=True,
+            )
+        )
+        for name, parsed in parsed_columns.items():
+            out[name] = parsed
+        if "received_at" in columns:
+            values, clock, _ = columns["received_at"]
+            parsed = parsed_columns["received_at"]
+            keep = self._reject_received_unread(out, parsed, values, clock, keep)
+        self._clock_times_after_midnight(out)
+        if "received_at" not in out:
+            out["received_at"] = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s, UTC]")
+        return keep
+
+    def _timestamp_columns(
+        self, raw: pd.DataFrame
+    ) -> dict[str, tuple[pd.Series, pd.Series | None, ParseStats]]:
+        """{field: (the column read, its time-of-day column or None, its statistics)}."""
         columns = {}
         for name in TIMESTAMP_FIELDS:
             header = self.fields.get(name)
@@ -540,63 +605,70 @@ class Normaliser:
                 clock = raw.get(self.clocks[name], None)
             if header and header in raw:
                 columns[name] = (raw[header], clock, self.time_stats[name])
-        parsed_columns = dict(
-            zip(
-                columns,
-                _parse_pool().map(
-                    lambda args: parse_timestamps(args[0], self.tz, args[2], clock=args[1]),
-                    columns.values(),
-                ),
-                strict=True,
-            )
-        )
-        for name, (values, clock, _) in columns.items():
-            parsed = parsed_columns[name]
-            out[name] = parsed
-            if name == "received_at":
-                shown = values if clock is None else (values, clock)
-                failed = np.flatnonzero(keep & parsed.isna().to_numpy())
-                missing = np.zeros(len(raw), dtype=bool)
-                if len(failed):
-                    looked = values.iloc[failed]
-                    missing[failed] = (
-                        looked.isna() | looked.astype("str").str.strip().isin(MISSING_TOKENS)
-                    ).to_numpy()
-                unreadable = keep & parsed.isna().to_numpy() & ~missing
-                self.rejected.add("received time unreadable", out, unreadable, shown)
-                self.rejected.add("received time missing", out, keep & missing)
-                keep &= parsed.notna().to_numpy()
+        return columns
+
+    def _reject_received_unread(
+        self,
+        out: pd.DataFrame,
+        parsed: pd.Series,
+        values: pd.Series,
+        clock: pd.Series | None,
+        keep: np.ndarray,
+    ) -> np.ndarray:
+        """Rows without a received time: missing (blank or a missing token) or unreadable."""
+        shown = values if clock is None else (values, clock)
+        failed = np.flatnonzero(keep & parsed.isna().to_numpy())
+        missing = np.zeros(len(out), dtype=bool)
+        if len(failed):
+            looked = values.iloc[failed]
+            missing[failed] = (
+                looked.isna() | looked.astype("str").str.strip().isin(MISSING_TOKENS)
+            ).to_numpy()
+        unreadable = keep & parsed.isna().to_numpy() & ~missing
+        self.rejected.add("received time unreadable", out, unreadable, shown)
+        self.rejected.add("received time missing", out, keep & missing)
+        return keep & parsed.notna().to_numpy()
+
+    def _clock_times_after_midnight(self, out: pd.DataFrame) -> None:
+        """A time of day on the received date that is earlier than the call was received
+        happened after midnight."""
         shared_date = self.fields.get("received_date")
         for name in self.clocks:
             if name in out and "received_at" in out and self.fields.get(name) == shared_date:
-                # A time of day on the received date that is earlier than the call was
-                # received happened after midnight.
                 earlier = out[name] < out["received_at"]
                 out[name] = out[name].where(~earlier, out[name] + pd.Timedelta(days=1))
-        if "received_at" not in out:
-            out["received_at"] = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s, UTC]")
-        # Priority level: the first number in the text ("Priority 2", "P1", "2 - Urgent").
-        if "priority" in out:
-            priority = out["priority"].astype("category")
-            levels = pd.to_numeric(
-                priority.cat.categories.str.extract(r"(\d+)", expand=False), errors="coerce"
-            )
-            table = np.append(np.asarray(levels, dtype="float64"), np.nan)
-            out["priority_level"] = pd.array(
-                table[priority.cat.codes.to_numpy()], dtype="Float64"
-            ).astype("Int16")
+
+    @staticmethod
+    def _add_priority_level(out: pd.DataFrame) -> None:
+        """Priority level: the first number in the text ("Priority 2", "P1", "2 - Urgent")."""
+        if "priority" not in out:
+            return
+        priority = out["priority"].astype("category")
+        levels = pd.to_numeric(
+            priority.cat.categories.str.extract(r"(\d+)", expand=False), errors="coerce"
+        )
+        table = np.append(np.asarray(levels, dtype="float64"), np.nan)
+        out["priority_level"] = pd.array(
+            table[priority.cat.codes.to_numpy()], dtype="Float64"
+        ).astype("Int16")
+
+    @staticmethod
+    def _add_numbers(out: pd.DataFrame, numbers: dict[str, Future]) -> None:
+        """Coordinates as parsed; a negative number of units is not known."""
         for coordinate in ("latitude", "longitude"):
             if coordinate in numbers:
                 out[coordinate] = numbers[coordinate].result()
         if "units" in numbers:
             units = numbers["units"].result()
             out["units"] = units.where(units >= 0)
+
+    def _read_flags(self, raw: pd.DataFrame, out: pd.DataFrame) -> None:
+        """The behavioural flag columns (1/Y/YES/TRUE/X) as booleans."""
         for flag, header in self.flags.items():
             if header in raw:
                 codes, labels = _encode(raw[header])
                 truth = [str(v).strip().upper() in TRUE_VALUES for v in labels]
                 out[f"flag_{flag}"] = np.append(np.array(truth, dtype=bool), False)[codes]
-        return out.loc[keep]
 
     def finish(self, frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, dict]:
         """All chunks at once (small files and tests); the import streams with `complete`."""
