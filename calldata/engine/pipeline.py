@@ -267,8 +267,8 @@ def run_import(
     code_tables: dict[str, dict[str, str]] | None = None,
     names: list[str] | None = None,
 ) -> ImportResult:
-    """`frame_bytes`: how much of the CSV is normalised at once (reading.CHUNK_BYTES when not
-    given); progress is reported after each frame. `rules`: the jurisdiction's disposition
+    """`frame_bytes`: how much of the CSV is normalised at once (reading.chunks.CHUNK_BYTES
+    when not given); progress is reported after each frame. `rules`: the jurisdiction's disposition
     codes and unknown values (code_lists.ReadingRules; the proposed ones when not given).
     `code_tables`: {kind: {code: description}} (engine/codes.py), read into the call type,
     disposition and beat columns. `path` may be a list: several imports read as one, `names`
