@@ -110,7 +110,8 @@ def _rows_from_csv(raw: bytes) -> list[list[str]]:
 
 
 def _rows_from_xlsx(raw: bytes) -> list[list[str]]:
-    from calldata.engine.reading import ReadError, _cell_text, _xlsx_error, check_xlsx_listing
+    from calldata.engine.reading import ReadError, check_xlsx_listing
+    from calldata.engine.reading.excel import cell_text, xlsx_error
 
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
@@ -123,13 +124,13 @@ def _rows_from_xlsx(raw: bytes) -> list[list[str]]:
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         try:
             rows = [
-                [_cell_text(v) for v in row]
+                [cell_text(v) for v in row]
                 for row in workbook.worksheets[0].iter_rows(values_only=True)
             ]
         finally:
             workbook.close()
     except Exception as error:  # openpyxl raises many types for a damaged workbook
-        raise CodeTableError(str(_xlsx_error(error))) from error
+        raise CodeTableError(str(xlsx_error(error))) from error
     return rows
 
 

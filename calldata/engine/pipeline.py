@@ -41,12 +41,8 @@ import pyarrow.parquet as pq
 
 from calldata.engine.code_lists import ReadingRules
 from calldata.engine.mapping import mapping_problems
-from calldata.engine.normalise import (
-    Normaliser,
-    _clean_arrow_ids,
-    _unify_categories,
-    combine_duplicates,
-)
+from calldata.engine.normalise import Normaliser, combine_duplicates
+from calldata.engine.normalise.columns import clean_arrow_ids, unify_categories
 from calldata.engine.reading import (
     LINE_BASE,
     ReadError,
@@ -216,7 +212,7 @@ class SetAside:
     def frames(self) -> Iterator[pd.DataFrame]:
         for folder in sorted(self.folder.glob("bucket-*")):
             frames = [pq.read_table(path).to_pandas() for path in sorted(folder.iterdir())]
-            _unify_categories(frames)
+            unify_categories(frames)
             yield pd.concat(frames, ignore_index=True).sort_values("line", ignore_index=True)
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -226,7 +222,7 @@ def clean_ids(ids: pd.Series) -> pa.Array:
     array = pa.array(ids.array, type=pa.string(), from_pandas=True)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    return _clean_arrow_ids(array)
+    return clean_arrow_ids(array)
 
 
 def repeated_ids(
@@ -242,7 +238,7 @@ def repeated_ids(
         raise ImportCancelled
     if not len(column):
         return pa.array([], pa.string()), 0
-    counts = pc.value_counts(_clean_arrow_ids(column.combine_chunks()))
+    counts = pc.value_counts(clean_arrow_ids(column.combine_chunks()))
     del column
     repeated = pc.and_(pc.greater(counts.field("counts"), 1), pc.is_valid(counts.field("values")))
     values = pc.filter(counts.field("values"), repeated)
@@ -271,8 +267,8 @@ def run_import(
     code_tables: dict[str, dict[str, str]] | None = None,
     names: list[str] | None = None,
 ) -> ImportResult:
-    """`frame_bytes`: how much of the CSV is normalised at once (reading.CHUNK_BYTES when not
-    given); progress is reported after each frame. `rules`: the jurisdiction's disposition
+    """`frame_bytes`: how much of the CSV is normalised at once (reading.chunks.CHUNK_BYTES
+    when not given); progress is reported after each frame. `rules`: the jurisdiction's disposition
     codes and unknown values (code_lists.ReadingRules; the proposed ones when not given).
     `code_tables`: {kind: {code: description}} (engine/codes.py), read into the call type,
     disposition and beat columns. `path` may be a list: several imports read as one, `names`

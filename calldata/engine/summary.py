@@ -14,7 +14,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from calldata.engine.normalise import _value_counts
+from calldata.engine.normalise.columns import value_counts
 
 TOP_BEATS = 60
 BLANK = "(blank)"
@@ -61,7 +61,7 @@ class SummaryParts:
         first, last = df["local_date"].min(), df["local_date"].max()
         self.first = first if self.first is None else min(first, self.first)
         self.last = last if self.last is None else max(last, self.last)
-        for key, value in _value_counts(df["year_month"].astype("category")):
+        for key, value in value_counts(df["year_month"].astype("category")):
             if key is not None:
                 self.per_month[str(key)] += value
         days = df["local_date"].to_numpy("datetime64[D]")
@@ -95,7 +95,7 @@ class SummaryParts:
         for column in COUNTED:
             if column not in df:
                 continue
-            for key, value in _value_counts(df[column]):
+            for key, value in value_counts(df[column]):
                 self.counts[column][BLANK if key is None else str(key)] += value
         for column in HAS:
             if column in df and not self.has[column]:

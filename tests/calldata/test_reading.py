@@ -393,11 +393,12 @@ def test_a_tree_priority_question_follows_the_scale_of_the_jurisdiction():
 
 
 def test_every_row_of_a_streamed_file_with_merged_incidents_is_accounted_for(tmp_path, monkeypatch):
-    from calldata.engine import pipeline, reading
+    from calldata.engine import pipeline
+    from calldata.engine.reading import chunks
     from tests.calldata.test_streaming import _messy_file
 
     path = _messy_file(tmp_path / "calls.csv")
-    monkeypatch.setattr(reading, "CHUNK_BYTES", 16 * 1024)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 16 * 1024)
     monkeypatch.setattr(pipeline, "BUCKET_ROWS", 100)
     result, calls = _import(tmp_path, "calls.csv", path.read_bytes(), frame_bytes=16 * 1024)
     report = result.report

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from calldata.engine import pipeline, reading
+from calldata.engine import pipeline
 from calldata.engine.mapping import propose_mapping
 from calldata.engine.normalise import Normaliser
 from calldata.engine.pipeline import read_parquet, run_import
-from calldata.engine.reading import open_source, preview, read_chunks
+from calldata.engine.reading import chunks, open_source, preview, read_chunks
 from calldata.engine.scenario import Calls, evaluate
 from calldata.engine.scenario_table import FILENAME, ScenarioTable
 from calldata.engine.summary import summarise
@@ -57,7 +57,7 @@ def test_incidents_split_across_blocks_are_merged_as_in_one_pass(tmp_path, monke
     mapping = propose_mapping(info.headers, preview(info))
     expected, expected_report = _in_one_pass(path, mapping, tmp_path / "w0")
     # Blocks of ~16 KB (about 130 rows) and buckets of 100 set-aside rows.
-    monkeypatch.setattr(reading, "CHUNK_BYTES", 16 * 1024)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 16 * 1024)
     monkeypatch.setattr(pipeline, "BUCKET_ROWS", 100)
     result = run_import(
         path, mapping=mapping, tz="America/Chicago", out_dir=tmp_path / "out", work_dir=tmp_path
@@ -92,7 +92,7 @@ def test_the_scenario_table_gives_the_same_scenarios_as_the_calls(tmp_path, monk
     path = _messy_file(tmp_path / "calls.csv", rows=2000)
     info = open_source(path, work_dir=tmp_path / "w")
     mapping = propose_mapping(info.headers, preview(info))
-    monkeypatch.setattr(reading, "CHUNK_BYTES", 32 * 1024)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 32 * 1024)
     run_import(
         path, mapping=mapping, tz="America/Chicago", out_dir=tmp_path / "out", work_dir=tmp_path
     )
@@ -124,7 +124,7 @@ def test_a_block_that_fails_halfway_stops_the_import_and_its_threads(tmp_path, m
     path = _messy_file(tmp_path / "calls.csv")
     info = open_source(path, work_dir=tmp_path / "w")
     mapping = propose_mapping(info.headers, preview(info))
-    monkeypatch.setattr(reading, "CHUNK_BYTES", 16 * 1024)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 16 * 1024)
     chunk = Normaliser.chunk
     calls = []
 

@@ -17,8 +17,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from calldata.engine import reading
-from calldata.engine.reading import ReadError
+from calldata.engine.reading import ReadError, archives
 from calldata.models import Dataset
 from tests.calldata import files
 from tests.calldata.conftest import upload
@@ -213,7 +212,7 @@ def test_the_import_task_unpacks_a_zip_within_the_caps_and_fails_cleanly_past_th
     assert response.status_code == 302 and dataset.status != Dataset.Status.FAILED
     assert "whole file is unpacked when the import runs" in " ".join(dataset.source["notes"])
     # The archive is unpacked by the task; past the cap (lowered here) it fails, file kept.
-    monkeypatch.setattr(reading, "MAX_UNZIPPED_BYTES", 64 * 1024)
+    monkeypatch.setattr(archives, "MAX_UNZIPPED_BYTES", 64 * 1024)
     form = {f"field_{k}": v for k, v in dataset.mapping["fields"].items()}
     form["accept_clock_warning"] = "on"  # every row of this file was received at 09:23
     with django_capture_on_commit_callbacks(execute=True):
@@ -238,7 +237,7 @@ def test_unpacking_stops_at_the_cap_whatever_the_listing_says(tmp_path):
     with zipfile.ZipFile(path) as archive:
         info = archive.infolist()[0]
         with pytest.raises(ReadError, match="more than 1 MB"):
-            reading._unpack(archive, info, tmp_path / "out.csv", limit=MB)
+            archives.unpack(archive, info, tmp_path / "out.csv", limit=MB)
 
 
 def test_a_claimed_huge_content_length_is_answered_without_reading_the_body(

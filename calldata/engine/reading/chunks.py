@@ -1,0 +1,215 @@
+"""Reading a source as DataFrames of text, block by block (a CSV through Arrow's streaming
+reader, parsed a frame ahead in a thread), or one column of it whole."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Collection, Iterator
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from calldata.engine.reading.excel import xlsx_chunks
+from calldata.engine.reading.prefetch import prefetched
+from calldata.engine.reading.source import LINE_BASE, ReadError, SourceInfo
+
+CHUNK_BYTES = 32 * 1024 * 1024  # rows handed to normalise at once
+# Arrow's CSV reader reads up to 32 blocks ahead of the consumer: small blocks keep that
+# readahead at 64 MB whatever the file's size; they are grouped into CHUNK_BYTES frames.
+READ_BLOCK_BYTES = 2 * 1024 * 1024
+
+
+# Text columns stay in Arrow memory: pandas string operations then run in Arrow's C++ kernels.
+_ARROW_STRINGS = {pa.string(): pd.StringDtype("pyarrow", na_value=float("nan"))}
+
+
+_CODED = pa.dictionary(pa.int32(), pa.string())
+
+
+def _csv_options(
+    info: SourceInfo,
+    columns: list[str] | None,
+    block_size: int,
+    bad_rows: list[int | str],
+    coded: Collection[str] = (),
+) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
+    """How Arrow reads this file: every column as text, lines with the wrong number of fields
+    skipped (their numbers kept in `bad_rows`). The `coded` columns (call types, priorities,
+    beats: a few hundred distinct values in a million rows) come dictionary-encoded, which
+    Arrow does in its reader threads, and reach pandas as categoricals."""
+    read_options = pacsv.ReadOptions(
+        encoding="utf8" if info.encoding.startswith("utf-8") else info.encoding,
+        column_names=info.headers,
+        skip_rows=1,
+        block_size=min(block_size, CHUNK_BYTES),
+    )
+
+    def invalid(row: pacsv.InvalidRow) -> str:
+        # Arrow does not always know the line (its streaming reader says None): the row's text
+        # is kept instead and its line found afterwards (`find_lines`), never "line 0".
+        bad_rows.append(row.number if row.number else row.text)
+        return "skip"
+
+    parse_options = pacsv.ParseOptions(
+        delimiter=info.delimiter, newlines_in_values=info.quoted, invalid_row_handler=invalid
+    )
+    convert_options = pacsv.ConvertOptions(
+        column_types={c: _CODED if c in coded else pa.string() for c in info.headers},
+        include_columns=columns or info.headers,
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    return read_options, parse_options, convert_options
+
+
+def read_column(info: SourceInfo, header: str) -> pa.ChunkedArray:
+    """One column of every file the source holds (see _read_column)."""
+    columns = [_read_column(part, header) for part in info.parts]
+    if len(columns) == 1:
+        return columns[0]
+    return pa.chunked_array([c for column in columns for c in column.chunks], type=pa.string())
+
+
+def _read_column(info: SourceInfo, header: str) -> pa.ChunkedArray:
+    """One column of the whole file as Arrow strings (the first pass of the import). Arrow's
+    multi-threaded reader parses the blocks of a CSV in parallel and keeps only this column; a
+    file it cannot parse is read block by block instead, which says near which row it fails."""
+    if info.kind == "csv":
+        read_options, parse_options, convert_options = _csv_options(
+            info, [header], READ_BLOCK_BYTES, []
+        )
+        try:
+            table = pacsv.read_csv(
+                info.path,
+                read_options=read_options,
+                parse_options=parse_options,
+                convert_options=convert_options,
+            )
+            return table.column(header)
+        except pa.ArrowInvalid:
+            pass
+    parts = [
+        pa.array(frame[header].array, type=pa.string(), from_pandas=True)
+        for frame in _read_part(info, [header], None, None, ())
+    ]
+    return pa.chunked_array(
+        [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])],
+        type=pa.string(),
+    )
+
+
+def read_chunks(
+    info: SourceInfo,
+    *,
+    columns: list[str] | None = None,
+    block_size: int | None = None,
+    chunk_bytes: int | None = None,
+    coded: Collection[str] = (),
+) -> Iterator[pd.DataFrame]:
+    """DataFrames of text (missing = NA; `coded` columns of a CSV as categoricals) with a
+    `_line` column: the row's line in the file. A CSV is parsed one frame ahead in a thread
+    of its own (Arrow's streaming reader parses when asked, without the GIL), so parsing the
+    next frame overlaps normalising this one."""
+    if not info.more:
+        yield from _read_part(info, columns, block_size, chunk_bytes, coded)
+        return
+    for index, part in enumerate(info.parts):
+        offset = index * LINE_BASE
+        for frame in _read_part(part, columns, block_size, chunk_bytes, coded):
+            frame["_line"] += offset
+            # A skipped row Arrow gave no line keeps its text (pipeline places it afterwards).
+            frame.attrs["bad_rows"] = [
+                offset + bad if isinstance(bad, int) else bad for bad in frame.attrs["bad_rows"]
+            ]
+            yield frame
+
+
+def _read_part(
+    info: SourceInfo,
+    columns: list[str] | None,
+    block_size: int | None,
+    chunk_bytes: int | None,
+    coded: Collection[str],
+) -> Iterator[pd.DataFrame]:
+    if info.kind == "xlsx":
+        yield from xlsx_chunks(info, columns)
+        return
+    yield from prefetched(
+        _csv_chunks(info, columns, block_size or READ_BLOCK_BYTES, chunk_bytes, coded)
+    )
+
+
+def _csv_chunks(
+    info: SourceInfo,
+    columns: list[str] | None,
+    block_size: int,
+    chunk_bytes: int | None,
+    coded: Collection[str],
+) -> Iterator[pd.DataFrame]:
+    bad_rows: list[int | str] = []
+    read_options, parse_options, convert_options = _csv_options(
+        info, columns, block_size, bad_rows, coded
+    )
+    line = 2
+    try:
+        reader = pacsv.open_csv(
+            info.path,
+            read_options=read_options,
+            parse_options=parse_options,
+            convert_options=convert_options,
+        )
+        group: list[pa.RecordBatch] = []
+        size = 0
+        for batch in _with_end(reader):
+            if batch is not None:
+                group.append(batch)
+                size += batch.nbytes
+                if size < (chunk_bytes or CHUNK_BYTES):
+                    continue
+            if not group:
+                break
+            table = pa.Table.from_batches(group)
+            group, size = [], 0
+            frame = table.to_pandas(types_mapper=_ARROW_STRINGS.get)
+            frame["_line"] = pd.RangeIndex(line, line + len(frame))
+            line += len(frame)
+            frame.attrs["bad_rows"] = list(bad_rows)
+            line += len(bad_rows)  # the rows after a skipped line keep their line numbers
+            bad_rows.clear()
+            yield frame
+    except pa.ArrowInvalid as error:
+        name = f" “{info.name}”" if info.name else ""
+        raise ReadError(
+            f"The CSV file{name} cannot be parsed near data row {line - 1}: {error}"
+        ) from error
+
+
+def _with_end(reader: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch | None]:
+    yield from reader
+    yield None
+
+
+def preview(info: SourceInfo, rows: int = 8) -> list[list[str]]:
+    """The first rows of the file as text, for the mapping page."""
+    if info.kind == "xlsx":
+        out: list[list[str]] = []
+        for chunk in xlsx_chunks(info, None):
+            out = chunk.drop(columns="_line").head(rows).astype("str").to_numpy().tolist()
+            break
+        return out
+    with info.path.open("rb") as handle:
+        raw = handle.read(256 * 1024)
+    text = raw.decode(
+        "utf-8-sig" if info.encoding.startswith("utf-8") else info.encoding, errors="replace"
+    )
+    reader = csv.reader(io.StringIO(text), delimiter=info.delimiter)
+    out = []
+    for index, record in enumerate(reader):
+        if index == 0 or not any(v.strip() for v in record):
+            continue
+        out.append((record + [""] * len(info.headers))[: len(info.headers)])
+        if len(out) >= rows:
+            break
+    return out
