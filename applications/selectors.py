@@ -22,7 +22,6 @@ from applications.models import (
     Application,
     ApplicationContact,
     ApplicationTransition,
-    Cohort,
     Review,
     ReviewScore,
 )
@@ -152,15 +151,6 @@ def application_counts_by_status() -> list[dict[str, Any]]:
         ),
         key=lambda r: order.index(r["status"]) if r["status"] in order else len(order),
     )
-
-
-def cohorts_public() -> QuerySet[Cohort]:
-    return Cohort.objects.all()
-
-
-def cohorts_open(*, now: dt.datetime) -> QuerySet[Cohort]:
-    """Cohorts taking applications at `now`, the one closing first first."""
-    return Cohort.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
 
 
 def is_applicant(user: Any) -> bool:

@@ -20,6 +20,7 @@ from applications.models import (
     ApplicationTransition,
 )
 from applications.words import WORD_LIMIT, count_words_in
+from cohorts.models import CohortMembership
 from gpl_cohort.outbox.services import Attachment
 from gpl_cohort.uploads import MB, safe_filename
 from gpl_cohort.workflow import TransitionError, run_named
@@ -144,7 +145,6 @@ def _guard_reference_check_recorded(application: Application) -> None:
 
 
 def _seat_paperwork(application: Application) -> tuple[Any, Any]:
-    from jurisdictions.models import CohortMembership
     from jurisdictions.services import membership_paperwork
 
     seat = CohortMembership.objects.filter(
@@ -164,8 +164,6 @@ def _guard_seat_paperwork_received(application: Application) -> None:
 
 
 def _guard_seat_complete(application: Application) -> None:
-    from jurisdictions.models import CohortMembership
-
     seat, paperwork = _seat_paperwork(application)
     if seat.status != CohortMembership.Status.ENROLLED and not paperwork.complete:
         raise TransitionError(

@@ -9,9 +9,9 @@ from django.utils import timezone
 from applications import workflow
 from applications.models import Application, ApplicationTransition
 from applications.services import TransitionError, application_transition
+from cohorts.models import CohortMembership
 from community.models import Membership
 from gpl_cohort.outbox.models import EmailDelivery
-from jurisdictions.models import CohortMembership
 from tests.accounts.factories import UserFactory
 from tests.applications.factories import (
     CompleteApplicationFactory,
