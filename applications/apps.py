@@ -9,8 +9,15 @@ class ApplicationsConfig(AppConfig):
     def ready(self) -> None:
         from applications import receivers
         from applications.models import ApplicationContact
+        from applications.selectors import is_applicant, is_applicant_expression
+        from gpl_cohort.accounts.roles import role_register, session_user_annotate
         from gpl_cohort.accounts.session_user import forget_on_change
         from jurisdictions import signals
+
+        # Whether the person is a contact on any application: a role (accounts.roles) that the
+        # home page's applications panel reads too, loaded with the session's user.
+        session_user_annotate("_has_application_contact", is_applicant_expression)
+        role_register("is_applicant", ask=is_applicant, preloaded="_has_application_contact")
 
         signals.paperwork_received.connect(
             receivers.on_paperwork_received, dispatch_uid="applications-paperwork-received"

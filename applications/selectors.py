@@ -157,6 +157,11 @@ def is_applicant(user: Any) -> bool:
     return ApplicationContact.objects.filter(user=user).exists()
 
 
+def is_applicant_expression() -> Exists:
+    """`is_applicant` as a query expression over users (OuterRef("pk") is the user)."""
+    return Exists(ApplicationContact.objects.filter(user=OuterRef("pk")))
+
+
 def applications_of_user(user: Any) -> QuerySet[Application]:
     return (
         Application.objects.filter(contacts__user=user)

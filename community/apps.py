@@ -9,8 +9,20 @@ class CommunityConfig(AppConfig):
     def ready(self) -> None:
         from community import caching
         from community.models import Membership, Presenter, Registration, Session, Topic
+        from community.selectors import (
+            feed_token_expression,
+            is_practitioner,
+            is_practitioner_expression,
+        )
+        from gpl_cohort.accounts.roles import role_register, session_user_annotate
         from gpl_cohort.accounts.session_user import forget_on_change
         from jurisdictions.models import Jurisdiction
+
+        # Who is a practitioner, asked by accounts.roles; loaded with the session's user, as is
+        # the calendar feed token the sessions pages read.
+        session_user_annotate("_has_approved_membership", is_practitioner_expression)
+        session_user_annotate("_community_feed_token", feed_token_expression)
+        role_register("is_practitioner", ask=is_practitioner, preloaded="_has_approved_membership")
 
         # The session's user carries the membership's status and feed token.
         for signal in (post_save, post_delete):
