@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_delete, post_save
 
 
@@ -10,6 +11,7 @@ class ApplicationsConfig(AppConfig):
         from applications import receivers
         from applications.models import ApplicationContact
         from applications.selectors import is_applicant, is_applicant_expression
+        from applications.services.transitions import effects_check
         from gpl_cohort.accounts.roles import role_register, session_user_annotate
         from gpl_cohort.accounts.session_user import forget_on_change
         from jurisdictions import signals
@@ -28,3 +30,6 @@ class ApplicationsConfig(AppConfig):
         # The session's user carries whether they are a contact on any application.
         for signal in (post_save, post_delete):
             signal.connect(forget_on_change, sender=ApplicationContact)
+        # Every effect the workflow names is implemented, once every app has registered its own
+        # (community's invitation is registered after this app is ready).
+        checks.register(effects_check)

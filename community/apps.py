@@ -7,6 +7,7 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community of practice"
 
     def ready(self) -> None:
+        from applications.services import transition_effect_register
         from community import caching
         from community.models import Membership, Presenter, Registration, Session, Topic
         from community.selectors import (
@@ -14,6 +15,7 @@ class CommunityConfig(AppConfig):
             is_practitioner,
             is_practitioner_expression,
         )
+        from community.services import membership_invite_not_selected_applicants
         from gpl_cohort.accounts.roles import role_register, session_user_annotate
         from gpl_cohort.accounts.session_user import forget_on_change
         from jurisdictions.models import Jurisdiction
@@ -33,3 +35,9 @@ class CommunityConfig(AppConfig):
             signal.connect(caching.registration_changed, sender=Registration)
             signal.connect(caching.topic_changed, sender=Topic)
             signal.connect(caching.jurisdiction_changed, sender=Jurisdiction)
+
+        # An applicant who is declined or not selected is invited into the community of practice
+        # (applications/workflow.py names the effect; this app does it).
+        transition_effect_register(
+            "invite_to_community_of_practice", membership_invite_not_selected_applicants
+        )

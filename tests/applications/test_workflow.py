@@ -240,6 +240,14 @@ def test_the_enrolment_signal_also_completes_the_paperwork_step(staff_user, cont
     assert application.status == S.ENROLLED
 
 
+def test_every_effect_the_workflow_names_is_done_by_some_app():
+    # community's invitation is registered from community/apps.py, the others here.
+    from applications.services.transitions import EFFECTS
+
+    named = {effect for step in workflow.TRANSITIONS for effect in step.effects}
+    assert named <= set(EFFECTS), named - set(EFFECTS)
+
+
 def test_every_state_has_both_labels_and_every_email_template_exists():
     from django.template.loader import get_template
 
