@@ -1,9 +1,9 @@
 """The program's cohorts and the seats jurisdictions hold in them.
 
 The base of the program's apps: applications fill a cohort, jurisdictions hold its seats and do
-their paperwork, coaching and the call-data comparison work with the enrolled seats. Both tables
-were created by applications and jurisdictions (migrations 0001 here says so): their names
-changed, their rows did not.
+their paperwork, coaching and the call-data comparison work with the enrolled seats. Both models
+were first made by applications and jurisdictions and moved here with their rows
+(migrations/0001_initial.py); their constraints keep the names they were created with.
 """
 
 from __future__ import annotations
