@@ -242,10 +242,11 @@ def test_the_enrolment_signal_also_completes_the_paperwork_step(staff_user, cont
 
 def test_every_effect_the_workflow_names_is_done_by_some_app():
     # community's invitation is registered from community/apps.py, the others here.
-    from applications.services.transitions import EFFECTS
+    from applications.services.transitions import EFFECTS, effects_check
 
     named = {effect for step in workflow.TRANSITIONS for effect in step.effects}
     assert named <= set(EFFECTS), named - set(EFFECTS)
+    assert effects_check() == []  # the system check `manage.py check` runs
 
 
 def test_every_state_has_both_labels_and_every_email_template_exists():
