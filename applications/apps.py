@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_save
 
 class ApplicationsConfig(AppConfig):
     name = "applications"
-    verbose_name = "Applications and cohorts"
+    verbose_name = "Applications"
 
     def ready(self) -> None:
         from applications import receivers
