@@ -16,7 +16,7 @@ help:
 	@echo "make run    - set up and serve the demo on http://127.0.0.1:$(PORT) (SQLite, eager Celery, email to var/mail/)"
 	@echo "make test   - set up and run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make test-fast - the edit loop: the suite without browser, worker and moved-clock tests, in parallel"
-	@echo "make lint   - ruff check"
+	@echo "make lint   - ruff check, ruff format --check and the import contract (lint-imports)"
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=python3)"; exit 1; }
@@ -59,7 +59,10 @@ run: migrate $(DEMO_STAMP)
 	@echo ""
 	COHORT_SITE_URL=$(COHORT_SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The import contract first (pyproject's [tool.importlinter], docs/architecture.md): a second,
+# and it names the import that broke a layer.
 test: install $(AXE)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # The edit loop: everything but the browser tests (tests/e2e), the tests that start a real
@@ -71,6 +74,7 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 
 format: install

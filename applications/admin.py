@@ -21,7 +21,6 @@ from applications.models import (
     ApplicationDocument,
     ApplicationTransition,
     CoApplicantInvitation,
-    Cohort,
     EmailTemplate,
     Interview,
     ReferenceCheck,
@@ -33,6 +32,7 @@ from applications.models import (
 from applications.scores import score_display
 from applications.selectors import with_review_stats
 from applications.services import TransitionError, application_transition
+from cohorts.models import Cohort
 from gpl_cohort.uploads import csv_safe
 
 

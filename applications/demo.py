@@ -17,19 +17,19 @@ from applications.models import (
     Application,
     ApplicationContact,
     ApplicationTransition,
-    Cohort,
     Interview,
     ReferenceCheck,
     Review,
     ReviewScore,
     ShortAnswerQuestion,
-    add_months,
 )
 from applications.services import criteria_seed
+from cohorts.models import Cohort, CohortMembership
 from gpl_cohort.accounts.demo import DEMO_PASSWORD
 from gpl_cohort.accounts.models import User
+from gpl_cohort.dates import add_months
 from jurisdictions.demo import INAUGURAL_COHORT
-from jurisdictions.models import CohortMembership, Jurisdiction
+from jurisdictions.models import Jurisdiction
 
 ET = ZoneInfo("America/New_York")
 

@@ -16,7 +16,8 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.template.loader import get_template
 from django.urls import reverse
 
-from applications.models import Application, Cohort, EmailTemplate
+from applications.models import Application, EmailTemplate
+from cohorts.models import Cohort
 from gpl_cohort.links import absolute_url
 from gpl_cohort.outbox.services import Attachment, email_queue
 

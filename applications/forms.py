@@ -9,8 +9,9 @@ from django.contrib.auth import password_validation
 
 from applications.answers import ANSWER_FIELDS, COUNTED_FIELDS, TEXTAREA_ROWS
 from applications.emails import validate_template_text
-from applications.models import Application, Cohort, EmailTemplate
+from applications.models import Application, EmailTemplate
 from applications.words import WORD_LIMIT, count_words_in
+from cohorts.models import Cohort
 from jurisdictions.models import US_STATES, Jurisdiction
 
 COMMON_TIME_ZONES = [

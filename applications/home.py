@@ -7,8 +7,8 @@ from applications.selectors import (
     applicant_state,
     application_counts_by_status,
     applications_of_user,
-    cohorts_open,
 )
+from cohorts.selectors import cohorts_open
 from gpl_cohort.accounts.roles import Roles
 from gpl_cohort.home import Panel
 

@@ -8,60 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from cohorts.models import Cohort
 from gpl_cohort.accounts.models import validate_time_zone
-from gpl_cohort.dates import add_months
-
-
-class Cohort(models.Model):
-    """One year of the implementation cohort, e.g. "2022–2023 Implementation Cohort"."""
-
-    name = models.CharField(max_length=150, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
-    opens_at = models.DateTimeField(help_text="When the application window opens.")
-    closes_at = models.DateTimeField(help_text="When the application window closes.")
-    time_zone = models.CharField(
-        max_length=64,
-        default="America/New_York",
-        validators=[validate_time_zone],
-        help_text="The zone in which the application window is published and checked.",
-    )
-    starts_on = models.DateField(help_text="The first day of the cohort year.")
-    length_months = models.PositiveSmallIntegerField(
-        default=12, validators=[MinValueValidator(1), MaxValueValidator(36)]
-    )
-    seats = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1)])
-    webinar_url = models.URLField("informational webinar link", blank=True)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-starts_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(closes_at__gt=models.F("opens_at")),
-                name="applications_cohort_closes_after_it_opens",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def is_open(self) -> bool:
-        return self.opens_at <= timezone.now() < self.closes_at
-
-    @property
-    def has_closed(self) -> bool:
-        return timezone.now() >= self.closes_at
-
-    @property
-    def years_label(self) -> str:
-        """ "2022–2023" from "2022–2023 Implementation Cohort"."""
-        return self.name.split(" ")[0]
-
-    @property
-    def launch_window(self) -> tuple[dt.date, dt.date]:
-        """The preferred launch window: six to nine months after the cohort starts."""
-        return add_months(self.starts_on, 6), add_months(self.starts_on, 9)
 
 
 class ShortAnswerQuestion(models.Model):

@@ -48,6 +48,5 @@ rules.add_perm(
     "applications.add_supportletter",
     is_program_staff | (is_applicant_of_application & letters_open),
 )
-rules.add_perm("applications.view_cohort", rules.always_allow)
 rules.add_perm("applications.view_review", is_program_staff)
 rules.add_perm("applications.add_review", is_program_staff)

@@ -22,7 +22,6 @@ from applications.models import (
     Application,
     ApplicationContact,
     ApplicationTransition,
-    Cohort,
     Review,
     ReviewScore,
 )
@@ -154,17 +153,13 @@ def application_counts_by_status() -> list[dict[str, Any]]:
     )
 
 
-def cohorts_public() -> QuerySet[Cohort]:
-    return Cohort.objects.all()
-
-
-def cohorts_open(*, now: dt.datetime) -> QuerySet[Cohort]:
-    """Cohorts taking applications at `now`, the one closing first first."""
-    return Cohort.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
-
-
 def is_applicant(user: Any) -> bool:
     return ApplicationContact.objects.filter(user=user).exists()
+
+
+def is_applicant_expression() -> Exists:
+    """`is_applicant` as a query expression over users (OuterRef("pk") is the user)."""
+    return Exists(ApplicationContact.objects.filter(user=OuterRef("pk")))
 
 
 def applications_of_user(user: Any) -> QuerySet[Application]:

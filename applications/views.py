@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from applications import services, workflow
 from applications.forms import ApplicationForm, InviteForm, SignUpForm, StartForm, SupportLetterForm
 from applications.models import Application, ApplicationDocument
-from applications.selectors import applications_of_user, applications_visible_to, cohorts_public
+from applications.selectors import applications_of_user, applications_visible_to
 from applications.words import WORD_LIMIT
+from cohorts.selectors import cohorts_public
 from gpl_cohort.forms import form_add_validation_error
 from gpl_cohort.home import landing_offer
 from gpl_cohort.uploads import private_file_response

@@ -22,7 +22,7 @@ from applications.forms import (
     ReviewForm,
     TransitionForm,
 )
-from applications.models import Application, Cohort
+from applications.models import Application
 from applications.selectors import (
     application_timeline,
     applications_visible_to,
@@ -31,6 +31,7 @@ from applications.selectors import (
     with_review_stats,
 )
 from applications.views import render_detail
+from cohorts.models import Cohort
 
 DECISION_EMAILS = ["invited_round2", "declined", "selected", "not_selected"]
 

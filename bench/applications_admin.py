@@ -38,8 +38,9 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from applications.models import Application, Cohort, Review, ReviewScore
+    from applications.models import Application, Review, ReviewScore
     from applications.services import criteria_seed
+    from cohorts.models import Cohort
     from gpl_cohort.accounts.models import User
     from jurisdictions.models import Jurisdiction
 

@@ -16,8 +16,8 @@ from calldata import selectors
 from calldata.engine import scenario as scenario_engine
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.presets import presets
+from cohorts.models import Cohort, CohortMembership
 from gpl_cohort.accounts.roles import roles_of
-from jurisdictions.models import CohortMembership
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -46,8 +46,6 @@ class Row:
 
 def cohorts_visible_to(user: Any) -> list:
     """Cohorts whose comparison the person may open: all for staff, a contact's own."""
-    from applications.models import Cohort
-
     roles = roles_of(user)
     cohorts = Cohort.objects.order_by("-opens_at", "name")
     if roles.is_staff:

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from django.db.models import F
 from django.utils import timezone
 
-from applications.models import Cohort
 from coaching.models import CoachingLog, CoachingSettings, Deliverable, Workstream, week_start_of
+from cohorts.models import Cohort
 from gpl_cohort.accounts.models import User
 from jurisdictions.demo import INAUGURAL_COHORT, seed_paperwork
 from jurisdictions.models import Jurisdiction

@@ -17,10 +17,11 @@ from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from coaching.models import CoachingLog, CoachingSettings, Deliverable, Workstream, week_start_of
+from cohorts.models import CohortMembership
 from gpl_cohort.accounts.roles import roles_of, scoped_to_jurisdiction
 from gpl_cohort.dates import add_months
 from jurisdictions.dates import local_today
-from jurisdictions.models import CohortMembership, Jurisdiction
+from jurisdictions.models import Jurisdiction
 
 K = CoachingLog.Kind
 

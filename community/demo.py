@@ -137,7 +137,7 @@ def _seed_registrations(tucson: Jurisdiction) -> None:
 
 def _seed_webinar() -> None:
     """The informational webinar of the cohort whose window is open (three weeks ahead)."""
-    from applications.selectors import cohorts_open
+    from cohorts.selectors import cohorts_open
 
     today = timezone.localdate()
     cohort = cohorts_open(now=timezone.now()).first()

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from community import caching
@@ -16,6 +16,17 @@ def is_practitioner(user: Any) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return Membership.objects.filter(user=user, status=Membership.Status.APPROVED).exists()
+
+
+def is_practitioner_expression() -> Exists:
+    """`is_practitioner` as a query expression over users (OuterRef("pk") is the user)."""
+    approved = Membership.objects.filter(user=OuterRef("pk"), status=Membership.Status.APPROVED)
+    return Exists(approved)
+
+
+def feed_token_expression() -> Subquery:
+    """The user's calendar feed token (None without a membership), as a query expression."""
+    return Subquery(Membership.objects.filter(user=OuterRef("pk")).values("feed_token")[:1])
 
 
 RUNNING_FOR = timezone.timedelta(hours=3)  # a session may still be running this long after

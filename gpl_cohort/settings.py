@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "gpl_cohort.accounts",
     "gpl_cohort.outbox",
     "gpl_cohort.ops",
+    "cohorts",
     "jurisdictions",
     "applications",
     "coaching",

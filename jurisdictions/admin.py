@@ -10,7 +10,6 @@ from gpl_cohort.workflow import Transition
 from jurisdictions import mou_workflow
 from jurisdictions.models import (
     Agency,
-    CohortMembership,
     Contact,
     Jurisdiction,
     MoU,
@@ -41,15 +40,6 @@ class JurisdictionAdmin(admin.ModelAdmin):
     @admin.display(description="Population", ordering="population")
     def population_display(self, obj: Jurisdiction) -> str:
         return obj.population_label
-
-
-@admin.register(CohortMembership)
-class CohortMembershipAdmin(admin.ModelAdmin):
-    list_display = ["jurisdiction", "cohort", "status", "point_of_contact", "enrolled_at"]
-    list_filter = ["cohort", "status", "jurisdiction__state"]
-    search_fields = ["jurisdiction__name", "point_of_contact__email", "point_of_contact__full_name"]
-    list_select_related = ["jurisdiction", "cohort", "point_of_contact"]
-    autocomplete_fields = ["jurisdiction", "point_of_contact"]
 
 
 @admin.register(ResponseTeam)

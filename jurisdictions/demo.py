@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from cohorts.models import Cohort, CohortMembership
 from jurisdictions.models import (
     Agency,
-    CohortMembership,
     Contact,
     Jurisdiction,
     MoU,
@@ -216,7 +216,6 @@ def seed_paperwork(log: Callable[[str], None]) -> None:
     """
     from django.utils import timezone
 
-    from applications.models import Cohort
     from gpl_cohort.accounts.models import User
     from jurisdictions.selectors import cohort_running
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from cohorts.selectors import memberships_visible_to
 from gpl_cohort.accounts.roles import Roles
 from gpl_cohort.home import Panel
-from jurisdictions.selectors import jurisdictions_visible_to, memberships_visible_to
+from jurisdictions.selectors import jurisdictions_visible_to
 
 
 def panels(request: HttpRequest, roles: Roles) -> list[Panel]:

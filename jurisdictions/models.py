@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from cohorts.models import CohortMembership
 from gpl_cohort.accounts.models import validate_time_zone
 
 US_STATES = [
@@ -70,53 +71,6 @@ class Jurisdiction(models.Model):
     def population_label(self) -> str:
         """The population as every page prints it: with thousands separators (283,500)."""
         return intcomma(self.population) if self.population is not None else "not given"
-
-
-class CohortMembership(models.Model):
-    """A jurisdiction's seat in a cohort, from selection until the year ends.
-
-    The seat becomes *enrolled* only when its MoU is signed, the leadership support letters are
-    in, and a project point of contact is designated (the applications issue drives that).
-    """
-
-    class Status(models.TextChoices):
-        SELECTED = "selected", "Selected, paperwork outstanding"
-        ENROLLED = "enrolled", "Enrolled"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        COMPLETED = "completed", "Completed the cohort year"
-
-    cohort = models.ForeignKey(
-        "applications.Cohort", on_delete=models.PROTECT, related_name="memberships"
-    )
-    jurisdiction = models.ForeignKey(
-        Jurisdiction, on_delete=models.PROTECT, related_name="cohort_memberships"
-    )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SELECTED)
-    point_of_contact = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="point_of_contact_for",
-        help_text="The designated project point of contact, consistent for the whole year.",
-    )
-    selected_at = models.DateTimeField(null=True, blank=True)
-    paperwork_received_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the signed MoU and the support letters were in."
-    )
-    enrolled_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["cohort", "jurisdiction__name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["cohort", "jurisdiction"], name="jurisdictions_one_seat_per_cohort"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.jurisdiction} in {self.cohort}"
 
 
 class ResponseTeam(models.Model):

@@ -15,7 +15,6 @@ rules.add_perm("jurisdictions.view_jurisdiction", can_view_jurisdiction)
 rules.add_perm("jurisdictions.change_jurisdiction", can_edit_jurisdiction)
 rules.add_perm("jurisdictions.add_jurisdiction", is_program_staff)
 rules.add_perm("jurisdictions.delete_jurisdiction", is_program_staff)
-rules.add_perm("jurisdictions.view_cohortmembership", can_view_jurisdiction)
 rules.add_perm("jurisdictions.view_responseteam", can_view_jurisdiction)
 rules.add_perm("jurisdictions.change_responseteam", can_edit_jurisdiction)
 
@@ -30,7 +29,6 @@ def is_cohort_member_contact(user) -> bool:
 # The resource library: staff upload; cohort members and community practitioners read.
 can_read_resources = is_program_staff | is_practitioner | is_cohort_member_contact
 
-rules.add_perm("jurisdictions.change_cohortmembership", can_edit_jurisdiction)
 rules.add_perm("jurisdictions.view_mou", can_view_jurisdiction)
 rules.add_perm("jurisdictions.change_mou", can_edit_jurisdiction)
 rules.add_perm("jurisdictions.view_supportletter", can_view_jurisdiction)

@@ -5,9 +5,11 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from cohorts.models import Cohort, CohortMembership
+from cohorts.selectors import memberships_visible_to
 from gpl_cohort.accounts.roles import roles_of, scoped_to_jurisdiction
+from gpl_cohort.dates import add_months
 from jurisdictions.models import (
-    CohortMembership,
     Jurisdiction,
     MoU,
     MoUTransition,
@@ -21,12 +23,6 @@ from jurisdictions.models import (
 
 def jurisdictions_visible_to(user: Any) -> QuerySet[Jurisdiction]:
     return scoped_to_jurisdiction(Jurisdiction.objects.all(), user, field="pk")
-
-
-def memberships_visible_to(user: Any) -> QuerySet[CohortMembership]:
-    return scoped_to_jurisdiction(
-        CohortMembership.objects.select_related("cohort", "jurisdiction", "point_of_contact"), user
-    )
 
 
 def teams_launched_from_911(*, cohort_id: int) -> dict[str, int]:
@@ -135,16 +131,12 @@ def cohort_paperwork(*, cohort_id: int) -> QuerySet[CohortMembership]:
 
 def cohort_current() -> Any:
     """The cohort staff look at by default: the latest one that has seats."""
-    from applications.models import Cohort
-
     return Cohort.objects.filter(memberships__isnull=False).order_by("-starts_on").first()
 
 
 def cohort_running(cohorts: list[Any], *, today: dt.date) -> Any | None:
     """Of `cohorts`, the one whose year holds `today` (the latest to start when two do), else the
     latest that has started, else the first one listed."""
-    from applications.models import add_months
-
     started = sorted((c for c in cohorts if c.starts_on <= today), key=lambda c: c.starts_on)
     running = [c for c in started if today < add_months(c.starts_on, c.length_months)]
     if running:
@@ -160,8 +152,6 @@ def cohorts_with_seats_pick(slug: str | None, *, today: dt.date) -> tuple[list[A
 
     Raises LookupError for a slug that names no cohort with seats, so staff dashboards can say so.
     """
-    from applications.models import Cohort
-
     cohorts = list(
         Cohort.objects.filter(memberships__isnull=False).distinct().order_by("-starts_on")
     )

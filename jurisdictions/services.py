@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from cohorts.models import CohortMembership
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.outbox.services import email_queue, email_render
 from gpl_cohort.uploads import MB, Kind, attach_upload
@@ -25,7 +26,6 @@ from jurisdictions import mou_workflow, signals
 from jurisdictions.dates import local_today
 from jurisdictions.models import (
     Agency,
-    CohortMembership,
     Contact,
     Jurisdiction,
     MoU,

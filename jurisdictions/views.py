@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cohorts.models import CohortMembership
+from cohorts.selectors import memberships_visible_to
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.forms import form_add_validation_error
 from gpl_cohort.uploads import private_file_response
@@ -25,8 +27,8 @@ from jurisdictions.forms import (
     SignedMoUForm,
     SupportLetterForm,
 )
-from jurisdictions.models import CohortMembership, Jurisdiction, MoU, Resource, ResponseTeam
-from jurisdictions.selectors import jurisdictions_visible_to, memberships_visible_to
+from jurisdictions.models import Jurisdiction, MoU, Resource, ResponseTeam
+from jurisdictions.selectors import jurisdictions_visible_to
 
 
 def _jurisdiction_for(request: HttpRequest, pk: int, perm: str) -> Jurisdiction:
@@ -150,7 +152,7 @@ def _seat_page(
         "steps": services.mou_allowed_steps(mou=mou, user=request.user) if mou else [],
         "paperwork": services.membership_paperwork(membership),
         "forms": {**blank, **forms},
-        "can_edit": request.user.has_perm("jurisdictions.change_cohortmembership", membership),
+        "can_edit": request.user.has_perm("cohorts.change_cohortmembership", membership),
     }
     return render(request, "jurisdictions/seat.html", context, status=status)
 
@@ -159,7 +161,7 @@ def _seat_page(
 @require_GET
 def seat_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A cohort seat's enrolment paperwork: MoU, support letters, point of contact."""
-    return _seat_page(request, _seat_for(request, pk, "jurisdictions.view_cohortmembership"))
+    return _seat_page(request, _seat_for(request, pk, "cohorts.view_cohortmembership"))
 
 
 SeatSave = Callable[[CohortMembership, dict[str, Any], Any], str]
@@ -173,7 +175,7 @@ def _seat_form_post(
     save: SeatSave,
 ) -> HttpResponse:
     """Validate one of the seat page's forms and save it; errors show on the page, answers kept."""
-    membership = _seat_for(request, pk, "jurisdictions.change_cohortmembership")
+    membership = _seat_for(request, pk, "cohorts.change_cohortmembership")
     form = form_of(membership)
     if form.is_valid():
         try:
@@ -199,7 +201,7 @@ def _mou_of(membership: CohortMembership) -> MoU:
 @login_required
 @require_POST
 def seat_mou_draft(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _seat_for(request, pk, "jurisdictions.change_cohortmembership")
+    membership = _seat_for(request, pk, "cohorts.change_cohortmembership")
     if not roles_of(request.user).is_staff:
         raise PermissionDenied
     services.mou_create(membership=membership, by=request.user)
@@ -211,7 +213,7 @@ def seat_mou_draft(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def seat_mou_step(request: HttpRequest, pk: int) -> HttpResponse:
     """One step of the MoU (sent, countersigned, ...); a refused step is said on the page."""
-    membership = _seat_for(request, pk, "jurisdictions.change_cohortmembership")
+    membership = _seat_for(request, pk, "cohorts.change_cohortmembership")
     form = MoUStepForm(request.POST)
     if not form.is_valid():
         raise BadRequest("Unknown MoU step.")

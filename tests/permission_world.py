@@ -33,7 +33,8 @@ def build_side(jurisdiction: Any, contact: Any, cohort: Any, staff: Any) -> Side
     from jurisdictions.models import MoU, SupportLetter
     from tests.applications.factories import CompleteApplicationFactory, with_contact
     from tests.coaching.factories import CoachingLogFactory, DeliverableFactory
-    from tests.jurisdictions.factories import CohortMembershipFactory, ResponseTeamFactory
+    from tests.cohorts.factories import CohortMembershipFactory
+    from tests.jurisdictions.factories import ResponseTeamFactory
 
     side = Side(jurisdiction=jurisdiction)
     application = CompleteApplicationFactory(

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.models import Session
-from tests.applications.factories import ApplicationFactory, CohortFactory, with_contact
+from tests.applications.factories import ApplicationFactory, with_contact
+from tests.cohorts.factories import CohortFactory
 from tests.community.factories import RegistrationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db

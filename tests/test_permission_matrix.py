@@ -18,7 +18,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.applications.factories import CohortFactory, ReviewFactory
+from tests.applications.factories import ReviewFactory
+from tests.cohorts.factories import CohortFactory
 from tests.permission_world import build_shared, build_side
 
 pytestmark = pytest.mark.django_db

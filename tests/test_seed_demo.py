@@ -4,10 +4,11 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from applications.models import Cohort, add_months
+from cohorts.models import Cohort, CohortMembership
 from community.models import Membership
 from gpl_cohort.accounts.models import User
-from jurisdictions.models import CohortMembership, ResponseTeam
+from gpl_cohort.dates import add_months
+from jurisdictions.models import ResponseTeam
 from jurisdictions.selectors import teams_launched_from_911
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,8 @@ def _current_cohort_checks(today: dt.date) -> None:
     """What a newcomer opening the demo on `today` finds: live work, not history."""
     from django.utils import timezone
 
-    from applications.selectors import cohorts_open
     from coaching.models import CoachingLog, Deliverable
+    from cohorts.selectors import cohorts_open
     from community.models import Session
     from jurisdictions.selectors import cohorts_with_seats_pick
 

@@ -7,18 +7,7 @@ from rest_framework import serializers
 
 from applications import workflow
 from applications.answers import ANSWER_FIELDS
-from applications.models import Application, Cohort, Review, ReviewScore
-
-
-class CohortSerializer(serializers.ModelSerializer):
-    is_open = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Cohort
-        fields = [
-            "id", "name", "slug", "opens_at", "closes_at", "time_zone", "starts_on",
-            "length_months", "seats", "webinar_url", "is_open",
-        ]  # fmt: skip
+from applications.models import Application, Review, ReviewScore
 
 
 class ApplicationSerializer(serializers.ModelSerializer):

@@ -3,7 +3,6 @@ from rest_framework.routers import SimpleRouter
 from applications.api import views
 
 router = SimpleRouter()
-router.register("cohorts", views.CohortViewSet, basename="cohort")
 router.register("applications", views.ApplicationViewSet, basename="application")
 router.register("reviews", views.ReviewViewSet, basename="review")
 

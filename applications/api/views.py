@@ -8,37 +8,20 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from applications.api.serializers import (
     ApplicationSerializer,
-    CohortSerializer,
     ReviewSerializer,
     TransitionSerializer,
 )
-from applications.models import Application, Cohort, Review
-from applications.selectors import (
-    applications_visible_to,
-    cohorts_public,
-    reviews_visible_to,
-    with_review_stats,
-)
+from applications.models import Application, Review
+from applications.selectors import applications_visible_to, reviews_visible_to, with_review_stats
 from applications.services import TransitionError, application_transition, review_submit
 from gpl_cohort.api.permissions import RulesPermission
 from gpl_cohort.api.serializers import ErrorSerializer
-
-
-class CohortViewSet(viewsets.ReadOnlyModelViewSet):
-    """Cohorts and their application windows (public)."""
-
-    serializer_class = CohortSerializer
-    permission_classes = [AllowAny]
-    lookup_field = "slug"
-
-    def get_queryset(self) -> QuerySet[Cohort]:
-        return cohorts_public()
 
 
 class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):

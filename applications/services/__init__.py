@@ -44,6 +44,7 @@ from applications.services.transitions import (
     application_pages,
     application_transition,
     application_words,
+    transition_effect_register,
 )
 
 __all__ = [
@@ -56,5 +57,5 @@ __all__ = [
     "co_applicant_accept", "co_applicant_invite", "criteria_seed", "decision_emails_save",
     "decision_stage", "decisions_apply", "decisions_apply_with_emails", "interview_schedule",
     "jurisdiction_find_or_create", "mou_confirm", "previous_application", "reference_check_record",
-    "review_submit", "support_letter_add", "support_letters_request"
+    "review_submit", "support_letter_add", "support_letters_request", "transition_effect_register",
 ]  # fmt: skip

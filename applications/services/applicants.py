@@ -19,7 +19,6 @@ from applications.models import (
     ApplicationContact,
     ApplicationDocument,
     CoApplicantInvitation,
-    Cohort,
 )
 from applications.services.transitions import (
     MAX_UPLOAD_BYTES,
@@ -28,6 +27,7 @@ from applications.services.transitions import (
     application_words,
 )
 from applications.words import WORD_LIMIT
+from cohorts.models import Cohort
 from gpl_cohort.links import absolute_url
 from gpl_cohort.uploads import CheckedUpload, Kind, attach_upload
 

@@ -16,7 +16,6 @@ from applications import workflow
 from applications.emails import application_email_send, email_template_get
 from applications.models import (
     Application,
-    Cohort,
     Interview,
     ReferenceCheck,
     Review,
@@ -31,6 +30,7 @@ from applications.services.transitions import (
     _local,
     application_transition,
 )
+from cohorts.models import Cohort, CohortMembership
 from gpl_cohort.uploads import Kind, attach_upload
 
 # -------------------------------------------------------------------------------- reviews
@@ -219,7 +219,7 @@ def support_letter_add(
     dated: dt.date,
     by: Any,
 ) -> Any:
-    from jurisdictions.models import CohortMembership, SupportLetter
+    from jurisdictions.models import SupportLetter
 
     if application.status not in workflow.LETTERS_OPEN:
         raise ValidationError("Letters of support are received in round 2 and after selection.")

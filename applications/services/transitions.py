@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,6 +22,7 @@ from applications.models import (
     ApplicationTransition,
 )
 from applications.words import WORD_LIMIT, count_words_in
+from cohorts.models import CohortMembership
 from gpl_cohort.outbox.services import Attachment
 from gpl_cohort.uploads import MB, safe_filename
 from gpl_cohort.workflow import TransitionError, run_named
@@ -144,7 +147,6 @@ def _guard_reference_check_recorded(application: Application) -> None:
 
 
 def _seat_paperwork(application: Application) -> tuple[Any, Any]:
-    from jurisdictions.models import CohortMembership
     from jurisdictions.services import membership_paperwork
 
     seat = CohortMembership.objects.filter(
@@ -164,8 +166,6 @@ def _guard_seat_paperwork_received(application: Application) -> None:
 
 
 def _guard_seat_complete(application: Application) -> None:
-    from jurisdictions.models import CohortMembership
-
     seat, paperwork = _seat_paperwork(application)
     if seat.status != CohortMembership.Status.ENROLLED and not paperwork.complete:
         raise TransitionError(
@@ -192,15 +192,6 @@ def _effect_stamp_submitted(application: Application, by: Any) -> None:
     application.save(update_fields=["submitted_at"])
 
 
-def _effect_invite_to_community(application: Application, by: Any) -> None:
-    from community.services import membership_add_not_selected_applicant
-
-    for contact in application.contacts.select_related("user"):
-        membership_add_not_selected_applicant(
-            user=contact.user, jurisdiction=application.jurisdiction
-        )
-
-
 def _effect_create_membership(application: Application, by: Any) -> None:
     from jurisdictions.services import membership_select
 
@@ -221,14 +212,28 @@ def _effect_withdraw_membership(application: Application, by: Any) -> None:
 
 EFFECTS: dict[str, Callable[[Application, Any], None]] = {
     "stamp_submitted": _effect_stamp_submitted,
-    "invite_to_community_of_practice": _effect_invite_to_community,
     "create_cohort_membership": _effect_create_membership,
     "enrol_cohort_membership": _effect_enrol_membership,
     "withdraw_cohort_membership": _effect_withdraw_membership,
 }
 
 
-workflow.WORKFLOW.check_names(guards=GUARDS, effects=EFFECTS)
+def transition_effect_register(name: str, effect: Callable[[Application, Any], None]) -> None:
+    """Do the effect workflow.py calls `name` with `effect(application, by)`: for an effect
+    that belongs to an app above this one (community's invitation), registered from that app's
+    AppConfig.ready(), so this app imports none of them. Runs inside the transition's
+    transaction, like the effects above."""
+    EFFECTS[name] = effect
+
+
+def effects_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A system check (registered in applications/apps.py): every guard and effect the workflow
+    names is implemented once all apps are ready, those registered by other apps included."""
+    try:
+        workflow.WORKFLOW.check_names(guards=GUARDS, effects=EFFECTS)
+    except ImproperlyConfigured as error:
+        return [checks.Error(str(error), id="applications.E001")]
+    return []
 
 
 def answers_html(application: Application) -> str:

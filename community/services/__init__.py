@@ -8,6 +8,7 @@ from community.services.membership import (
     email_is_government,
     membership_add_not_selected_applicant,
     membership_decide,
+    membership_invite_not_selected_applicants,
     membership_register,
 )
 from community.services.newsletter import (
@@ -55,6 +56,7 @@ __all__ = [
     "issues_resume_stalled",
     "membership_add_not_selected_applicant",
     "membership_decide",
+    "membership_invite_not_selected_applicants",
     "membership_register",
     "registration_cancel",
     "registration_create",

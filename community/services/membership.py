@@ -128,6 +128,15 @@ def membership_decide(*, membership: Membership, approve: bool) -> Membership:
     return membership
 
 
+def membership_invite_not_selected_applicants(application: Any, by: Any) -> None:
+    """The applications workflow's effect `invite_to_community_of_practice` (registered in
+    community/apps.py): every contact of a declined or not-selected application is invited."""
+    for contact in application.contacts.select_related("user"):
+        membership_add_not_selected_applicant(
+            user=contact.user, jurisdiction=application.jurisdiction
+        )
+
+
 @transaction.atomic
 def membership_add_not_selected_applicant(*, user: Any, jurisdiction: Any) -> Membership:
     """Invite a cohort applicant who was not selected into the community of practice.

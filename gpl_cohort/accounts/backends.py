@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Subquery
 
+from gpl_cohort.accounts.roles import session_user_annotations
 from gpl_cohort.accounts.session_user import SESSION_USER_SECONDS, session_user_key
 
 
@@ -15,11 +15,11 @@ class EmailBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         """The logged-in person, with what most pages ask of them loaded by the same query.
 
-        Every page works out the person's roles (navigation, rules), so whether they are an
-        approved practitioner (`_has_approved_membership`, read by accounts.roles) and a contact
-        on any application (`_has_application_contact`, the home page's applications panel)
-        come with the user, as does their calendar feed token (`_community_feed_token`, the
-        sessions list). Users loaded any other way are asked with queries of their own.
+        Every page works out the person's roles (navigation, rules), so the apps that answer a
+        role (community: an approved practitioner; applications: a contact on an application)
+        register their answer as a query expression (accounts.roles.session_user_annotate), as
+        may an app for something else most of its pages read (community's calendar feed token).
+        Users loaded any other way are asked with queries of their own.
 
         The loaded person is kept in Django's cache and dropped when it changes
         (accounts.session_user).
@@ -39,14 +39,5 @@ class EmailBackend(ModelBackend):
         return user if self.user_can_authenticate(user) else None
 
     def _load(self, user_id: Any) -> Any:
-        from applications.models import ApplicationContact
-        from community.models import Membership
-
-        user_model = get_user_model()
-        membership = Membership.objects.filter(user=OuterRef("pk"))
-        users = user_model._default_manager.annotate(
-            _has_approved_membership=Exists(membership.filter(status=Membership.Status.APPROVED)),
-            _community_feed_token=Subquery(membership.values("feed_token")[:1]),
-            _has_application_contact=Exists(ApplicationContact.objects.filter(user=OuterRef("pk"))),
-        )
+        users = get_user_model()._default_manager.annotate(**session_user_annotations())
         return users.filter(pk=user_id).first()

@@ -1,8 +1,17 @@
-"""Which roles a person holds. One place that answers "who is this?" for nav, home and rules."""
+"""Which roles a person holds. One place that answers "who is this?" for nav, home and rules.
+
+Staff and jurisdiction contact are read off the user. The other roles belong to apps above this
+one (a practitioner is an approved member of the community of practice, an applicant a contact
+on an application): each such app registers its answer here from its AppConfig.ready(), with
+`role_register`, so this module imports none of them, as the home page's panels do. An app may
+also have its answer loaded with the session's user (`session_user_annotate`), so most pages
+ask no query of their own.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Any
 
 
@@ -37,6 +46,42 @@ class Roles:
 
 
 ANONYMOUS = Roles()
+# The roles another app answers: every field but these, which come with the user itself.
+_OWN = {"is_authenticated", "is_staff", "is_contact", "jurisdiction_id"}
+REGISTERED_ROLES = tuple(f.name for f in fields(Roles) if f.name not in _OWN)
+
+
+@dataclass(frozen=True)
+class _Question:
+    ask: Callable[[Any], bool]
+    preloaded: str
+
+
+_QUESTIONS: dict[str, _Question] = {}
+_SESSION_USER_ANNOTATIONS: dict[str, Callable[[], Any]] = {}
+
+
+def role_register(role: str, *, ask: Callable[[Any], bool], preloaded: str = "") -> None:
+    """Answer `role` (a field of Roles) for the app that owns it: `ask(user)`, or the user's
+    attribute `preloaded` when the user was loaded with it (see session_user_annotate)."""
+    if role not in REGISTERED_ROLES:
+        raise ValueError(f"{role!r} is not a role an app answers: {', '.join(REGISTERED_ROLES)}")
+    _QUESTIONS[role] = _Question(ask=ask, preloaded=preloaded)
+
+
+def session_user_annotate(name: str, expression: Callable[[], Any]) -> None:
+    """Load the session's user with `name` = `expression()`, a query expression over users
+    (OuterRef("pk") is the user), by the same query (accounts.backends.EmailBackend)."""
+    _SESSION_USER_ANNOTATIONS[name] = expression
+
+
+def session_user_annotations() -> dict[str, Any]:
+    return {name: expression() for name, expression in _SESSION_USER_ANNOTATIONS.items()}
+
+
+def _answer(question: _Question, user: Any) -> bool:
+    known = getattr(user, question.preloaded, None) if question.preloaded else None
+    return question.ask(user) if known is None else bool(known)
 
 
 def roles_of(user: Any) -> Roles:
@@ -45,19 +90,12 @@ def roles_of(user: Any) -> Roles:
     cached = getattr(user, "_cohort_roles", None)
     if cached is not None:
         return cached
-    from applications.selectors import is_applicant
-    from community.selectors import is_practitioner
-
-    # The session's user is loaded with this answer already (accounts.backends.EmailBackend).
-    practitioner = getattr(user, "_has_approved_membership", None)
-    applicant = getattr(user, "_has_application_contact", None)
     roles = Roles(
         is_authenticated=True,
         is_staff=bool(user.is_staff),
         is_contact=user.contact_jurisdiction_id is not None,
-        is_practitioner=is_practitioner(user) if practitioner is None else bool(practitioner),
-        is_applicant=is_applicant(user) if applicant is None else bool(applicant),
         jurisdiction_id=user.contact_jurisdiction_id,
+        **{role: _answer(question, user) for role, question in _QUESTIONS.items()},
     )
     user._cohort_roles = roles
     return roles

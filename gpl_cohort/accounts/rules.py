@@ -10,6 +10,7 @@ from typing import Any
 
 import rules
 
+from gpl_cohort.accounts.models import User
 from gpl_cohort.accounts.roles import roles_of
 
 
@@ -30,11 +31,10 @@ def is_practitioner(user: Any) -> bool:
 
 def jurisdiction_id_of(obj: Any) -> int | None:
     """The jurisdiction an object belongs to: itself, or its `jurisdiction_id` attribute."""
-    from jurisdictions.models import Jurisdiction
-
     if obj is None:
         return None
-    if isinstance(obj, Jurisdiction):
+    # The model a contact's `contact_jurisdiction` points at, without importing its app.
+    if isinstance(obj, User._meta.get_field("contact_jurisdiction").related_model):
         return obj.pk
     return getattr(obj, "jurisdiction_id", None)
 

@@ -13,6 +13,7 @@ PROGRAM_STAFF_GROUP = "Program staff"
 STAFF_MANAGED_APPS = (
     "accounts",
     "outbox",
+    "cohorts",
     "jurisdictions",
     "applications",
     "coaching",

@@ -7,6 +7,7 @@ from gpl_cohort.api import views
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("", include("cohorts.api.urls")),
     path("", include("jurisdictions.api.urls")),
     path("", include("applications.api.urls")),
     path("coaching/", include("coaching.api.urls")),

@@ -23,7 +23,7 @@ AUDITED_MODELS: dict[str, list[str]] = {
     "applications.ReferenceCheck": [],
     "applications.ApplicationDocument": [],
     "jurisdictions.Jurisdiction": [],
-    "jurisdictions.CohortMembership": [],
+    "cohorts.CohortMembership": [],
     "jurisdictions.MoU": [],
     "jurisdictions.SupportLetter": [],
     "coaching.CoachingLog": [],

@@ -2,7 +2,6 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from jurisdictions.models import (
-    CohortMembership,
     Jurisdiction,
     MoU,
     MoUTransition,
@@ -25,19 +24,6 @@ class JurisdictionSerializer(serializers.ModelSerializer):
         model = Jurisdiction
         fields = [
             "id", "name", "kind", "state", "population", "time_zone", "website", "response_teams",
-        ]  # fmt: skip
-
-
-class CohortMembershipSerializer(serializers.ModelSerializer):
-    cohort = serializers.StringRelatedField()
-    jurisdiction = serializers.StringRelatedField()
-    point_of_contact = serializers.StringRelatedField()
-
-    class Meta:
-        model = CohortMembership
-        fields = [
-            "id", "cohort", "jurisdiction", "status", "point_of_contact", "selected_at",
-            "paperwork_received_at", "enrolled_at",
         ]  # fmt: skip
 
 

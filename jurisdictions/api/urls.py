@@ -4,7 +4,6 @@ from jurisdictions.api import views
 
 router = SimpleRouter()
 router.register("jurisdictions", views.JurisdictionViewSet, basename="jurisdiction")
-router.register("cohort-memberships", views.CohortMembershipViewSet, basename="cohort-membership")
 router.register("mous", views.MoUViewSet, basename="mou")
 router.register("support-letters", views.SupportLetterViewSet, basename="support-letter")
 router.register("resources", views.ResourceViewSet, basename="resource")

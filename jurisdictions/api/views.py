@@ -14,17 +14,15 @@ from rest_framework.response import Response
 from gpl_cohort.api.permissions import RulesPermission
 from gpl_cohort.api.serializers import ErrorSerializer
 from jurisdictions.api.serializers import (
-    CohortMembershipSerializer,
     JurisdictionSerializer,
     MoUSerializer,
     MoUStepSerializer,
     ResourceSerializer,
     SupportLetterSerializer,
 )
-from jurisdictions.models import CohortMembership, Jurisdiction, MoU, Resource, SupportLetter
+from jurisdictions.models import Jurisdiction, MoU, Resource, SupportLetter
 from jurisdictions.selectors import (
     jurisdictions_visible_to,
-    memberships_visible_to,
     mous_visible_to,
     resources_visible_to,
     support_letters_visible_to,
@@ -49,15 +47,6 @@ class JurisdictionViewSet(
 
     def get_queryset(self) -> QuerySet[Jurisdiction]:
         return jurisdictions_visible_to(self.request.user).prefetch_related("response_teams")
-
-
-class CohortMembershipViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = CohortMembershipSerializer
-    permission_classes = [RulesPermission]
-    filterset_fields = ["cohort", "status"]
-
-    def get_queryset(self) -> QuerySet[CohortMembership]:
-        return memberships_visible_to(self.request.user)
 
 
 class MoUViewSet(viewsets.ReadOnlyModelViewSet):

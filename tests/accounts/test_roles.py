@@ -1,6 +1,6 @@
 import pytest
 
-from gpl_cohort.accounts.roles import roles_of
+from gpl_cohort.accounts.roles import REGISTERED_ROLES, role_register, roles_of
 from tests.community.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +31,25 @@ def test_an_anonymous_visitor_has_no_role(client):
     from django.contrib.auth.models import AnonymousUser
 
     assert roles_of(AnonymousUser()).names == []
+
+
+def test_each_role_an_app_answers_is_registered_by_its_app():
+    # community answers is_practitioner and applications is_applicant (their apps.py), so that
+    # accounts imports neither.
+    from gpl_cohort.accounts import roles
+
+    assert set(roles._QUESTIONS) == set(REGISTERED_ROLES) == {"is_practitioner", "is_applicant"}
+
+
+def test_a_role_that_roles_does_not_know_cannot_be_registered():
+    with pytest.raises(ValueError, match="is_reviewer"):
+        role_register("is_reviewer", ask=lambda user: True)
+
+
+def test_a_user_loaded_without_the_session_answers_asks_each_app(contact_a):
+    from gpl_cohort.accounts.models import User
+    from tests.applications.factories import ApplicationFactory, with_contact
+
+    assert not roles_of(User.objects.get(pk=contact_a.pk)).is_applicant
+    with_contact(ApplicationFactory(), contact_a)
+    assert roles_of(User.objects.get(pk=contact_a.pk)).is_applicant

@@ -8,25 +8,13 @@ from django.utils import timezone
 from applications.models import (
     Application,
     ApplicationContact,
-    Cohort,
     Interview,
     ReferenceCheck,
     Review,
     ReviewCriterion,
     ShortAnswerQuestion,
 )
-
-
-class CohortFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Cohort
-
-    name = factory.Sequence(lambda n: f"{2030 + n}–{2031 + n} Implementation Cohort")
-    slug = factory.Sequence(lambda n: f"{2030 + n}-{2031 + n}")
-    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=10))
-    closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=20))
-    starts_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=90))
-    seats = 5
+from tests.cohorts.factories import CohortFactory
 
 
 class ShortAnswerQuestionFactory(factory.django.DjangoModelFactory):

@@ -11,7 +11,8 @@ from applications.models import Application, Review, ReviewScore
 from applications.services import criteria_seed
 from jurisdictions.models import Jurisdiction
 from tests.accounts.factories import StaffFactory
-from tests.applications.factories import CohortFactory, CompleteApplicationFactory
+from tests.applications.factories import CompleteApplicationFactory
+from tests.cohorts.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
 S = Application.Status
@@ -135,7 +136,7 @@ def test_the_launch_window_filter(staff_client):
 
 
 def test_a_cohort_created_in_the_admin_gets_the_published_rubric(staff_client):
-    from applications.models import Cohort
+    from cohorts.models import Cohort
 
     data = {
         "name": "2040–2041 Implementation Cohort", "slug": "2040-2041",
@@ -145,7 +146,7 @@ def test_a_cohort_created_in_the_admin_gets_the_published_rubric(staff_client):
         "questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0",
         "criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0",
     }  # fmt: skip
-    response = staff_client.post("/admin/applications/cohort/add/", data)
+    response = staff_client.post("/admin/cohorts/cohort/add/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     cohort = Cohort.objects.get(slug="2040-2041")
     assert cohort.criteria.count() == 4
@@ -154,7 +155,7 @@ def test_a_cohort_created_in_the_admin_gets_the_published_rubric(staff_client):
 @pytest.mark.parametrize(
     "model",
     [
-        "cohort", "application", "applicationtransition", "review", "emailtemplate",
+        "application", "applicationtransition", "review", "emailtemplate",
         "interview", "referencecheck", "applicationcontact", "applicationdocument",
     ],
 )  # fmt: skip

@@ -2,7 +2,8 @@ import pytest
 
 from applications.models import Application, Review
 from applications.services import criteria_seed
-from tests.applications.factories import CohortFactory, CompleteApplicationFactory, with_contact
+from tests.applications.factories import CompleteApplicationFactory, with_contact
+from tests.cohorts.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
 S = Application.Status

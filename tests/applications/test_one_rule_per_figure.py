@@ -8,12 +8,8 @@ from django.utils import timezone
 
 from applications.models import ApplicationTransition, ReviewScore
 from applications.scores import score_display
-from tests.applications.factories import (
-    ApplicationFactory,
-    CohortFactory,
-    ReviewCriterionFactory,
-    ReviewFactory,
-)
+from tests.applications.factories import ApplicationFactory, ReviewCriterionFactory, ReviewFactory
+from tests.cohorts.factories import CohortFactory
 from tests.jurisdictions.factories import JurisdictionFactory
 
 pytestmark = pytest.mark.django_db

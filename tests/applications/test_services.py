@@ -19,10 +19,10 @@ from applications.services import (
 )
 from tests.applications.factories import (
     ApplicationFactory,
-    CohortFactory,
     CompleteApplicationFactory,
     with_contact,
 )
+from tests.cohorts.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
 S = Application.Status
@@ -115,7 +115,7 @@ def test_email_templates_are_copied_per_cohort_from_the_defaults():
 
 def test_a_letter_uploaded_after_selection_completes_the_seats_enrolment(contact_a, staff_user):
     from applications.services import support_letter_add
-    from jurisdictions.models import CohortMembership
+    from cohorts.models import CohortMembership
     from tests.applications.factories import pdf_upload
     from tests.jurisdictions.factories import MoUFactory
 

@@ -16,7 +16,6 @@ from applications.services import application_document_add, criteria_seed
 from gpl_cohort.accounts.models import User
 from tests.applications.factories import (
     ApplicationFactory,
-    CohortFactory,
     CompleteApplicationFactory,
     ReviewFactory,
     ShortAnswerQuestionFactory,
@@ -24,6 +23,7 @@ from tests.applications.factories import (
     pdf_upload,
     with_contact,
 )
+from tests.cohorts.factories import CohortFactory
 from tests.jurisdictions.factories import JurisdictionFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.utils import timezone
 from applications import workflow
 from applications.models import Application, ApplicationTransition
 from applications.services import TransitionError, application_transition
+from cohorts.models import CohortMembership
 from community.models import Membership
 from gpl_cohort.outbox.models import EmailDelivery
-from jurisdictions.models import CohortMembership
 from tests.accounts.factories import UserFactory
 from tests.applications.factories import (
     CompleteApplicationFactory,
@@ -238,6 +238,15 @@ def test_the_enrolment_signal_also_completes_the_paperwork_step(staff_user, cont
     signals.membership_enrolled.send(sender=CohortMembership, membership=seat, by=None)
     application.refresh_from_db()
     assert application.status == S.ENROLLED
+
+
+def test_every_effect_the_workflow_names_is_done_by_some_app():
+    # community's invitation is registered from community/apps.py, the others here.
+    from applications.services.transitions import EFFECTS, effects_check
+
+    named = {effect for step in workflow.TRANSITIONS for effect in step.effects}
+    assert named <= set(EFFECTS), named - set(EFFECTS)
+    assert effects_check() == []  # the system check `manage.py check` runs
 
 
 def test_every_state_has_both_labels_and_every_email_template_exists():

@@ -15,10 +15,10 @@ from calldata import cohort, selectors, services
 from calldata.engine.presets import presets
 from calldata.models import CallTypeMapping
 from jurisdictions.models import Jurisdiction
-from tests.applications.factories import CohortFactory
 from tests.calldata import files
 from tests.calldata.conftest import import_upload
-from tests.jurisdictions.factories import CohortMembershipFactory, JurisdictionFactory
+from tests.cohorts.factories import CohortFactory, CohortMembershipFactory
+from tests.jurisdictions.factories import JurisdictionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from coaching.models import CoachingLog, Workstream
-from tests.applications.factories import CohortFactory
-from tests.jurisdictions.factories import CohortMembershipFactory
+from tests.cohorts.factories import CohortFactory, CohortMembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import time_machine
 
 from coaching import selectors, services
 from coaching.models import CoachingLog, Deliverable
-from tests.applications.factories import CohortFactory
 from tests.coaching.factories import CoachingLogFactory, DeliverableFactory
-from tests.jurisdictions.factories import CohortMembershipFactory, JurisdictionFactory
+from tests.cohorts.factories import CohortFactory, CohortMembershipFactory
+from tests.jurisdictions.factories import JurisdictionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from coaching.models import CoachingLog, CoachingSettings, Workstream
 from tests.accounts.factories import UserFactory
-from tests.applications.factories import CohortFactory
 from tests.coaching.factories import CoachingLogFactory, DeliverableFactory
-from tests.jurisdictions.factories import CohortMembershipFactory
+from tests.cohorts.factories import CohortFactory, CohortMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +204,8 @@ def test_the_staff_dashboard_with_60_jurisdictions_and_20000_entries_uses_few_qu
     cohort = CohortFactory(starts_on=dt.date(2021, 9, 1))
     zones = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
              "America/Los_Angeles"]  # fmt: skip
-    from jurisdictions.models import CohortMembership, Jurisdiction
+    from cohorts.models import CohortMembership
+    from jurisdictions.models import Jurisdiction
 
     jurisdictions = Jurisdiction.objects.bulk_create(
         [

@@ -23,14 +23,10 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from tests.applications.factories import (
-    CohortFactory,
-    CompleteApplicationFactory,
-    ReviewFactory,
-    with_contact,
-)
+from tests.applications.factories import CompleteApplicationFactory, ReviewFactory, with_contact
 from tests.calldata import files
 from tests.calldata.conftest import upload
+from tests.cohorts.factories import CohortFactory
 from tests.e2e.conftest import add_session_cookie, axe_lines, axe_serious, axe_source
 from tests.permission_world import build_shared, build_side
 from tests.test_permission_matrix import MATRIX, ROLES, _url_names, kwargs_for
@@ -45,8 +41,8 @@ NOT_PAGES = ("/api/v1/", "/api/schema/")
 # The admin pages staff use most: each app's main models (their widgets cover the rest).
 ADMIN_MODELS = [
     "accounts.User", "outbox.EmailDelivery", "jurisdictions.Jurisdiction",
-    "jurisdictions.CohortMembership", "jurisdictions.MoU", "jurisdictions.Resource",
-    "applications.Cohort", "applications.Application", "applications.Review",
+    "cohorts.CohortMembership", "jurisdictions.MoU", "jurisdictions.Resource",
+    "cohorts.Cohort", "applications.Application", "applications.Review",
     "coaching.CoachingLog", "coaching.Deliverable", "community.Membership", "community.Session",
     "community.NewsletterIssue", "calldata.Dataset", "calldata.Scenario",
 ]  # fmt: skip

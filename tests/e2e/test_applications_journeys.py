@@ -9,17 +9,17 @@ from playwright.sync_api import expect
 from applications.models import Application
 from applications.services import criteria_seed
 from applications.words import count_words
+from cohorts.models import CohortMembership
 from community.models import Membership
 from gpl_cohort.outbox.models import EmailDelivery
-from jurisdictions.models import CohortMembership
 from tests.accounts.factories import PASSWORD, StaffFactory, UserFactory
 from tests.applications.factories import (
-    CohortFactory,
     CompleteApplicationFactory,
     ShortAnswerQuestionFactory,
     pdf_bytes,
     with_contact,
 )
+from tests.cohorts.factories import CohortFactory
 from tests.e2e.conftest import create_account, start_application
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.applications.factories import CohortFactory
 from tests.calldata import files
 from tests.calldata.conftest import import_upload
-from tests.jurisdictions.factories import CohortMembershipFactory
+from tests.cohorts.factories import CohortFactory, CohortMembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,12 +11,8 @@ from playwright.sync_api import expect
 from coaching.models import CoachingLog
 from jurisdictions.dates import local_today
 from tests.accounts.factories import PASSWORD, StaffFactory, UserFactory
-from tests.applications.factories import CohortFactory
-from tests.jurisdictions.factories import (
-    CohortMembershipFactory,
-    JurisdictionFactory,
-    ResponseTeamFactory,
-)
+from tests.cohorts.factories import CohortFactory, CohortMembershipFactory
+from tests.jurisdictions.factories import JurisdictionFactory, ResponseTeamFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,15 +3,12 @@
 import pytest
 from playwright.sync_api import expect
 
-from jurisdictions.models import CohortMembership, MoU
+from cohorts.models import CohortMembership
+from jurisdictions.models import MoU
 from tests.accounts.factories import PASSWORD, StaffFactory, UserFactory
+from tests.cohorts.factories import CohortMembershipFactory
 from tests.community.factories import MembershipFactory
-from tests.jurisdictions.factories import (
-    CohortMembershipFactory,
-    JurisdictionFactory,
-    ResourceFactory,
-    pdf_bytes,
-)
+from tests.jurisdictions.factories import JurisdictionFactory, ResourceFactory, pdf_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,14 +18,11 @@ from coaching.models import CoachingLog
 from community.models import Registration
 from jurisdictions.dates import local_today
 from tests.accounts.factories import StaffFactory, UserFactory
-from tests.applications.factories import ApplicationFactory, CohortFactory, with_contact
+from tests.applications.factories import ApplicationFactory, with_contact
+from tests.cohorts.factories import CohortFactory, CohortMembershipFactory
 from tests.community.factories import MembershipFactory, SessionFactory
 from tests.e2e.conftest import add_session_cookie
-from tests.jurisdictions.factories import (
-    CohortMembershipFactory,
-    JurisdictionFactory,
-    ResponseTeamFactory,
-)
+from tests.jurisdictions.factories import JurisdictionFactory, ResponseTeamFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

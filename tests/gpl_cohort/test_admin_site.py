@@ -35,7 +35,7 @@ def _clerk(*codenames: str):
 def test_the_sidebar_follows_a_permission_granted_or_taken_on_the_next_page():
     clerk = _clerk("view_cohort")
     client = _client(clerk)
-    page = "/admin/applications/cohort/"
+    page = "/admin/cohorts/cohort/"
     assert "/admin/auth/group/" not in _sidebar(client, page)
 
     clerk.user_permissions.add(Permission.objects.get(codename="view_group"))
@@ -55,22 +55,22 @@ def test_two_people_with_different_permissions_each_see_their_own_sidebar():
     plain = _client(_clerk("view_cohort"))
     groups = _client(_clerk("view_cohort", "view_group"))
     for _ in range(2):  # a second round of pages answers as the first did
-        assert "/admin/auth/group/" not in _sidebar(plain, "/admin/applications/cohort/")
-        assert "/admin/auth/group/" in _sidebar(groups, "/admin/applications/cohort/")
+        assert "/admin/auth/group/" not in _sidebar(plain, "/admin/cohorts/cohort/")
+        assert "/admin/auth/group/" in _sidebar(groups, "/admin/cohorts/cohort/")
 
 
 def test_the_sidebar_marks_the_page_being_shown():
     client = _client(StaffFactory())
-    for url, model in [
-        ("/admin/applications/cohort/", "cohort"),
-        ("/admin/applications/application/", "application"),
-        ("/admin/applications/cohort/", "cohort"),
+    for url, app, model in [
+        ("/admin/cohorts/cohort/", "cohorts", "cohort"),
+        ("/admin/applications/application/", "applications", "application"),
+        ("/admin/cohorts/cohort/", "cohorts", "cohort"),
     ]:
         sidebar = _sidebar(client, url)
         current = re.findall(r'<tr class="model-(\w+) current-model">', sidebar)
         assert current == [model]
         assert sidebar.count('aria-current="page"') == 1
-        assert 'class="app-applications module current-app"' in sidebar
+        assert f'class="app-{app} module current-app"' in sidebar
 
 
 def test_each_row_of_the_applications_list_links_to_its_own_pages():

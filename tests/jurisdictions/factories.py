@@ -2,7 +2,9 @@ import datetime as dt
 
 import factory
 
-from jurisdictions.models import CohortMembership, Jurisdiction, ResponseTeam
+from cohorts.models import CohortMembership
+from jurisdictions.models import Jurisdiction, ResponseTeam
+from tests.cohorts.factories import CohortMembershipFactory
 
 
 class JurisdictionFactory(factory.django.DjangoModelFactory):
@@ -14,15 +16,6 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
     state = "NC"
     population = 250_000
     time_zone = "America/New_York"
-
-
-class CohortMembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CohortMembership
-
-    cohort = factory.SubFactory("tests.applications.factories.CohortFactory")
-    jurisdiction = factory.SubFactory(JurisdictionFactory)
-    status = CohortMembership.Status.ENROLLED
 
 
 class ResponseTeamFactory(factory.django.DjangoModelFactory):

@@ -4,8 +4,10 @@ gets 403 or 404, and that a GET is refused with 405."""
 import pytest
 from django.urls import reverse
 
-from jurisdictions.models import CohortMembership, MoU
-from tests.jurisdictions.factories import CohortMembershipFactory, MoUFactory
+from cohorts.models import CohortMembership
+from jurisdictions.models import MoU
+from tests.cohorts.factories import CohortMembershipFactory
+from tests.jurisdictions.factories import MoUFactory
 
 pytestmark = pytest.mark.django_db
 

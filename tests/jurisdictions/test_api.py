@@ -1,12 +1,9 @@
 import pytest
 
-from jurisdictions.models import CohortMembership, MoU
-from tests.jurisdictions.factories import (
-    CohortMembershipFactory,
-    MoUFactory,
-    ResourceFactory,
-    SupportLetterFactory,
-)
+from cohorts.models import CohortMembership
+from jurisdictions.models import MoU
+from tests.cohorts.factories import CohortMembershipFactory
+from tests.jurisdictions.factories import MoUFactory, ResourceFactory, SupportLetterFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,15 +6,12 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from cohorts.models import CohortMembership
 from jurisdictions import services, signals
-from jurisdictions.models import CohortMembership, MoU, MoUTransition, PaperworkSettings
+from jurisdictions.models import MoU, MoUTransition, PaperworkSettings
 from tests.accounts.factories import UserFactory
-from tests.jurisdictions.factories import (
-    CohortMembershipFactory,
-    MoUFactory,
-    SupportLetterFactory,
-    pdf_upload,
-)
+from tests.cohorts.factories import CohortMembershipFactory
+from tests.jurisdictions.factories import MoUFactory, SupportLetterFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from jurisdictions.models import CohortMembership, MoU, Resource, ResponseTeam
+from cohorts.models import CohortMembership
+from jurisdictions.models import MoU, Resource, ResponseTeam
+from tests.cohorts.factories import CohortMembershipFactory
 from tests.jurisdictions.factories import (
-    CohortMembershipFactory,
     MoUFactory,
     ResourceFactory,
     ResponseTeamFactory,
@@ -127,7 +128,7 @@ def test_the_point_of_contact_history_is_shown_to_staff(staff_client, contact_a,
 def test_the_cohort_dashboard_shows_outstanding_paperwork_and_teams_from_911(
     staff_client, django_assert_max_num_queries
 ):
-    from tests.applications.factories import CohortFactory
+    from tests.cohorts.factories import CohortFactory
 
     cohort = CohortFactory()
     for i in range(12):
@@ -281,7 +282,7 @@ def test_the_resource_library_lists_in_few_queries(staff_client, django_assert_m
 def test_the_resources_menu_shows_only_to_people_the_library_admits(
     contact_a_client, contact_b_client, practitioner_client, contact_a
 ):
-    from tests.jurisdictions.factories import CohortMembershipFactory
+    from tests.cohorts.factories import CohortMembershipFactory
 
     CohortMembershipFactory(jurisdiction=contact_a.contact_jurisdiction)
     menu = '/jurisdictions/resources/">Resources</a>'

@@ -52,7 +52,8 @@ class Target:
 
 def _applications_edit(r: pytest.FixtureRequest) -> Target:
     from applications.models import ApplicationDocument
-    from tests.applications.factories import ApplicationFactory, CohortFactory, with_contact
+    from tests.applications.factories import ApplicationFactory, with_contact
+    from tests.cohorts.factories import CohortFactory
 
     contact = r.getfixturevalue("contact_a")
     draft = with_contact(
@@ -99,8 +100,10 @@ def _applications_letter(r: pytest.FixtureRequest) -> Target:
 
 
 def _seat(r: pytest.FixtureRequest):
-    from jurisdictions.models import CohortMembership, MoU
-    from tests.jurisdictions.factories import CohortMembershipFactory, MoUFactory
+    from cohorts.models import CohortMembership
+    from jurisdictions.models import MoU
+    from tests.cohorts.factories import CohortMembershipFactory
+    from tests.jurisdictions.factories import MoUFactory
 
     seat = CohortMembershipFactory(
         jurisdiction=r.getfixturevalue("jurisdiction_a"), status=CohortMembership.Status.SELECTED
