@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import (
     Count,
@@ -27,6 +27,17 @@ from applications.models import (
     ReviewScore,
 )
 from gpl_cohort.accounts.roles import roles_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class ReviewStats(TypedDict):
+        mean_score: float | None
+        review_count: int | None
+        has_conflict: bool
+
+    # An application read through with_review_stats (django-stubs' annotated-model type).
+    ReviewedApplication: TypeAlias = WithAnnotations[Application, ReviewStats]
 
 
 def applications_visible_to(user: Any) -> QuerySet[Application]:

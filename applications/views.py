@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -236,7 +237,7 @@ def copy_previous(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponseBase:
     application = _application_for(request, pk, "applications.view_application")
     document = get_object_or_404(ApplicationDocument, pk=document_pk, application=application)
     return private_file_response(document.file, filename=document.file_name)
@@ -253,7 +254,7 @@ def document_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 
 
 @login_required
-def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
+def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponseBase:
     application = _application_for(request, pk, "applications.view_application")
     letter = get_object_or_404(application.support_letters, pk=letter_pk)
     return private_file_response(letter.file, filename=letter.file_name or "letter.pdf")

@@ -31,6 +31,7 @@ from applications.selectors import (
     with_review_stats,
 )
 from applications.views import render_detail
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 
 DECISION_EMAILS = ["invited_round2", "declined", "selected", "not_selected"]
 
@@ -310,7 +311,7 @@ def _decisions_page(
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("applications.review_application"):
         raise PermissionDenied
     from django.db.models import Exists, OuterRef

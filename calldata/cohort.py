@@ -52,12 +52,12 @@ def cohorts_visible_to(user: Any) -> list:
     cohorts = Cohort.objects.order_by("-opens_at", "name")
     if roles.is_staff:
         return list(cohorts)
-    if roles.is_contact:
+    if roles.jurisdiction_id is not None:  # a contact
         return list(cohorts.filter(memberships__jurisdiction_id=roles.jurisdiction_id).distinct())
     return []
 
 
-def _peak(hour_of_week: list[list[int]]) -> tuple[str, int]:
+def _peak(hour_of_week: list[list[int]] | None) -> tuple[str, int]:
     best, where = 0, None
     for day, hours in enumerate(hour_of_week or []):
         for hour, count in enumerate(hours):
@@ -72,7 +72,7 @@ def _peak(hour_of_week: list[list[int]]) -> tuple[str, int]:
 def _figures(row: Row, jurisdiction_id: int, preset: dict) -> None:
     dataset = selectors.latest_dataset(jurisdiction_id)
     summary = (dataset.summary or {}) if dataset is not None else {}
-    if not summary.get("calls"):
+    if dataset is None or not summary.get("calls"):
         return
     row.has_data = True
     row.calls, row.days = int(summary["calls"]), int(summary.get("days") or 0)
@@ -98,7 +98,8 @@ def comparison(*, user: Any, cohort: Any, preset_key: str) -> dict:
     memberships = list(
         CohortMembership.objects.filter(cohort=cohort).select_related("jurisdiction").order_by("pk")
     )
-    named_rows, letter_rows = [], []
+    named_rows: list[Row] = []
+    letter_rows: list[Row] = []
     for membership in memberships:
         jurisdiction = membership.jurisdiction
         is_viewer = roles.is_contact and jurisdiction.pk == roles.jurisdiction_id

@@ -198,7 +198,8 @@ def dictionary_preview(*, entry: DictionaryEntry, jurisdiction_id: int) -> dict:
     mappings = CallTypeMapping.objects.filter(jurisdiction_id=jurisdiction_id).only(
         "call_type", "category", "confirmed", "calls"
     )
-    changes, matches = [], 0
+    changes: list[dict[str, Any]] = []
+    matches = 0
     for mapping in mappings:
         # As the classifier reads a described code: a code rule on the code, a keyword on
         # the description or the code.

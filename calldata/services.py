@@ -48,7 +48,12 @@ logger = logging.getLogger(__name__)
 
 MAPPING_KEYS = ("fields", "flags", "address_parts", "clock_columns")
 CLOCK_WARNING = "accept_clock_warning"  # the form field that confirms the warning
-PHASE_PROGRESS = {"reading": (2, 80), "checking": 85, "writing": 92, "summarising": 97}
+PHASE_PROGRESS: dict[str, int | tuple[int, int]] = {
+    "reading": (2, 80),
+    "checking": 85,
+    "writing": 92,
+    "summarising": 97,
+}
 
 
 def _work_dir(dataset: Dataset) -> Path:
@@ -63,9 +68,10 @@ def dataset_upload(*, user: Any, jurisdiction: Jurisdiction, upload: UploadedFil
     # The same bound as the request-size guard in front of /calldata/ (REQUEST_SIZE_CALLDATA_LIMIT),
     # so an upload the middleware lets through is never refused here for its size, and vice versa.
     max_bytes = settings.REQUEST_SIZE_LIMITS["/calldata/"]
-    if upload.size > max_bytes:
+    size = upload.size or 0  # an upload Django received always knows its size
+    if size > max_bytes:
         raise ValidationError(
-            f"The file is {upload.size / MB:.0f} MB; the limit is {max_bytes / MB:.0f} MB."
+            f"The file is {size / MB:.0f} MB; the limit is {max_bytes / MB:.0f} MB."
             " Compress it as .zip and upload that."
         )
     kind = sniff_kind(upload) or "bin"
@@ -76,7 +82,7 @@ def dataset_upload(*, user: Any, jurisdiction: Jurisdiction, upload: UploadedFil
         uploaded_by=user,
         file=name,
         original_name=safe_filename(upload.name or "calls.csv"),
-        size=upload.size,
+        size=size,
         time_zone=jurisdiction.time_zone,
         time_zone_origin=f"the time zone of {jurisdiction} (its jurisdiction profile)",
     )
@@ -357,7 +363,7 @@ def _call_type_mappings_update(dataset: Dataset, counts: dict[str, int]) -> None
                 CallTypeMapping(
                     jurisdiction_id=dataset.jurisdiction_id,
                     call_type=call_type[:200],
-                    category=code.category if confirmed else category,
+                    category=code.category if code is not None and confirmed else category,
                     suggested_category=category,
                     reason=reason[:200],
                     confirmed=confirmed,
@@ -588,7 +594,8 @@ def outcomes_import_csv(*, jurisdiction: Jurisdiction, user: Any, content: bytes
             record = OutcomeRecord(
                 jurisdiction=jurisdiction,
                 created_by=user,
-                occurred_on=row.get("date"),
+                # A missing date is refused by full_clean below, with the line number.
+                occurred_on=row.get("date"),  # type: ignore[misc]
                 call_type=row.get("call_type", ""),
                 outcome=outcome,
                 response_min=float(row["response_min"]) if row.get("response_min") else None,
@@ -676,7 +683,7 @@ def _delete_code_table(table: CodeTable) -> None:
     transaction.on_commit(lambda: _delete_stored(name))
 
 
-def _delete_stored(name: str) -> None:
+def _delete_stored(name: str | None) -> None:
     if name:
         default_storage.delete(name)
 
@@ -708,7 +715,7 @@ def _reimport(jurisdiction_id: int) -> int:
 def _attach_zipped_code_tables(dataset: Dataset, user: Any) -> list[str]:
     """Code tables that came in the upload's .zip beside the export, attached to the
     jurisdiction; returns a note for each (or why it was not used)."""
-    notes = []
+    notes: list[str] = []
     try:
         with zipfile.ZipFile(dataset.file.path) as archive:
             found = zip_code_tables(archive)

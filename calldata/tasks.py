@@ -17,7 +17,7 @@ import logging
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -139,7 +139,7 @@ def _background() -> ThreadPoolExecutor:
         return _BACKGROUND
 
 
-def _in_thread(work: object, *args: object) -> object:
+def _in_thread(work: Callable[..., object], *args: object) -> object:
     close_old_connections()
     try:
         return work(*args)

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -239,7 +240,7 @@ def dataset_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def dataset_file(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     dataset = _dataset(request, pk)
     if dataset.is_combined:
         raise Http404("A combination of imports has no file of its own.")
@@ -597,12 +598,12 @@ def trees(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
                 jurisdiction=jurisdiction,
                 user=request.user,
                 name=data["name"],
-                nodes=data["nodes"] if op == "save_json" else form.tree(),
+                nodes=form.tree() if isinstance(form, TreeEditorForm) else data["nodes"],
                 note=data["note"],
             )
             messages.success(request, f"Saved {tree}.")
             return redirect("calldata:tree", pk=tree.pk)
-        if op == "save":
+        if isinstance(form, TreeEditorForm):
             editor = form
         status = 400
     elif request.method == "POST":

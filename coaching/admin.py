@@ -34,7 +34,7 @@ class DocumentInline(admin.TabularInline):
     model = DeliverableDocument
     extra = 0
     fields = ["file_name", "file_kind", "file_size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = ["file_name", "file_kind", "file_size", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(Deliverable)

@@ -8,6 +8,7 @@ column and stay right across DST changes (no time-of-day arithmetic is involved 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -69,7 +70,7 @@ def week_entries(
 ) -> dict[dt.date, DayEntries]:
     """Each day's first `per_day` entries with the day's count and minutes, in one query."""
     by_day = {day: DayEntries() for day in days}
-    day = {"partition_by": [F("date")]}
+    day: dict[str, Any] = {"partition_by": [F("date")]}
     first = (
         logs_visible_to(user)
         .select_related(None)
@@ -93,7 +94,7 @@ def week_entries(
 def coaching_jurisdiction_for(user: Any, jurisdiction_id: int | str | None) -> Jurisdiction | None:
     """The jurisdiction whose coaching a page shows: a contact's own; for staff, the one asked."""
     roles = roles_of(user)
-    if roles.is_contact and not (roles.is_staff and jurisdiction_id):
+    if roles.jurisdiction_id is not None and not (roles.is_staff and jurisdiction_id):
         return Jurisdiction.objects.filter(pk=roles.jurisdiction_id).first()
     if roles.is_staff and jurisdiction_id and str(jurisdiction_id).isdigit():
         return Jurisdiction.objects.filter(pk=int(jurisdiction_id)).first()
@@ -237,7 +238,8 @@ def _hours(minutes: int) -> str:
 
 
 def month_totals(*, jurisdiction: Jurisdiction, period: Period) -> list[dict[str, Any]]:
-    rows = (
+    # Mappings: django-stubs types the rows without the keys of annotate(**_by_kind()).
+    rows: Iterable[Mapping[str, Any]] = (
         CoachingLog.objects.counted()
         .filter(jurisdiction=jurisdiction, date__gte=period.start, date__lt=period.end)
         .annotate(month=TruncMonth("date"))
@@ -300,7 +302,7 @@ class DashboardRow:
     today: dt.date
     week_one_on_one: int = 0
     four_weeks_one_on_one: int = 0
-    year: dict[str, int] = field(default_factory=dict)
+    year: Mapping[str, int] = field(default_factory=dict)
     last_logged_on: dt.date | None = None
     overdue: int = 0
     quiet: bool = False
@@ -339,7 +341,8 @@ def staff_dashboard(*, cohort: Any, now: dt.datetime | None = None) -> dict[str,
     weekly: dict[tuple[int, dt.date], int] = {
         (r["jurisdiction_id"], r["week_start"]): r["minutes"] for r in recent
     }
-    year = {
+    # Mappings: django-stubs types the rows without the keys of annotate(**_by_kind()).
+    year: dict[int, Mapping[str, Any]] = {
         r["jurisdiction_id"]: r
         for r in counted.filter(date__gte=period.start, date__lt=period.end)
         .values("jurisdiction_id")

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -338,7 +339,7 @@ def deliverables(request: HttpRequest) -> HttpResponse:
     if roles.is_staff and request.GET.get("jurisdiction", "").isdigit():
         jurisdiction = get_object_or_404(Jurisdiction, pk=int(request.GET["jurisdiction"]))
         qs = qs.filter(jurisdiction=jurisdiction)
-    elif roles.is_contact and not roles.is_staff:
+    elif roles.jurisdiction_id is not None and not roles.is_staff:
         jurisdiction = Jurisdiction.objects.get(pk=roles.jurisdiction_id)
     overdue_ids = {d.pk for d in selectors.overdue_deliverables(request.user)}
     return render(
@@ -487,7 +488,7 @@ def _scratch_copy(deliverable: Any) -> Any:
 
 
 @login_required
-def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = get_object_or_404(
         DeliverableDocument.objects.select_related("deliverable"),
         pk=pk,

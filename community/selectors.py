@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -18,7 +18,7 @@ def is_practitioner(user: Any) -> bool:
     return Membership.objects.filter(user=user, status=Membership.Status.APPROVED).exists()
 
 
-RUNNING_FOR = timezone.timedelta(hours=3)  # a session may still be running this long after
+RUNNING_FOR = timedelta(hours=3)  # a session may still be running this long after
 
 
 def _upcoming_from(now: datetime) -> list[Session]:
@@ -156,7 +156,7 @@ def participation_by_jurisdiction() -> list[dict[str, Any]]:
         )
         .order_by("-attended", "-registrations", "jurisdiction__name")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def subscribers_for_staff(*, status: str = "") -> QuerySet[Subscriber]:

@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -156,7 +157,7 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def session_slides(request: HttpRequest, pk: int) -> HttpResponse:
+def session_slides(request: HttpRequest, pk: int) -> HttpResponseBase:
     _can_view(request)
     session = get_object_or_404(Session, pk=pk)
     if not session.slides:

@@ -281,7 +281,7 @@ def _seed_seats_paperwork(cohort: Any, staff: Any) -> None:
                 "support-letter.pdf", ContentFile(demo_pdf(f"Letter, {name}")), save=False
             )
             letter.save()
-        if membership.point_of_contact_id and not membership.point_of_contact_changes.exists():
+        if membership.point_of_contact and not membership.point_of_contact_changes.exists():
             PointOfContactChange.objects.create(
                 membership=membership,
                 new=membership.point_of_contact,

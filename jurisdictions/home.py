@@ -8,7 +8,7 @@ from jurisdictions.selectors import jurisdictions_visible_to, memberships_visibl
 
 
 def panels(request: HttpRequest, roles: Roles) -> list[Panel]:
-    if not roles.is_contact:
+    if roles.jurisdiction_id is None:  # not a contact
         return []
     jurisdiction = (
         jurisdictions_visible_to(request.user)

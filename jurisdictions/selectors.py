@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -17,6 +17,14 @@ from jurisdictions.models import (
     ResponseTeam,
     SupportLetter,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class PaperworkCounts(TypedDict):
+    letters: int
+    poc_changes: int
 
 
 def jurisdictions_visible_to(user: Any) -> QuerySet[Jurisdiction]:
@@ -48,7 +56,7 @@ def teams_launched_from_911(*, cohort_id: int) -> dict[str, int]:
 def cohort_member_jurisdiction(user: Any) -> bool:
     """Is this person a contact of a jurisdiction that holds (or held) a cohort seat?"""
     roles = roles_of(user)
-    if not roles.is_contact:
+    if roles.jurisdiction_id is None:  # not a contact
         return False
     return (
         CohortMembership.objects.filter(jurisdiction_id=roles.jurisdiction_id)
@@ -120,7 +128,9 @@ def membership_detail(membership_id: int, user: Any) -> CohortMembership | None:
     )
 
 
-def cohort_paperwork(*, cohort_id: int) -> QuerySet[CohortMembership]:
+def cohort_paperwork(
+    *, cohort_id: int
+) -> QuerySet[WithAnnotations[CohortMembership, PaperworkCounts]]:
     """A cohort's seats with what their enrolment paperwork lacks, counted in the database."""
     return (
         CohortMembership.objects.filter(cohort_id=cohort_id)

@@ -349,7 +349,7 @@ def membership_withdraw(*, cohort: Any, jurisdiction: Any, by: Any = None) -> bo
 
 
 def _reminder_recipients(membership: CohortMembership) -> list[str]:
-    if membership.point_of_contact_id:
+    if membership.point_of_contact:
         return [membership.point_of_contact.email]
     return list(
         membership.jurisdiction.contacts.filter(is_active=True).values_list("email", flat=True)
@@ -442,7 +442,8 @@ def resource_delete(*, resource: Resource, by: Any) -> None:
         stored = resource.file.name
         storage = resource.file.storage
         resource.delete()
-        transaction.on_commit(lambda: storage.delete(stored))
+        if stored:
+            transaction.on_commit(lambda: storage.delete(stored))
 
 
 def _require_editor(user: Any, jurisdiction_id: int) -> None:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -276,7 +277,7 @@ def seat_point_of_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def mou_download(request: HttpRequest, pk: int) -> HttpResponse:
+def mou_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     mou = get_object_or_404(selectors.mous_visible_to(request.user), pk=pk)
     if not request.user.has_perm("jurisdictions.view_mou", mou.membership) or not mou.signed_file:
         raise Http404("No signed MoU here.")
@@ -284,7 +285,7 @@ def mou_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     letter = get_object_or_404(selectors.support_letters_visible_to(request.user), pk=pk)
     if not request.user.has_perm("jurisdictions.view_supportletter", letter):
         raise PermissionDenied
@@ -302,7 +303,7 @@ def cohort_dashboard(request: HttpRequest) -> HttpResponse:
         )
     except LookupError as error:
         raise BadRequest(str(error)) from error
-    rows = []
+    rows: list[dict[str, Any]] = []
     if cohort is not None:
         for m in selectors.cohort_paperwork(cohort_id=cohort.pk):
             mou = getattr(m, "mou", None)
@@ -368,7 +369,7 @@ def resource_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def resource_download(request: HttpRequest, pk: int) -> HttpResponse:
+def resource_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     resource = get_object_or_404(selectors.resources_visible_to(request.user), pk=pk)
     return private_file_response(resource.file, filename=resource.file_name)
 

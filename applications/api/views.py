@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -29,6 +30,9 @@ from applications.services import TransitionError, application_transition, revie
 from gpl_cohort.api.permissions import RulesPermission
 from gpl_cohort.api.serializers import ErrorSerializer
 
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission
+
 
 class CohortViewSet(viewsets.ReadOnlyModelViewSet):
     """Cohorts and their application windows (public)."""
@@ -56,7 +60,7 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
             qs = with_review_stats(qs)
         return qs
 
-    def get_permissions(self) -> list[BasePermission]:
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         if self.action == "transition":
             return [IsAuthenticated()]
         return super().get_permissions()

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -98,12 +98,14 @@ def _guard_window_open(application: Application) -> None:
         )
 
 
+def _verbose_name(name: str) -> str:
+    """An answer's label: its field's verbose name (answers are fields, never relations)."""
+    field = Application._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, models.Field) else name
+
+
 def _guard_answers_complete(application: Application) -> None:
-    missing = [
-        str(Application._meta.get_field(f).verbose_name)
-        for f in REQUIRED_FIELDS
-        if not getattr(application, f)
-    ]
+    missing = [_verbose_name(f) for f in REQUIRED_FIELDS if not getattr(application, f)]
     if application.applying_office == Application.ApplyingOffice.OTHER and not (
         application.applying_office_other.strip()
     ):
@@ -253,7 +255,7 @@ def application_answers(application: Application) -> list[tuple[str, str]]:
             value = f"{value:%B %-d, %Y}"
         if name.endswith("_other") and not value:
             continue
-        rows.append((str(field.verbose_name).capitalize(), str(value or "")))
+        rows.append((_verbose_name(name).capitalize(), str(value or "")))
     for question in application.cohort.questions.all():
         rows.append((question.prompt, str(application.short_answers.get(str(question.pk), ""))))
     return rows

@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from calldata import selectors, services
 from calldata.api.serializers import (
@@ -209,10 +210,12 @@ class ScenarioViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Scenario]:
         return selectors.scenarios_visible_to(self.request.user)
 
-    def _save(self, serializer: ScenarioSerializer) -> None:
+    def _save(self, serializer: BaseSerializer[Scenario]) -> None:
         data = serializer.validated_data
         instance = serializer.instance
-        jurisdiction = data.get("jurisdiction") or instance.jurisdiction
+        jurisdiction = data.get("jurisdiction") or (instance.jurisdiction if instance else None)
+        if jurisdiction is None:
+            raise ValidationError({"jurisdiction": ["Name the jurisdiction."]})
         try:
             serializer.instance = services.scenario_save(
                 jurisdiction=jurisdiction,
@@ -225,10 +228,10 @@ class ScenarioViewSet(viewsets.ModelViewSet):
         except DjangoValidationError as error:
             raise ValidationError(error.messages) from error
 
-    def perform_create(self, serializer: ScenarioSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Scenario]) -> None:
         self._save(serializer)
 
-    def perform_update(self, serializer: ScenarioSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Scenario]) -> None:
         self._save(serializer)
 
     @extend_schema(responses={200: ScenarioResultsSerializer})
@@ -263,7 +266,7 @@ class DecisionTreeViewSet(
     def get_serializer_class(self) -> type:
         return DecisionTreeDetailSerializer if self.action == "retrieve" else DecisionTreeSerializer
 
-    def perform_create(self, serializer: DecisionTreeSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[DecisionTree]) -> None:
         data = serializer.validated_data
         try:
             serializer.instance = services.tree_save(
@@ -288,7 +291,7 @@ class OutcomeRecordViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
     def get_queryset(self) -> QuerySet[OutcomeRecord]:
         return selectors.outcomes_visible_to(self.request.user)
 
-    def perform_create(self, serializer: OutcomeRecordSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[OutcomeRecord]) -> None:
         try:
             serializer.instance = services.outcome_create(
                 user=self.request.user, **serializer.validated_data

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.serializers import BaseSerializer
 
 from coaching import services
 from coaching.api.serializers import CoachingLogSerializer, DeliverableSerializer
@@ -24,7 +25,7 @@ def _drf_error(error: DjangoValidationError) -> serializers.ValidationError:
 def _jurisdiction_for_write(user: Any, data: dict[str, Any]) -> Jurisdiction:
     roles = roles_of(user)
     asked = data.get("jurisdiction")
-    if roles.is_contact and not roles.is_staff:
+    if roles.jurisdiction_id is not None and not roles.is_staff:
         if asked is not None and asked.pk != roles.jurisdiction_id:
             raise serializers.ValidationError(
                 {"jurisdiction": ["You may write only for your own jurisdiction."]}
@@ -48,7 +49,7 @@ class CoachingLogViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[CoachingLog]:
         return logs_visible_to(self.request.user)
 
-    def perform_create(self, serializer: CoachingLogSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[CoachingLog]) -> None:
         data = serializer.validated_data
         try:
             serializer.instance = services.coaching_log_create(
@@ -65,16 +66,14 @@ class CoachingLogViewSet(viewsets.ModelViewSet):
         except DjangoValidationError as error:
             raise _drf_error(error) from error
 
-    def perform_update(self, serializer: CoachingLogSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[CoachingLog]) -> None:
+        log = cast(CoachingLog, serializer.instance)  # an update always has its row
         changes = dict(serializer.validated_data)
-        if (
-            "jurisdiction" in changes
-            and changes.pop("jurisdiction") != serializer.instance.jurisdiction
-        ):
+        if "jurisdiction" in changes and changes.pop("jurisdiction") != log.jurisdiction:
             raise serializers.ValidationError({"jurisdiction": ["An entry cannot move."]})
         try:
             serializer.instance = services.coaching_log_update(
-                log=serializer.instance, by=self.request.user, **changes
+                log=log, by=self.request.user, **changes
             )
         except DjangoValidationError as error:
             raise _drf_error(error) from error
@@ -101,7 +100,7 @@ class DeliverableViewSet(
     def get_queryset(self) -> QuerySet[Deliverable]:
         return deliverables_visible_to(self.request.user).prefetch_related("documents")
 
-    def perform_create(self, serializer: DeliverableSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Deliverable]) -> None:
         data = dict(serializer.validated_data)
         data.pop("status", None)
         jurisdiction = _jurisdiction_for_write(self.request.user, data)
@@ -113,16 +112,14 @@ class DeliverableViewSet(
         except DjangoValidationError as error:
             raise _drf_error(error) from error
 
-    def perform_update(self, serializer: DeliverableSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Deliverable]) -> None:
+        deliverable = cast(Deliverable, serializer.instance)  # an update always has its row
         changes = dict(serializer.validated_data)
-        if (
-            "jurisdiction" in changes
-            and changes.pop("jurisdiction") != serializer.instance.jurisdiction
-        ):
+        if "jurisdiction" in changes and changes.pop("jurisdiction") != deliverable.jurisdiction:
             raise serializers.ValidationError({"jurisdiction": ["A deliverable cannot move."]})
         try:
             serializer.instance = services.deliverable_update(
-                deliverable=serializer.instance, by=self.request.user, **changes
+                deliverable=deliverable, by=self.request.user, **changes
             )
         except DjangoValidationError as error:
             raise _drf_error(error) from error

@@ -233,7 +233,7 @@ def issues_release_scheduled(*, now: dt.datetime | None = None) -> dict[str, int
         status=NewsletterIssue.Status.SCHEDULED, scheduled_for__lte=now
     )
     for issue in due:
-        if now - issue.scheduled_for > LATE_AFTER:
+        if issue.scheduled_for and now - issue.scheduled_for > LATE_AFTER:
             with transaction.atomic():
                 claimed = NewsletterIssue.objects.filter(
                     pk=issue.pk, status=NewsletterIssue.Status.SCHEDULED

@@ -50,7 +50,7 @@ def _send(
         "session": session,
         "presenters": list(session.presenters.all()),
         # Times in the email are in the recipient's zone, whoever triggered it.
-        "tz": registration.user.time_zone if registration.user_id else session.time_zone,
+        "tz": registration.user.time_zone if registration.user else session.time_zone,
         "session_url": absolute_url(session.get_absolute_url()),
         **(extra or {}),
     }

@@ -24,7 +24,7 @@ def seed(log: Callable[[str], None]) -> None:
     staff_group = program_staff_group_sync()
     durham = Jurisdiction.objects.get(name="Durham", state="NC")
     phoenix = Jurisdiction.objects.get(name="Phoenix", state="AZ")
-    settings_by_email = {
+    settings_by_email: dict[str, dict[str, object]] = {
         "staff@cohort.example": {"is_staff": True, "is_superuser": True},
         "reviewer@cohort.example": {"is_staff": True},
         "contact@durham.example": {"contact_jurisdiction": durham, "time_zone": durham.time_zone},

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -7,9 +11,14 @@ from jurisdictions.models import (
     MoU,
     MoUTransition,
     Resource,
+    ResourceTag,
     ResponseTeam,
     SupportLetter,
 )
+
+if TYPE_CHECKING:
+    from applications.models import Cohort
+    from gpl_cohort.accounts.models import User
 
 
 class ResponseTeamSerializer(serializers.ModelSerializer):
@@ -29,9 +38,9 @@ class JurisdictionSerializer(serializers.ModelSerializer):
 
 
 class CohortMembershipSerializer(serializers.ModelSerializer):
-    cohort = serializers.StringRelatedField()
-    jurisdiction = serializers.StringRelatedField()
-    point_of_contact = serializers.StringRelatedField()
+    cohort: serializers.StringRelatedField[Cohort] = serializers.StringRelatedField()
+    jurisdiction: serializers.StringRelatedField[Jurisdiction] = serializers.StringRelatedField()
+    point_of_contact: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = CohortMembership
@@ -45,7 +54,7 @@ _MOU_STATES = ", ".join(MoU.Status.values)
 
 
 class MoUTransitionSerializer(serializers.ModelSerializer):
-    by = serializers.StringRelatedField()
+    by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
     # Plain strings: the MoU states appear once in the schema, as text (no duplicate enums).
     from_status = serializers.CharField(read_only=True, help_text=f"One of: {_MOU_STATES}")
     to_status = serializers.CharField(read_only=True, help_text=f"One of: {_MOU_STATES}")
@@ -56,7 +65,9 @@ class MoUTransitionSerializer(serializers.ModelSerializer):
 
 
 class MoUSerializer(serializers.ModelSerializer):
-    membership = serializers.PrimaryKeyRelatedField(read_only=True)
+    membership: serializers.PrimaryKeyRelatedField[CohortMembership] = (
+        serializers.PrimaryKeyRelatedField(read_only=True)
+    )
     jurisdiction = serializers.SerializerMethodField()
     transitions = MoUTransitionSerializer(many=True, read_only=True)
     status = serializers.CharField(read_only=True, help_text=f"One of: {_MOU_STATES}")
@@ -103,7 +114,9 @@ class SupportLetterSerializer(serializers.ModelSerializer):
 
 
 class ResourceSerializer(serializers.ModelSerializer):
-    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    tags: serializers.SlugRelatedField[ResourceTag] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name"
+    )
     file_url = serializers.SerializerMethodField()
 
     class Meta:
