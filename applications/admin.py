@@ -34,6 +34,7 @@ from applications.models import (
 from applications.scores import score_display
 from applications.selectors import with_review_stats
 from applications.services import TransitionError, application_transition
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.uploads import csv_safe
 
 if TYPE_CHECKING:
@@ -103,7 +104,9 @@ class LaunchWindowFilter(admin.SimpleListFilter):
 
 
 def _transition_action(target: str, label: str) -> Any:
-    def action(modeladmin: ApplicationAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    def action(
+        modeladmin: ApplicationAdmin, request: AuthenticatedHttpRequest, queryset: QuerySet
+    ) -> None:
         moved, refused = 0, []
         for application in queryset.select_related("jurisdiction", "cohort"):
             try:
@@ -133,7 +136,9 @@ def _transition_action(target: str, label: str) -> Any:
 
 
 def _stage_action(decision: str, label: str) -> Any:
-    def action(modeladmin: ApplicationAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    def action(
+        modeladmin: ApplicationAdmin, request: AuthenticatedHttpRequest, queryset: QuerySet
+    ) -> None:
         from django.core.exceptions import ValidationError
 
         from applications.services import decision_stage

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from calldata import selectors
 from calldata.engine import scenario as scenario_engine
@@ -18,6 +18,10 @@ from calldata.engine.fields import CATEGORIES
 from calldata.engine.presets import presets
 from gpl_cohort.accounts.roles import roles_of
 from jurisdictions.models import CohortMembership
+
+if TYPE_CHECKING:
+    from applications.models import Cohort
+    from gpl_cohort.accounts.roles import RequestUser
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -44,7 +48,7 @@ class Row:
     peak_calls: int = 0
 
 
-def cohorts_visible_to(user: Any) -> list:
+def cohorts_visible_to(user: RequestUser) -> list:
     """Cohorts whose comparison the person may open: all for staff, a contact's own."""
     from applications.models import Cohort
 
@@ -91,7 +95,7 @@ def _figures(row: Row, jurisdiction_id: int, preset: dict) -> None:
     row.peak, row.peak_calls = _peak(summary.get("hour_of_week"))
 
 
-def comparison(*, user: Any, cohort: Any, preset_key: str) -> dict:
+def comparison(*, user: RequestUser, cohort: Cohort, preset_key: str) -> dict:
     """The side-by-side rows of a cohort as `user` may see them."""
     roles = roles_of(user)
     preset = presets()[preset_key]

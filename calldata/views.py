@@ -41,6 +41,7 @@ from calldata.forms import (
 )
 from calldata.models import CallTypeMapping, CodeTable, Dataset, DictionaryEntry
 from calldata.outcomes import monthly_kpis
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.uploads import csv_safe, private_file_response
 from jurisdictions.models import Jurisdiction
 
@@ -68,7 +69,7 @@ def _jurisdiction(request: HttpRequest, pk: int) -> Jurisdiction:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_use(request)
     jurisdictions = selectors.jurisdictions_for_upload(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, jurisdictions=jurisdictions)
@@ -107,7 +108,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
     if not dataset.headers:
         messages.error(request, dataset.error or "This file could not be read.")
@@ -150,7 +151,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reading(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def reading(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     jurisdiction = _jurisdiction(request, jurisdiction_id)
     settings_ = selectors.reading_settings_for(jurisdiction.pk)
     form = ReadingSettingsForm(request.POST or None, instance=settings_)
@@ -249,7 +250,7 @@ def dataset_file(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def combine(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def combine(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     """Several imported files of a jurisdiction analysed as one."""
     jurisdiction = _jurisdiction(request, jurisdiction_id)
     if not request.user.has_perm("calldata.add_dataset"):
@@ -314,7 +315,7 @@ def volume(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def taxonomy(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def taxonomy(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     jurisdiction = _jurisdiction(request, jurisdiction_id)
     mappings = list(CallTypeMapping.objects.filter(jurisdiction=jurisdiction))
     form = TaxonomyForm(request.POST or None, mappings=mappings)
@@ -378,7 +379,7 @@ def _scenario_form_options(jurisdiction: Jurisdiction) -> tuple[Dataset | None, 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scenarios(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def scenarios(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     jurisdiction = _jurisdiction(request, jurisdiction_id)
     preset_form = PresetForm(request.POST or None)
     if request.method == "POST":
@@ -406,7 +407,9 @@ def scenarios(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
     )
 
 
-def _scenario_page(request: HttpRequest, jurisdiction: Jurisdiction, scenario: Any) -> HttpResponse:
+def _scenario_page(
+    request: AuthenticatedHttpRequest, jurisdiction: Jurisdiction, scenario: Any
+) -> HttpResponse:
     dataset, options = _scenario_form_options(jurisdiction)
     initial = ScenarioForm.initial_from(
         scenario.criteria if scenario else scenario_engine.with_defaults({}),
@@ -443,13 +446,13 @@ def _scenario_page(request: HttpRequest, jurisdiction: Jurisdiction, scenario: A
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scenario_new(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def scenario_new(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     return _scenario_page(request, _jurisdiction(request, jurisdiction_id), None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def scenario_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_use(request)
     scenario = get_object_or_404(selectors.scenarios_visible_to(request.user), pk=pk)
     return _scenario_page(request, scenario.jurisdiction, scenario)
@@ -571,7 +574,7 @@ def _tree_editor_after_post(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def trees(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def trees(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     """The decision tree editor: an outline of questions and answers drawn as a diagram.
     Buttons post an editing operation ("op") that re-renders the outline (in place when
     tree_editor.js is on); "save" makes a new version; the JSON form is the advanced path."""
@@ -712,7 +715,7 @@ def _tree_html(node: dict, by_path: dict, path: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outcomes(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def outcomes(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     jurisdiction = _jurisdiction(request, jurisdiction_id)
     form = OutcomeForm(request.POST if "record" in request.POST else None)
     import_form = OutcomeImportForm(
@@ -759,7 +762,7 @@ def _require_dictionary_staff(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _dictionary_page(request: HttpRequest, entry: DictionaryEntry) -> HttpResponse:
+def _dictionary_page(request: AuthenticatedHttpRequest, entry: DictionaryEntry) -> HttpResponse:
     """Add or change a rule: "Preview" shows what it would re-categorise, "Save" saves it."""
     form = DictionaryEntryForm(request.POST or None, instance=entry)
     preview, status = None, 200
@@ -793,7 +796,7 @@ def _dictionary_page(request: HttpRequest, entry: DictionaryEntry) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dictionary_index(request: HttpRequest) -> HttpResponse:
+def dictionary_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: the rules that extend the built-in call-type dictionary, and a new one."""
     _require_dictionary_staff(request)
     if request.method == "POST":
@@ -810,7 +813,7 @@ def dictionary_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dictionary_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def dictionary_entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_dictionary_staff(request)
     entry = get_object_or_404(selectors.dictionary_entries_visible_to(request.user), pk=pk)
     return _dictionary_page(request, entry)
@@ -834,7 +837,7 @@ def _code_table(request: HttpRequest, pk: int) -> CodeTable:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def code_tables(request: HttpRequest) -> HttpResponse:
+def code_tables(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The code → description tables of the jurisdictions this person works for, and a new one."""
     _require_use(request)
     jurisdictions = selectors.jurisdictions_for_upload(request.user)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
@@ -23,16 +23,20 @@ from gpl_cohort.dates import add_months
 from jurisdictions.dates import local_today
 from jurisdictions.models import CohortMembership, Jurisdiction
 
+if TYPE_CHECKING:
+    from applications.models import Cohort
+    from gpl_cohort.accounts.roles import RequestUser
+
 K = CoachingLog.Kind
 
 
-def logs_visible_to(user: Any) -> QuerySet[CoachingLog]:
+def logs_visible_to(user: RequestUser) -> QuerySet[CoachingLog]:
     return scoped_to_jurisdiction(
         CoachingLog.objects.select_related("jurisdiction", "author", "staff_member"), user
     )
 
 
-def deliverables_visible_to(user: Any) -> QuerySet[Deliverable]:
+def deliverables_visible_to(user: RequestUser) -> QuerySet[Deliverable]:
     return scoped_to_jurisdiction(
         Deliverable.objects.select_related("jurisdiction", "owner", "updated_by"), user
     )
@@ -62,7 +66,7 @@ class DayEntries:
 
 
 def week_entries(
-    user: Any,
+    user: RequestUser,
     *,
     jurisdiction: Jurisdiction,
     days: list[dt.date],
@@ -91,7 +95,9 @@ def week_entries(
     return by_day
 
 
-def coaching_jurisdiction_for(user: Any, jurisdiction_id: int | str | None) -> Jurisdiction | None:
+def coaching_jurisdiction_for(
+    user: RequestUser, jurisdiction_id: int | str | None
+) -> Jurisdiction | None:
     """The jurisdiction whose coaching a page shows: a contact's own; for staff, the one asked."""
     roles = roles_of(user)
     if roles.jurisdiction_id is not None and not (roles.is_staff and jurisdiction_id):
@@ -283,7 +289,7 @@ def weekly_chart(*, jurisdiction_ids: list[int] | None, period: Period) -> dict[
     }
 
 
-def overdue_deliverables(user: Any, *, now: dt.datetime | None = None) -> list[Deliverable]:
+def overdue_deliverables(user: RequestUser, *, now: dt.datetime | None = None) -> list[Deliverable]:
     """Deliverables past their due date (in their jurisdiction's time zone) and not done."""
     now = now or timezone.now()
     latest_today = (now + dt.timedelta(days=1)).date()
@@ -309,7 +315,7 @@ class DashboardRow:
     over_ceiling: bool = False
 
 
-def staff_dashboard(*, cohort: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+def staff_dashboard(*, cohort: Cohort, now: dt.datetime | None = None) -> dict[str, Any]:
     """Every seat of a cohort with its coaching totals, in a fixed number of queries.
 
     Each jurisdiction's "this week" depends on its own time zone, so the database groups

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,10 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coaching import selectors, services
 from coaching.forms import CoachingLogForm, DeliverableForm, DocumentForm, ExportForm, WeekFormSet
 from coaching.models import DeliverableDocument, week_start_of
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.forms import form_add_validation_error
 from gpl_cohort.uploads import csv_safe, private_file_response
 from jurisdictions.models import Jurisdiction
+
+if TYPE_CHECKING:
+    from coaching.models import CoachingLog, Deliverable
 
 
 def _jurisdiction_or_404(request: HttpRequest) -> Jurisdiction:
@@ -81,7 +85,7 @@ def _jurisdiction_query(request: HttpRequest, jurisdiction: Jurisdiction) -> str
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def week(request: HttpRequest) -> HttpResponse:
+def week(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The week grid: one row per day, quick keyboard entry of a week of work."""
     if not request.user.has_perm("coaching.add_coachinglog"):
         raise PermissionDenied
@@ -146,7 +150,7 @@ def _week_url(request: HttpRequest, jurisdiction: Jurisdiction, monday: dt.date)
 
 
 def _save_week(
-    request: HttpRequest, jurisdiction: Jurisdiction, formset: Any, days: list[dt.date]
+    request: AuthenticatedHttpRequest, jurisdiction: Jurisdiction, formset: Any, days: list[dt.date]
 ) -> bool:
     """Save the filled rows as one week; a refused row keeps every answer and says why."""
     filled = [
@@ -178,7 +182,7 @@ def _save_week(
     return True
 
 
-def _log_initial(log: Any) -> dict[str, Any]:
+def _log_initial(log: CoachingLog) -> dict[str, Any]:
     return {
         "date": log.date,
         "duration": f"{log.hours:g}",
@@ -192,7 +196,7 @@ def _log_initial(log: Any) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def log_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     log = get_object_or_404(selectors.logs_visible_to(request.user), pk=pk)
     if not request.user.has_perm("coaching.change_coachinglog", log):
         return render(request, "coaching/locked.html", {"log": log}, status=403)
@@ -225,7 +229,7 @@ def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def log_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def log_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     log = get_object_or_404(selectors.logs_visible_to(request.user), pk=pk)
     if not request.user.has_perm("coaching.delete_coachinglog", log):
         return render(request, "coaching/locked.html", {"log": log}, status=403)
@@ -355,7 +359,7 @@ def deliverables(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deliverable_new(request: HttpRequest) -> HttpResponse:
+def deliverable_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("coaching.add_deliverable"):
         raise PermissionDenied
     jurisdiction = selectors.coaching_jurisdiction_for(
@@ -389,7 +393,7 @@ def deliverable_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def deliverables_standard(request: HttpRequest) -> HttpResponse:
+def deliverables_standard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add the standard deliverables (one set per jurisdiction, due a month apart)."""
     if not request.user.has_perm("coaching.add_deliverable"):
         raise PermissionDenied
@@ -420,7 +424,7 @@ def _deliverable_for(request: HttpRequest, pk: int) -> Any:
 
 
 def _deliverable_page(
-    request: HttpRequest, deliverable: Any, *, status: int = 200, **forms: Any
+    request: HttpRequest, deliverable: Deliverable, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     context = {
         "deliverable": deliverable,
@@ -433,7 +437,7 @@ def _deliverable_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A deliverable and, for those who may change it, its edit form (posted here)."""
     deliverable = _deliverable_for(request, pk)
     if request.method == "GET":
@@ -462,7 +466,7 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def deliverable_attach(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     deliverable = _deliverable_for(request, pk)
     if not request.user.has_perm("coaching.change_deliverable", deliverable):
         raise PermissionDenied
@@ -480,7 +484,7 @@ def deliverable_attach(request: HttpRequest, pk: int) -> HttpResponse:
     return _deliverable_page(request, deliverable, document_form=form)
 
 
-def _scratch_copy(deliverable: Any) -> Any:
+def _scratch_copy(deliverable: Deliverable) -> Any:
     """A throwaway copy for the ModelForm to write into; the service does the real update."""
     from copy import copy
 

@@ -17,6 +17,7 @@ from community import selectors, services
 from community.forms import JoinForm, SubscribeForm, WebinarRegistrationForm
 from community.ics import registration_ics, series_feed_ics
 from community.models import Registration, Session
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.uploads import private_file_response
 
 
@@ -112,7 +113,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_register(request: HttpRequest, pk: int) -> HttpResponse:
+def session_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("community.add_registration"):
         raise PermissionDenied
     session = get_object_or_404(Session, pk=pk, kind=Session.Kind.COMMUNITY)

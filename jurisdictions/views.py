@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.forms import form_add_validation_error
 from gpl_cohort.uploads import private_file_response
@@ -28,6 +29,9 @@ from jurisdictions.forms import (
 )
 from jurisdictions.models import CohortMembership, Jurisdiction, MoU, Resource, ResponseTeam
 from jurisdictions.selectors import jurisdictions_visible_to, memberships_visible_to
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
 
 
 def _jurisdiction_for(request: HttpRequest, pk: int, perm: str) -> Jurisdiction:
@@ -64,7 +68,7 @@ def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agency_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     jurisdiction = _jurisdiction_for(request, pk, "jurisdictions.change_jurisdiction")
     form = AgencyForm(request.POST, prefix="agency")
     if form.is_valid():
@@ -82,7 +86,7 @@ def agency_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_add(request: HttpRequest, pk: int) -> HttpResponse:
+def person_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     jurisdiction = _jurisdiction_for(request, pk, "jurisdictions.change_jurisdiction")
     form = ContactForm(request.POST, prefix="person", jurisdiction_id=jurisdiction.pk)
     if form.is_valid():
@@ -100,7 +104,9 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team_edit(request: HttpRequest, pk: int, team_pk: int | None = None) -> HttpResponse:
+def team_edit(
+    request: AuthenticatedHttpRequest, pk: int, team_pk: int | None = None
+) -> HttpResponse:
     jurisdiction = get_object_or_404(jurisdictions_visible_to(request.user), pk=pk)
     if not request.user.has_perm("jurisdictions.change_responseteam", jurisdiction):
         raise PermissionDenied
@@ -199,7 +205,7 @@ def _mou_of(membership: CohortMembership) -> MoU:
 
 @login_required
 @require_POST
-def seat_mou_draft(request: HttpRequest, pk: int) -> HttpResponse:
+def seat_mou_draft(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = _seat_for(request, pk, "jurisdictions.change_cohortmembership")
     if not roles_of(request.user).is_staff:
         raise PermissionDenied
@@ -210,7 +216,7 @@ def seat_mou_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def seat_mou_step(request: HttpRequest, pk: int) -> HttpResponse:
+def seat_mou_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One step of the MoU (sent, countersigned, ...); a refused step is said on the page."""
     membership = _seat_for(request, pk, "jurisdictions.change_cohortmembership")
     form = MoUStepForm(request.POST)
@@ -230,7 +236,7 @@ def seat_mou_step(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def seat_mou_signed(request: HttpRequest, pk: int) -> HttpResponse:
-    def save(membership: CohortMembership, data: dict[str, Any], by: Any) -> str:
+    def save(membership: CohortMembership, data: dict[str, Any], by: User) -> str:
         services.mou_transition(
             mou=_mou_of(membership), to_status=MoU.Status.SIGNED, by=by, signed_file=data["file"],
             jurisdiction_signatory=data["jurisdiction_signatory"],
@@ -247,7 +253,7 @@ def seat_mou_signed(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def seat_letter_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def save(membership: CohortMembership, data: dict[str, Any], by: Any) -> str:
+    def save(membership: CohortMembership, data: dict[str, Any], by: User) -> str:
         data = dict(data)
         services.support_letter_create(
             jurisdiction_id=membership.jurisdiction_id, membership=membership,
@@ -264,7 +270,7 @@ def seat_letter_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def seat_point_of_contact(request: HttpRequest, pk: int) -> HttpResponse:
-    def save(membership: CohortMembership, data: dict[str, Any], by: Any) -> str:
+    def save(membership: CohortMembership, data: dict[str, Any], by: User) -> str:
         services.point_of_contact_change(membership=membership, by=by, **data)
         return "Point of contact recorded."
 
@@ -352,7 +358,7 @@ def resources(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def resource_new(request: HttpRequest) -> HttpResponse:
+def resource_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("jurisdictions.add_resource"):
         raise PermissionDenied
     form = ResourceForm(request.POST or None, request.FILES or None)
@@ -376,7 +382,7 @@ def resource_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def resource_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def resource_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("jurisdictions.delete_resource"):
         raise PermissionDenied
     resource = get_object_or_404(Resource, pk=pk)

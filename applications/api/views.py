@@ -27,6 +27,7 @@ from applications.selectors import (
     with_review_stats,
 )
 from applications.services import TransitionError, application_transition, review_submit
+from gpl_cohort.accounts.http import AuthenticatedRequest
 from gpl_cohort.api.permissions import RulesPermission
 from gpl_cohort.api.serializers import ErrorSerializer
 
@@ -50,6 +51,7 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ApplicationSerializer
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     filterset_fields = ["cohort", "status", "stage", "applying_office", "jurisdiction__state"]
     search_fields = ["jurisdiction__name"]
     ordering_fields = ["submitted_at", "created_at", "jurisdiction__name"]
@@ -75,7 +77,7 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Move the application to another status (through the workflow)",
     )
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, pk: Any = None) -> Response:
+    def transition(self, request: AuthenticatedRequest, pk: Any = None) -> Response:
         application = self.get_object()
         payload = TransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -103,6 +105,7 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReviewSerializer
     permission_classes = [IsProgramStaff]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     filterset_fields = ["application", "conflict_of_interest"]
 
     def get_queryset(self) -> QuerySet[Review]:
@@ -117,7 +120,7 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         try:
             review = review_submit(
                 application=application,
-                reviewer=request.user,
+                reviewer=self.request.user,  # the same request, typed signed in
                 conflict_of_interest=data.get("conflict_of_interest", False),
                 comment=data.get("comment", ""),
                 scores={s["criterion"].pk: s["score"] for s in data.get("scores", [])},

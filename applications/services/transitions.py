@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db import models, transaction
@@ -23,6 +23,9 @@ from applications.words import WORD_LIMIT, count_words_in
 from gpl_cohort.outbox.services import Attachment
 from gpl_cohort.uploads import MB, safe_filename
 from gpl_cohort.workflow import TransitionError, run_named
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
 
 PAGE_LIMIT = 10
 MAX_UPLOAD_BYTES = 10 * MB
@@ -53,7 +56,7 @@ PUBLISHED_CRITERIA = [
 # --------------------------------------------------------------------------- the state machine
 
 
-def actor_of(by: Any, application: Application) -> set[str]:
+def actor_of(by: User | None, application: Application) -> set[str]:
     if by is None:
         return {workflow.SYSTEM}
     actors = set()
@@ -189,12 +192,12 @@ GUARDS: dict[str, Callable[[Application], None]] = {
 }
 
 
-def _effect_stamp_submitted(application: Application, by: Any) -> None:
+def _effect_stamp_submitted(application: Application, by: User | None) -> None:
     application.submitted_at = timezone.now()
     application.save(update_fields=["submitted_at"])
 
 
-def _effect_invite_to_community(application: Application, by: Any) -> None:
+def _effect_invite_to_community(application: Application, by: User | None) -> None:
     from community.services import membership_add_not_selected_applicant
 
     for contact in application.contacts.select_related("user"):
@@ -203,19 +206,19 @@ def _effect_invite_to_community(application: Application, by: Any) -> None:
         )
 
 
-def _effect_create_membership(application: Application, by: Any) -> None:
+def _effect_create_membership(application: Application, by: User | None) -> None:
     from jurisdictions.services import membership_select
 
     membership_select(application=application, by=by)
 
 
-def _effect_enrol_membership(application: Application, by: Any) -> None:
+def _effect_enrol_membership(application: Application, by: User | None) -> None:
     from jurisdictions.services import membership_enrol
 
     membership_enrol(cohort=application.cohort, jurisdiction=application.jurisdiction, by=by)
 
 
-def _effect_withdraw_membership(application: Application, by: Any) -> None:
+def _effect_withdraw_membership(application: Application, by: User | None) -> None:
     from jurisdictions.services import membership_withdraw
 
     membership_withdraw(cohort=application.cohort, jurisdiction=application.jurisdiction, by=by)
@@ -262,7 +265,7 @@ def application_answers(application: Application) -> list[tuple[str, str]]:
 
 
 def application_transition(
-    *, application: Application, to_status: str, by: Any, comment: str = ""
+    *, application: Application, to_status: str, by: User | None, comment: str = ""
 ) -> ApplicationTransition:
     """Move an application to `to_status` if the workflow allows it for `by` (None = system).
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -22,6 +22,9 @@ from calldata.models import (
     Scenario,
 )
 from jurisdictions.models import Jurisdiction
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.roles import RequestUser
 
 
 class DatasetSerializer(serializers.ModelSerializer):
@@ -290,7 +293,7 @@ class ScenarioResultsSerializer(serializers.Serializer):
     by_category = serializers.ListField(child=serializers.ListField())
 
 
-def _writable_jurisdiction(user: Any, value: Jurisdiction, what: str) -> Jurisdiction:
+def _writable_jurisdiction(user: RequestUser, value: Jurisdiction, what: str) -> Jurisdiction:
     if not selectors.jurisdictions_for_upload(user).filter(pk=value.pk).exists():
         raise serializers.ValidationError(f"You cannot add {what} for this jurisdiction.")
     return value

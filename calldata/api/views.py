@@ -37,6 +37,7 @@ from calldata.models import (
     ReadingSettings,
     Scenario,
 )
+from gpl_cohort.accounts.http import AuthenticatedRequest
 from gpl_cohort.api.permissions import RulesPermission
 from jurisdictions.models import Jurisdiction
 
@@ -52,6 +53,7 @@ class DatasetViewSet(
     a dataset that is not being imported (409 while it is) with its files."""
 
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     filterset_fields = ["jurisdiction"]
 
@@ -81,7 +83,7 @@ class DatasetViewSet(
         serializer.is_valid(raise_exception=True)
         try:
             dataset = services.dataset_upload(
-                user=request.user,
+                user=self.request.user,  # the same request, typed signed in
                 jurisdiction=serializer.validated_data["jurisdiction"],
                 upload=serializer.validated_data["file"],
             )
@@ -100,7 +102,7 @@ class DatasetViewSet(
 
     @extend_schema(request=CombineSerializer, responses={202: DatasetSerializer})
     @action(detail=False, methods=["post"], parser_classes=[JSONParser, FormParser])
-    def combine(self, request: Request) -> Response:
+    def combine(self, request: AuthenticatedRequest) -> Response:
         """Analyse several imported datasets of a jurisdiction as one (same columns; an
         incident in several files is merged by its id). Starts the import of the analysis."""
         serializer = CombineSerializer(data=request.data, context={"request": request})
@@ -124,7 +126,7 @@ class DatasetViewSet(
 
     @extend_schema(request=MappingSerializer, responses={202: DatasetSerializer})
     @action(detail=True, methods=["post"], url_path="mapping")
-    def mapping(self, request: Request, pk: str | None = None) -> Response:
+    def mapping(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Confirm the column mapping and start the import."""
         dataset = self.get_object()
         if not request.user.has_perm("calldata.change_dataset", dataset):
@@ -159,6 +161,7 @@ class ReadingSettingsViewSet(viewsets.GenericViewSet):
 
     serializer_class = ReadingSettingsSerializer
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     lookup_field = "jurisdiction"
     lookup_url_kwarg = "jurisdiction_id"
     lookup_value_regex = r"\d+"
@@ -182,7 +185,7 @@ class ReadingSettingsViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, jurisdiction_id: str | None = None) -> Response:
         return Response(ReadingSettingsSerializer(self._settings()).data)
 
-    def update(self, request: Request, jurisdiction_id: str | None = None) -> Response:
+    def update(self, request: AuthenticatedRequest, jurisdiction_id: str | None = None) -> Response:
         current = self._settings()
         serializer = ReadingSettingsSerializer(current, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -196,7 +199,9 @@ class ReadingSettingsViewSet(viewsets.GenericViewSet):
             raise ValidationError(error.message_dict) from error
         return Response(ReadingSettingsSerializer(saved).data)
 
-    def partial_update(self, request: Request, jurisdiction_id: str | None = None) -> Response:
+    def partial_update(
+        self, request: AuthenticatedRequest, jurisdiction_id: str | None = None
+    ) -> Response:
         return self.update(request, jurisdiction_id)
 
 
@@ -205,6 +210,7 @@ class ScenarioViewSet(viewsets.ModelViewSet):
 
     serializer_class = ScenarioSerializer
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     filterset_fields = ["jurisdiction"]
 
     def get_queryset(self) -> QuerySet[Scenario]:
@@ -258,6 +264,7 @@ class DecisionTreeViewSet(
     (versions are never changed); the detail adds the calls at each leaf on the latest data."""
 
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     filterset_fields = ["jurisdiction", "name"]
 
     def get_queryset(self) -> QuerySet[DecisionTree]:
@@ -286,6 +293,7 @@ class OutcomeRecordViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
 
     serializer_class = OutcomeRecordSerializer
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     filterset_fields = ["jurisdiction", "outcome", "occurred_on"]
 
     def get_queryset(self) -> QuerySet[OutcomeRecord]:
@@ -312,6 +320,7 @@ class CodeTableViewSet(
     read again with it, as after DELETE without it."""
 
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     parser_classes = [MultiPartParser, FormParser]
     filterset_fields = ["jurisdiction", "kind"]
 
@@ -336,7 +345,7 @@ class CodeTableViewSet(
         upload = serializer.validated_data["file"]
         try:
             table = services.code_table_create(
-                user=request.user,
+                user=self.request.user,  # the same request, typed signed in
                 jurisdiction=serializer.validated_data["jurisdiction"],
                 content=upload.read(),
                 name=upload.name or "codes.csv",

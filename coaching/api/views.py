@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -11,9 +11,13 @@ from coaching import services
 from coaching.api.serializers import CoachingLogSerializer, DeliverableSerializer
 from coaching.models import CoachingLog, Deliverable
 from coaching.selectors import deliverables_visible_to, logs_visible_to
+from gpl_cohort.accounts.http import AuthenticatedRequest
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.api.permissions import RulesPermission
 from jurisdictions.models import Jurisdiction
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.roles import RequestUser
 
 
 def _drf_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -22,7 +26,7 @@ def _drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError({"non_field_errors": error.messages})
 
 
-def _jurisdiction_for_write(user: Any, data: dict[str, Any]) -> Jurisdiction:
+def _jurisdiction_for_write(user: RequestUser, data: dict[str, Any]) -> Jurisdiction:
     roles = roles_of(user)
     asked = data.get("jurisdiction")
     if roles.jurisdiction_id is not None and not roles.is_staff:
@@ -42,6 +46,7 @@ class CoachingLogViewSet(viewsets.ModelViewSet):
 
     serializer_class = CoachingLogSerializer
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_fields = ["jurisdiction", "kind", "workstream", "date", "week_start", "side"]
     ordering_fields = ["date", "created_at", "duration_minutes"]
@@ -93,6 +98,7 @@ class DeliverableViewSet(
 
     serializer_class = DeliverableSerializer
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_fields = ["jurisdiction", "workstream", "status"]
     ordering_fields = ["due_on", "title", "updated_at"]
