@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any
 
@@ -46,7 +46,7 @@ class _Echo:
 def _csv_response(filename: str, header: list[str], rows: Any) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
-    def lines():
+    def lines() -> Iterator[str]:
         yield writer.writerow(header)
         for row in rows:
             yield writer.writerow([csv_safe(value) for value in row])

@@ -136,7 +136,7 @@ class SupportLetterAdmin(admin.ModelAdmin):
     exclude = ["file"]  # checked on the way in by the upload pages, served by the download view
     readonly_fields = ["file_name", "uploaded_by"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Letters come in through the application and seat pages, where the PDF is checked.
         return False
 
@@ -153,7 +153,7 @@ class PointOfContactChangeAdmin(admin.ModelAdmin):
 class PaperworkSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "mou_reminder_after_days", "mou_reminder_every_days"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return not PaperworkSettings.objects.exists()
 
 
@@ -169,6 +169,6 @@ class ResourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "description"]
     readonly_fields = ["file", "file_name", "file_kind", "file_size", "uploaded_by"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Uploads go through the library page, where the file's content is checked.
         return False
