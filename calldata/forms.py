@@ -33,7 +33,7 @@ class _ForJurisdictionForm(forms.Form):
 
     jurisdiction = forms.ModelChoiceField(queryset=Jurisdiction.objects.none())
 
-    def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, jurisdictions: QuerySet[Jurisdiction], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["jurisdiction"]).queryset = jurisdictions
         if jurisdictions.count() == 1:

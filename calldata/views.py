@@ -39,7 +39,7 @@ from calldata.forms import (
     TreeForm,
     UploadForm,
 )
-from calldata.models import CallTypeMapping, CodeTable, Dataset, DictionaryEntry
+from calldata.models import CallTypeMapping, CodeTable, Dataset, DictionaryEntry, Scenario
 from calldata.outcomes import monthly_kpis
 from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.uploads import csv_safe, private_file_response
@@ -408,7 +408,7 @@ def scenarios(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpRe
 
 
 def _scenario_page(
-    request: AuthenticatedHttpRequest, jurisdiction: Jurisdiction, scenario: Any
+    request: AuthenticatedHttpRequest, jurisdiction: Jurisdiction, scenario: Scenario | None
 ) -> HttpResponse:
     dataset, options = _scenario_form_options(jurisdiction)
     initial = ScenarioForm.initial_from(

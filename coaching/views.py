@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseFormSet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -111,7 +112,7 @@ def week(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _week_page(
     request: HttpRequest,
     jurisdiction: Jurisdiction,
-    formset: Any,
+    formset: BaseFormSet,
     days: list[dt.date],
     today: dt.date,
 ) -> HttpResponse:
@@ -150,7 +151,10 @@ def _week_url(request: HttpRequest, jurisdiction: Jurisdiction, monday: dt.date)
 
 
 def _save_week(
-    request: AuthenticatedHttpRequest, jurisdiction: Jurisdiction, formset: Any, days: list[dt.date]
+    request: AuthenticatedHttpRequest,
+    jurisdiction: Jurisdiction,
+    formset: BaseFormSet,
+    days: list[dt.date],
 ) -> bool:
     """Save the filled rows as one week; a refused row keeps every answer and says why."""
     filled = [

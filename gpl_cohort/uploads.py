@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.utils import timezone
 
@@ -458,7 +459,7 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def private_file_response(field_file: Any, *, filename: str) -> FileResponse:
+def private_file_response(field_file: FieldFile, *, filename: str) -> FileResponse:
     """Serve a stored file as a download after the caller has checked permission."""
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     response = FileResponse(

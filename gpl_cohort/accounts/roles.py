@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
+
+from django.db.models import Model, QuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -46,6 +48,8 @@ class Roles:
 
 ANONYMOUS = Roles()
 
+_M = TypeVar("_M", bound=Model)
+
 
 def roles_of(user: RequestUser | None) -> Roles:
     if user is None or not user.is_authenticated or not user.is_active:
@@ -72,8 +76,8 @@ def roles_of(user: RequestUser | None) -> Roles:
 
 
 def scoped_to_jurisdiction(
-    queryset: Any, user: RequestUser, *, field: str = "jurisdiction_id"
-) -> Any:
+    queryset: QuerySet[_M], user: RequestUser, *, field: str = "jurisdiction_id"
+) -> QuerySet[_M]:
     """The rows of `queryset` this person may see: all for staff, their own jurisdiction's for a
     contact (`field` names the path to the jurisdiction id), none for anyone else."""
     roles = roles_of(user)
