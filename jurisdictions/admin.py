@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.workflow import Transition
 from jurisdictions import mou_workflow
 from jurisdictions.models import (
@@ -86,7 +87,10 @@ class MoUTransitionInline(admin.TabularInline):
 def _mou_step_action(step: Transition) -> Any:
     """An admin action taking `step` on each chosen MoU through the one MoU service."""
 
-    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    # The admin site lets only signed-in staff this far.
+    def action(
+        modeladmin: admin.ModelAdmin, request: AuthenticatedHttpRequest, queryset: QuerySet
+    ) -> None:
         moved = 0
         for mou in queryset.select_related("membership__jurisdiction"):
             try:
