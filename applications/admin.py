@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -33,7 +34,11 @@ from applications.scores import score_display
 from applications.selectors import with_review_stats
 from applications.services import TransitionError, application_transition
 from cohorts.models import Cohort
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.uploads import csv_safe
+
+if TYPE_CHECKING:
+    from applications.selectors import ReviewedApplication
 
 
 class ShortAnswerQuestionInline(admin.TabularInline):
@@ -80,9 +85,10 @@ class LaunchWindowFilter(admin.SimpleListFilter):
     def queryset(
         self, request: HttpRequest, queryset: QuerySet[Application]
     ) -> QuerySet[Application]:
-        if self.value() == "unknown":
+        value = self.value()
+        if value == "unknown":
             return queryset.filter(anticipated_launch_on__isnull=True)
-        if self.value() not in ("within", "earlier", "later"):
+        if value not in ("within", "earlier", "later"):
             return queryset
         # The window depends on each cohort's start; cohorts are few, so one Q per cohort.
         condition = Q(pk__in=[])
@@ -92,13 +98,15 @@ class LaunchWindowFilter(admin.SimpleListFilter):
                 "within": Q(anticipated_launch_on__range=(first, last)),
                 "earlier": Q(anticipated_launch_on__lt=first),
                 "later": Q(anticipated_launch_on__gt=last),
-            }[self.value()]
+            }[value]
             condition |= Q(cohort=cohort) & launch
         return queryset.filter(condition)
 
 
 def _transition_action(target: str, label: str) -> Any:
-    def action(modeladmin: ApplicationAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    def action(
+        modeladmin: ApplicationAdmin, request: AuthenticatedHttpRequest, queryset: QuerySet
+    ) -> None:
         moved, refused = 0, []
         for application in queryset.select_related("jurisdiction", "cohort"):
             try:
@@ -128,7 +136,9 @@ def _transition_action(target: str, label: str) -> Any:
 
 
 def _stage_action(decision: str, label: str) -> Any:
-    def action(modeladmin: ApplicationAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    def action(
+        modeladmin: ApplicationAdmin, request: AuthenticatedHttpRequest, queryset: QuerySet
+    ) -> None:
         from django.core.exceptions import ValidationError
 
         from applications.services import decision_stage
@@ -240,15 +250,15 @@ class ApplicationAdmin(admin.ModelAdmin):
         return obj.jurisdiction.population_label
 
     @admin.display(description="Mean score", ordering="mean_score")
-    def mean_score_display(self, obj: Application) -> str:
+    def mean_score_display(self, obj: ReviewedApplication) -> str:
         return score_display(obj.mean_score)
 
     @admin.display(description="Reviews", ordering="review_count")
-    def review_count_display(self, obj: Application) -> int:
+    def review_count_display(self, obj: ReviewedApplication) -> int:
         return obj.review_count or 0
 
     @admin.display(description="Conflict", boolean=True, ordering="has_conflict")
-    def conflict(self, obj: Application) -> bool:
+    def conflict(self, obj: ReviewedApplication) -> bool:
         return obj.has_conflict
 
     def get_urls(self) -> list[Any]:
@@ -261,7 +271,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def export_csv(self, request: HttpRequest) -> HttpResponse:
+    def export_csv(self, request: HttpRequest) -> HttpResponseBase:
         """The changelist's filtered and searched rows as CSV, streamed row by row."""
         if not self.has_view_permission(request):
             from django.core.exceptions import PermissionDenied

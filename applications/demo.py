@@ -111,7 +111,7 @@ APPLICANTS_2022 = [
     ("Chicago", "IL", S.ROUND1_REVIEW, "piloting", dt.date(2022, 12, 1), "public_health"),
     ("Cincinnati", "OH", S.SUBMITTED, "exploring", dt.date(2024, 1, 1), "executive"),
 ]
-PATH = [
+PATH: list[str] = [
     S.DRAFT, S.SUBMITTED, S.ROUND1_REVIEW, S.INVITED_ROUND2, S.INTERVIEW_SCHEDULED,
     S.INTERVIEWED, S.REFERENCES_CHECKED, S.SELECTED,
 ]  # fmt: skip

@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.template import Context, Template, TemplateSyntaxError
-from django.template.loader import get_template
+from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.urls import reverse
 
 from applications.models import Application, EmailTemplate
@@ -23,7 +22,8 @@ from gpl_cohort.outbox.services import Attachment, email_queue
 
 
 def _default_source(key: str, part: str) -> str:
-    return get_template(f"applications/email/{key}{part}.txt").template.source
+    # The Django engine's own template (not the backend wrapper), which keeps its source.
+    return Engine.get_default().get_template(f"applications/email/{key}{part}.txt").source
 
 
 def email_template_get(*, cohort: Cohort, key: str) -> EmailTemplate:

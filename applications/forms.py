@@ -53,7 +53,8 @@ class SignUpForm(forms.Form):
         self.helper = _helper("Create my account")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", "The two passwords differ.")
         elif data.get("password1"):
@@ -89,7 +90,8 @@ class StartForm(forms.Form):
         self.helper = _helper("Start the application")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("jurisdiction"):
             missing = [f for f in ("name", "kind", "state") if not data.get(f)]
             for field in missing:
@@ -144,7 +146,8 @@ class ApplicationForm(forms.ModelForm):
         return {str(q.pk): self.cleaned_data.get(f"q_{q.pk}", "") for q in self.questions}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         texts = [data.get(f) or "" for f in COUNTED_FIELDS]
         texts += [data.get(f"q_{q.pk}") or "" for q in self.questions]
         words = count_words_in(texts)
@@ -212,7 +215,8 @@ class ReviewForm(forms.Form):
         self.helper = _helper("Submit my review")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("conflict_of_interest"):
             for criterion in self.criteria:
                 if data.get(f"score_{criterion.pk}") in (None, ""):

@@ -30,7 +30,7 @@ def panels(request: HttpRequest, roles: Roles) -> list[Panel]:
                 order=10,
             )
         ]
-    if not roles.is_authenticated:
+    if not (roles.is_authenticated and request.user.is_authenticated):
         return []
     # The session's user comes with this answer (accounts.backends); most people have none.
     if not getattr(request.user, "_has_application_contact", True):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rules
 
 from applications import workflow
 from gpl_cohort.accounts.rules import is_program_staff
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.roles import RequestUser
 
 
 def _application_of(obj: Any) -> Any:
@@ -15,9 +18,9 @@ def _application_of(obj: Any) -> Any:
 
 
 @rules.predicate
-def is_applicant_of_application(user: Any, obj: Any) -> bool:
+def is_applicant_of_application(user: RequestUser, obj: Any) -> bool:
     application = _application_of(obj)
-    if application is None or not getattr(user, "is_authenticated", False):
+    if application is None or not user.is_authenticated:
         return False
     from applications.models import ApplicationContact
 
@@ -25,13 +28,13 @@ def is_applicant_of_application(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def is_draft(user: Any, obj: Any) -> bool:
+def is_draft(user: RequestUser, obj: Any) -> bool:
     application = _application_of(obj)
     return application is not None and application.status == workflow.S.DRAFT
 
 
 @rules.predicate
-def letters_open(user: Any, obj: Any) -> bool:
+def letters_open(user: RequestUser, obj: Any) -> bool:
     application = _application_of(obj)
     return application is not None and application.status in workflow.LETTERS_OPEN
 

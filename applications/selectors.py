@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import (
     Count,
@@ -27,15 +27,29 @@ from applications.models import (
 )
 from gpl_cohort.accounts.roles import roles_of
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def applications_visible_to(user: Any) -> QuerySet[Application]:
+    from gpl_cohort.accounts.models import User
+    from gpl_cohort.accounts.roles import RequestUser
+
+    class ReviewStats(TypedDict):
+        mean_score: float | None
+        review_count: int | None
+        has_conflict: bool
+
+    # An application read through with_review_stats (django-stubs' annotated-model type).
+    ReviewedApplication: TypeAlias = WithAnnotations[Application, ReviewStats]
+
+
+def applications_visible_to(user: RequestUser) -> QuerySet[Application]:
     """Staff see every application; an applicant sees the ones they are a contact of."""
     roles = roles_of(user)
     qs = Application.objects.select_related("cohort", "jurisdiction")
     if roles.is_staff:
         return qs
     if roles.is_authenticated:
-        return qs.filter(contacts__user=user)
+        return qs.filter(contacts__user=user.pk)
     return qs.none()
 
 
@@ -104,21 +118,21 @@ def application_timeline(
     return sorted(events, key=lambda event: (event[0], event[1] is not None))
 
 
-def reviews_visible_to(user: Any) -> QuerySet[Review]:
+def reviews_visible_to(user: RequestUser) -> QuerySet[Review]:
     """A reviewer's own reviews, and others' only on applications they have reviewed."""
     if not roles_of(user).is_staff:
         return Review.objects.none()
-    reviewed = Review.objects.filter(reviewer=user, submitted_at__isnull=False).values(
+    reviewed = Review.objects.filter(reviewer=user.pk, submitted_at__isnull=False).values(
         "application"
     )
     return (
-        Review.objects.filter(Q(reviewer=user) | Q(application__in=reviewed))
+        Review.objects.filter(Q(reviewer=user.pk) | Q(application__in=reviewed))
         .select_related("reviewer", "application__jurisdiction")
         .prefetch_related("scores__criterion")
     )
 
 
-def review_of(application: Application, user: Any) -> Review | None:
+def review_of(application: Application, user: User) -> Review | None:
     return (
         Review.objects.filter(application=application, reviewer=user)
         .prefetch_related("scores")
@@ -126,7 +140,7 @@ def review_of(application: Application, user: Any) -> Review | None:
     )
 
 
-def other_reviews(application: Application, user: Any) -> QuerySet[Review]:
+def other_reviews(application: Application, user: User) -> QuerySet[Review]:
     """Other reviewers' reviews, only once `user` has submitted their own (blind review)."""
     if not Review.objects.filter(
         application=application, reviewer=user, submitted_at__isnull=False
@@ -153,7 +167,7 @@ def application_counts_by_status() -> list[dict[str, Any]]:
     )
 
 
-def is_applicant(user: Any) -> bool:
+def is_applicant(user: User) -> bool:
     return ApplicationContact.objects.filter(user=user).exists()
 
 
@@ -162,7 +176,7 @@ def is_applicant_expression() -> Exists:
     return Exists(ApplicationContact.objects.filter(user=OuterRef("pk")))
 
 
-def applications_of_user(user: Any) -> QuerySet[Application]:
+def applications_of_user(user: User) -> QuerySet[Application]:
     return (
         Application.objects.filter(contacts__user=user)
         .select_related("cohort", "jurisdiction")

@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,6 +18,7 @@ from applications.models import Application, ApplicationDocument
 from applications.selectors import applications_of_user, applications_visible_to
 from applications.words import WORD_LIMIT
 from cohorts.selectors import cohorts_public
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.forms import form_add_validation_error
 from gpl_cohort.home import landing_offer
 from gpl_cohort.uploads import private_file_response
@@ -59,7 +61,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def start(request: HttpRequest, slug: str) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     cohort = get_object_or_404(cohorts_public(), slug=slug)
     if not cohort.is_open:
         messages.error(request, f"The application for {cohort.years_label} is closed.")
@@ -81,7 +83,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def portal(request: HttpRequest) -> HttpResponse:
+def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "applications/portal.html",
@@ -160,7 +162,7 @@ def _edit_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The application form; posting it saves the answers as a draft."""
     application = _application_for(request, pk, "applications.view_application")
     if (refused := _edit_refused(request, application)) is not None:
@@ -178,7 +180,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Save the answers, then submit; what is missing is said and the draft is kept."""
     application = _application_for(request, pk, "applications.view_application")
     if (refused := _edit_refused(request, application)) is not None:
@@ -193,7 +195,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit_page(request, application, form)
 
 
-def _save(request: HttpRequest, application: Application, form: ApplicationForm) -> bool:
+def _save(
+    request: AuthenticatedHttpRequest, application: Application, form: ApplicationForm
+) -> bool:
     """Save answers and the new file together: a refused file stores nothing, keeps the form."""
     try:
         services.application_save_with_document(
@@ -207,7 +211,9 @@ def _save(request: HttpRequest, application: Application, form: ApplicationForm)
     return True
 
 
-def _submit(request: HttpRequest, application: Application, form: ApplicationForm) -> bool:
+def _submit(
+    request: AuthenticatedHttpRequest, application: Application, form: ApplicationForm
+) -> bool:
     try:
         services.application_transition(
             application=application, to_status=Application.Status.SUBMITTED, by=request.user
@@ -237,7 +243,7 @@ def copy_previous(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponseBase:
     application = _application_for(request, pk, "applications.view_application")
     document = get_object_or_404(ApplicationDocument, pk=document_pk, application=application)
     return private_file_response(document.file, filename=document.file_name)
@@ -254,7 +260,7 @@ def document_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 
 
 @login_required
-def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
+def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponseBase:
     application = _application_for(request, pk, "applications.view_application")
     letter = get_object_or_404(application.support_letters, pk=letter_pk)
     return private_file_response(letter.file, filename=letter.file_name or "letter.pdf")
@@ -262,7 +268,7 @@ def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def letter_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application_for(request, pk, "applications.add_supportletter")
     form = SupportLetterForm(request.POST, request.FILES)
     if form.is_valid():
@@ -287,7 +293,7 @@ def letter_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invite(request: HttpRequest, pk: int) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _application_for(request, pk, "applications.invite_coapplicant")
     form = InviteForm(request.POST)
     if form.is_valid():

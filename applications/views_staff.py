@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,6 +32,11 @@ from applications.selectors import (
 )
 from applications.views import render_detail
 from cohorts.models import Cohort
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
+    from gpl_cohort.accounts.roles import RequestUser
 
 DECISION_EMAILS = ["invited_round2", "declined", "selected", "not_selected"]
 
@@ -42,7 +47,7 @@ def _staff_application(request: HttpRequest, pk: int, perm: str) -> Application:
     return get_object_or_404(applications_visible_to(request.user), pk=pk)
 
 
-def staff_context(application: Application, user: Any) -> dict[str, Any]:
+def staff_context(application: Application, user: RequestUser) -> dict[str, Any]:
     interview_initial = {"time_zone": application.jurisdiction.time_zone}
     return {
         "is_staff_view": True,
@@ -62,7 +67,7 @@ def staff_context(application: Application, user: Any) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int) -> HttpResponse:
+def transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _staff_application(request, pk, "applications.manage_application")
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -85,7 +90,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _staff_application(request, pk, "applications.review_application")
     criteria = list(application.cohort.criteria.all())
     mine = review_of(application, request.user)
@@ -142,7 +147,7 @@ def _round2_post(
 @login_required
 @require_POST
 def interview(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(application: Application, data: dict[str, Any], by: Any) -> None:
+    def action(application: Application, data: dict[str, Any], by: User) -> None:
         from zoneinfo import ZoneInfo
 
         starts_at = data["starts_at"].replace(tzinfo=ZoneInfo(data["time_zone"]))
@@ -193,7 +198,7 @@ def reference_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def letters_request(request: HttpRequest, pk: int) -> HttpResponse:
+def letters_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _staff_application(request, pk, "applications.manage_application")
     try:
         services.support_letters_request(application=application, by=request.user)
@@ -262,7 +267,7 @@ def decisions(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def decisions_apply(request: HttpRequest, slug: str) -> HttpResponse:
+def decisions_apply(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Save the emails as shown and apply every staged decision, sending its email."""
     cohort = _decisions_cohort(request, slug)
     forms = _email_forms(request, cohort)
@@ -311,7 +316,7 @@ def _decisions_page(
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("applications.review_application"):
         raise PermissionDenied
     from django.db.models import Exists, OuterRef

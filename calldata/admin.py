@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from calldata.models import (
     CallTypeMapping,
@@ -31,7 +32,7 @@ class DatasetAdmin(admin.ModelAdmin):
     readonly_fields = ["report", "summary", "mapping", "headers", "preview", "source"]
     exclude = ["file"]  # an export is read only as it came in through the checked upload
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # imports go through the upload page or the API
 
 
@@ -44,7 +45,7 @@ class CodeTableAdmin(admin.ModelAdmin):
     readonly_fields = ["entries", "notes", "code_column", "description_column", "codes"]
     exclude = ["file"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tables are read and checked by the code-tables page or the API
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from calldata import selectors
 from calldata.engine import scenario as scenario_engine
@@ -18,6 +18,10 @@ from calldata.engine.fields import CATEGORIES
 from calldata.engine.presets import presets
 from cohorts.models import Cohort, CohortMembership
 from gpl_cohort.accounts.roles import roles_of
+
+if TYPE_CHECKING:
+    from cohorts.models import Cohort
+    from gpl_cohort.accounts.roles import RequestUser
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -44,18 +48,18 @@ class Row:
     peak_calls: int = 0
 
 
-def cohorts_visible_to(user: Any) -> list:
+def cohorts_visible_to(user: RequestUser) -> list:
     """Cohorts whose comparison the person may open: all for staff, a contact's own."""
     roles = roles_of(user)
     cohorts = Cohort.objects.order_by("-opens_at", "name")
     if roles.is_staff:
         return list(cohorts)
-    if roles.is_contact:
+    if roles.jurisdiction_id is not None:  # a contact
         return list(cohorts.filter(memberships__jurisdiction_id=roles.jurisdiction_id).distinct())
     return []
 
 
-def _peak(hour_of_week: list[list[int]]) -> tuple[str, int]:
+def _peak(hour_of_week: list[list[int]] | None) -> tuple[str, int]:
     best, where = 0, None
     for day, hours in enumerate(hour_of_week or []):
         for hour, count in enumerate(hours):
@@ -70,7 +74,7 @@ def _peak(hour_of_week: list[list[int]]) -> tuple[str, int]:
 def _figures(row: Row, jurisdiction_id: int, preset: dict) -> None:
     dataset = selectors.latest_dataset(jurisdiction_id)
     summary = (dataset.summary or {}) if dataset is not None else {}
-    if not summary.get("calls"):
+    if dataset is None or not summary.get("calls"):
         return
     row.has_data = True
     row.calls, row.days = int(summary["calls"]), int(summary.get("days") or 0)
@@ -89,14 +93,15 @@ def _figures(row: Row, jurisdiction_id: int, preset: dict) -> None:
     row.peak, row.peak_calls = _peak(summary.get("hour_of_week"))
 
 
-def comparison(*, user: Any, cohort: Any, preset_key: str) -> dict:
+def comparison(*, user: RequestUser, cohort: Cohort, preset_key: str) -> dict:
     """The side-by-side rows of a cohort as `user` may see them."""
     roles = roles_of(user)
     preset = presets()[preset_key]
     memberships = list(
         CohortMembership.objects.filter(cohort=cohort).select_related("jurisdiction").order_by("pk")
     )
-    named_rows, letter_rows = [], []
+    named_rows: list[Row] = []
+    letter_rows: list[Row] = []
     for membership in memberships:
         jurisdiction = membership.jurisdiction
         is_viewer = roles.is_contact and jurisdiction.pk == roles.jurisdiction_id

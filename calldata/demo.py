@@ -64,6 +64,8 @@ def seed(log: Callable[[str], None]) -> None:
         defaults={"population": 44_700, "time_zone": "America/New_York"},
     )
     staff = User.objects.filter(is_staff=True).order_by("pk").first()
+    if staff is None:  # accounts' demo makes the staff logins first
+        return
     dataset = Dataset.objects.filter(
         jurisdiction=jurisdiction, original_name=DEMO_NAME, status=Dataset.Status.DONE
     ).first()

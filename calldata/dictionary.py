@@ -5,12 +5,15 @@ jurisdiction confirmed are kept; only the suggestion next to them changes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from calldata import selectors
 from calldata.models import CallTypeMapping, DictionaryEntry, Scenario
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
 
 
 def _recategorise(jurisdiction_ids: set[int | None]) -> int:
@@ -38,7 +41,7 @@ def _recategorise(jurisdiction_ids: set[int | None]) -> int:
     return changed_total
 
 
-def dictionary_entry_save(*, entry: DictionaryEntry, user: Any) -> int:
+def dictionary_entry_save(*, entry: DictionaryEntry, user: User) -> int:
     """Create or change a rule (validated by its form); returns how many call types took
     another category."""
     with transaction.atomic():

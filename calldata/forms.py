@@ -3,9 +3,11 @@ from __future__ import annotations
 import json
 import re
 import zoneinfo
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 
 from calldata.engine import tree as tree_engine
 from calldata.engine.codes import KINDS
@@ -19,7 +21,7 @@ from calldata.engine.fields import (
 )
 from calldata.engine.presets import presets
 from calldata.engine.tree import OUTCOMES, TreeError, validate
-from calldata.models import DictionaryEntry, OutcomeRecord, ReadingSettings
+from calldata.models import Dataset, DictionaryEntry, OutcomeRecord, ReadingSettings
 from calldata.outcomes import outcomes_import_check
 from jurisdictions.models import Jurisdiction
 
@@ -31,9 +33,9 @@ class _ForJurisdictionForm(forms.Form):
 
     jurisdiction = forms.ModelChoiceField(queryset=Jurisdiction.objects.none())
 
-    def __init__(self, *args: Any, jurisdictions: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, jurisdictions: QuerySet[Jurisdiction], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = jurisdictions
+        cast(forms.ModelChoiceField, self.fields["jurisdiction"]).queryset = jurisdictions
         if jurisdictions.count() == 1:
             self.fields["jurisdiction"].initial = jurisdictions.first()
             self.fields["jurisdiction"].widget = forms.HiddenInput()
@@ -74,8 +76,13 @@ class CodeTableForm(_ForJurisdictionForm):
         return upload
 
 
+class _DatasetsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Dataset) -> str:
+        return f"{obj.original_name} · {obj.first_day} – {obj.last_day} · {obj.rows_kept:,} calls"
+
+
 class CombineForm(forms.Form):
-    datasets = forms.ModelMultipleChoiceField(
+    datasets = _DatasetsField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         label="Imported files to analyse together",
@@ -83,12 +90,9 @@ class CombineForm(forms.Form):
         "incident found in several files is counted once, merged by its incident id.",
     )
 
-    def __init__(self, *args: Any, datasets: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, datasets: QuerySet[Dataset], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["datasets"].queryset = datasets
-        self.fields["datasets"].label_from_instance = lambda d: (
-            f"{d.original_name} · {d.first_day} – {d.last_day} · {d.rows_kept:,} calls"
-        )
+        cast(_DatasetsField, self.fields["datasets"]).queryset = datasets
 
 
 US_ZONES = [
@@ -126,7 +130,7 @@ class MappingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "— not in this file —")] + [(h, h) for h in headers]
-        self.fields["time_zone"].choices = time_zone_choices()
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = time_zone_choices()
         self.fields["time_zone"].initial = time_zone
         # (form field prefix, mapping key, {name: label}) for each group of column choices.
         groups = [
@@ -172,7 +176,8 @@ class MappingForm(forms.Form):
         return groups
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("field_address") and any(data.get(f"address_{p}") for p in ADDRESS_PARTS):
             self.add_error(
                 "field_address",
@@ -226,7 +231,7 @@ class ReadingSettingsForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["priority_order"].choices = [
+        cast(forms.ChoiceField, self.fields["priority_order"]).choices = [
             c for c in ReadingSettings.PriorityOrder.choices if c[0]
         ]
         self.fields["priority_order"].required = True
@@ -326,11 +331,11 @@ class ScenarioForm(forms.Form):
         self.fields[
             "exclude_priority_at_or_above"
         ].label = f"Exclude priority this urgent or more ({most_urgent}; blank = none)"
-        self.fields["call_types"].choices = [(t, t) for t in call_types]
+        cast(forms.ChoiceField, self.fields["call_types"]).choices = [(t, t) for t in call_types]
         flag_choices = [(f, f.replace("_", " ")) for f in flags]
-        self.fields["include_flags"].choices = flag_choices
-        self.fields["exclude_flags"].choices = flag_choices
-        self.fields["beats"].choices = [(b, b) for b in beats]
+        cast(forms.ChoiceField, self.fields["include_flags"]).choices = flag_choices
+        cast(forms.ChoiceField, self.fields["exclude_flags"]).choices = flag_choices
+        cast(forms.ChoiceField, self.fields["beats"]).choices = [(b, b) for b in beats]
 
     def clean_exclude_keywords(self) -> list[str]:
         return _words(self.cleaned_data.get("exclude_keywords") or "")
@@ -353,7 +358,9 @@ class PresetForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preset"].choices = [(k, p["name"]) for k, p in presets().items()]
+        cast(forms.ChoiceField, self.fields["preset"]).choices = [
+            (k, p["name"]) for k, p in presets().items()
+        ]
 
 
 class TaxonomyForm(forms.Form):
@@ -410,14 +417,17 @@ class DictionaryEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from calldata.selectors import jurisdictions_with_call_types
 
-        self.fields["preview_on"].queryset = jurisdictions_with_call_types()
-        self.fields["kind"].choices = [
+        cast(
+            forms.ModelChoiceField, self.fields["preview_on"]
+        ).queryset = jurisdictions_with_call_types()
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
             (DictionaryEntry.Kind.KEYWORD, "Keyword (regular expression)"),
             (DictionaryEntry.Kind.CODE, "Exact code"),
         ]
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         pattern, kind = (data.get("pattern") or "").strip(), data.get("kind")
         if pattern and kind == DictionaryEntry.Kind.KEYWORD:
             try:
@@ -515,7 +525,7 @@ class TreeEditorForm(forms.Form):
         data: Any = None,
         *,
         tree: dict | None = None,
-        flags: list[str] = (),
+        flags: Sequence[str] = (),
         initial: dict | None = None,
     ) -> None:
         initial = dict(initial or {})
@@ -625,7 +635,8 @@ class TreeEditorForm(forms.Form):
         }
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for path in self.paths:
             if data.get(f"{path}-type") != "question":
                 continue

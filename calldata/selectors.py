@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -36,8 +36,11 @@ from calldata.models import (
 from gpl_cohort.accounts.roles import scoped_to_jurisdiction
 from jurisdictions.models import Jurisdiction
 
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.roles import RequestUser
 
-def _scoped(queryset: QuerySet, user: Any) -> QuerySet:
+
+def _scoped(queryset: QuerySet, user: RequestUser) -> QuerySet:
     return scoped_to_jurisdiction(queryset, user)
 
 
@@ -76,11 +79,11 @@ def tree_volumes(nodes: dict, dataset: Dataset) -> dict:
     )
 
 
-def jurisdictions_for_upload(user: Any) -> QuerySet[Jurisdiction]:
+def jurisdictions_for_upload(user: RequestUser) -> QuerySet[Jurisdiction]:
     return scoped_to_jurisdiction(Jurisdiction.objects.all(), user, field="pk")
 
 
-def datasets_visible_to(user: Any) -> QuerySet[Dataset]:
+def datasets_visible_to(user: RequestUser) -> QuerySet[Dataset]:
     return (
         _scoped(Dataset.objects.select_related("jurisdiction", "uploaded_by"), user)
         .prefetch_related("parts")
@@ -88,7 +91,7 @@ def datasets_visible_to(user: Any) -> QuerySet[Dataset]:
     )
 
 
-def datasets_to_combine(user: Any, jurisdiction: Jurisdiction) -> QuerySet[Dataset]:
+def datasets_to_combine(user: RequestUser, jurisdiction: Jurisdiction) -> QuerySet[Dataset]:
     """The jurisdiction's imported files (not earlier combinations), oldest data first."""
     return (
         datasets_visible_to(user)
@@ -98,23 +101,23 @@ def datasets_to_combine(user: Any, jurisdiction: Jurisdiction) -> QuerySet[Datas
     )
 
 
-def dataset_visible_to(user: Any, pk: int) -> Dataset:
+def dataset_visible_to(user: RequestUser, pk: int) -> Dataset:
     return _scoped(Dataset.objects.select_related("jurisdiction"), user).get(pk=pk)
 
 
-def scenarios_visible_to(user: Any) -> QuerySet[Scenario]:
+def scenarios_visible_to(user: RequestUser) -> QuerySet[Scenario]:
     return _scoped(Scenario.objects.select_related("jurisdiction", "dataset"), user)
 
 
-def trees_visible_to(user: Any) -> QuerySet[DecisionTree]:
+def trees_visible_to(user: RequestUser) -> QuerySet[DecisionTree]:
     return _scoped(DecisionTree.objects.select_related("jurisdiction"), user)
 
 
-def outcomes_visible_to(user: Any) -> QuerySet[OutcomeRecord]:
+def outcomes_visible_to(user: RequestUser) -> QuerySet[OutcomeRecord]:
     return _scoped(OutcomeRecord.objects.select_related("jurisdiction"), user)
 
 
-def code_tables_visible_to(user: Any) -> QuerySet[CodeTable]:
+def code_tables_visible_to(user: RequestUser) -> QuerySet[CodeTable]:
     return _scoped(
         CodeTable.objects.select_related("jurisdiction", "uploaded_by").defer("entries"), user
     )
@@ -166,7 +169,7 @@ def classifier_for(
     return Classifier([Rule(e.category, e.kind, e.pattern, e.note) for e in entries])
 
 
-def dictionary_entries_visible_to(user: Any) -> QuerySet[DictionaryEntry]:
+def dictionary_entries_visible_to(user: RequestUser) -> QuerySet[DictionaryEntry]:
     """Staff extensions of the dictionary; only staff may list them (the view checks)."""
     return DictionaryEntry.objects.select_related("jurisdiction", "created_by").order_by(
         F("jurisdiction__name").asc(nulls_first=True), "pk"
@@ -198,7 +201,8 @@ def dictionary_preview(*, entry: DictionaryEntry, jurisdiction_id: int) -> dict:
     mappings = CallTypeMapping.objects.filter(jurisdiction_id=jurisdiction_id).only(
         "call_type", "category", "confirmed", "calls"
     )
-    changes, matches = [], 0
+    changes: list[dict[str, Any]] = []
+    matches = 0
     for mapping in mappings:
         # As the classifier reads a described code: a code rule on the code, a keyword on
         # the description or the code.

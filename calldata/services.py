@@ -11,7 +11,7 @@ import shutil
 import uuid
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,18 +44,26 @@ from gpl_cohort.accounts.models import validate_time_zone
 from gpl_cohort.uploads import MB, safe_filename, sniff_kind, storage_name
 from jurisdictions.models import Jurisdiction
 
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 MAPPING_KEYS = ("fields", "flags", "address_parts", "clock_columns")
 CLOCK_WARNING = "accept_clock_warning"  # the form field that confirms the warning
-PHASE_PROGRESS = {"reading": (2, 80), "checking": 85, "writing": 92, "summarising": 97}
+PHASE_PROGRESS: dict[str, int | tuple[int, int]] = {
+    "reading": (2, 80),
+    "checking": 85,
+    "writing": 92,
+    "summarising": 97,
+}
 
 
 def _work_dir(dataset: Dataset) -> Path:
     return Path(settings.MEDIA_ROOT) / "calldata" / "work" / f"{dataset.pk}-{uuid.uuid4().hex}"
 
 
-def dataset_upload(*, user: Any, jurisdiction: Jurisdiction, upload: UploadedFile) -> Dataset:
+def dataset_upload(*, user: User, jurisdiction: Jurisdiction, upload: UploadedFile) -> Dataset:
     """Keep the file (whatever it holds), look at it, and propose a column mapping.
 
     A file we cannot read is still kept, and the dataset says why it failed.
@@ -63,9 +71,10 @@ def dataset_upload(*, user: Any, jurisdiction: Jurisdiction, upload: UploadedFil
     # The same bound as the request-size guard in front of /calldata/ (REQUEST_SIZE_CALLDATA_LIMIT),
     # so an upload the middleware lets through is never refused here for its size, and vice versa.
     max_bytes = settings.REQUEST_SIZE_LIMITS["/calldata/"]
-    if upload.size > max_bytes:
+    size = upload.size or 0  # an upload Django received always knows its size
+    if size > max_bytes:
         raise ValidationError(
-            f"The file is {upload.size / MB:.0f} MB; the limit is {max_bytes / MB:.0f} MB."
+            f"The file is {size / MB:.0f} MB; the limit is {max_bytes / MB:.0f} MB."
             " Compress it as .zip and upload that."
         )
     kind = sniff_kind(upload) or "bin"
@@ -76,7 +85,7 @@ def dataset_upload(*, user: Any, jurisdiction: Jurisdiction, upload: UploadedFil
         uploaded_by=user,
         file=name,
         original_name=safe_filename(upload.name or "calls.csv"),
-        size=upload.size,
+        size=size,
         time_zone=jurisdiction.time_zone,
         time_zone_origin=f"the time zone of {jurisdiction} (its jurisdiction profile)",
     )
@@ -146,7 +155,7 @@ def dataset_set_mapping(
     *,
     dataset: Dataset,
     mapping: dict,
-    user: Any,
+    user: User,
     time_zone: str | None = None,
     accept_clock_warning: bool = False,
 ) -> Dataset:
@@ -357,7 +366,7 @@ def _call_type_mappings_update(dataset: Dataset, counts: dict[str, int]) -> None
                 CallTypeMapping(
                     jurisdiction_id=dataset.jurisdiction_id,
                     call_type=call_type[:200],
-                    category=code.category if confirmed else category,
+                    category=code.category if code is not None and confirmed else category,
                     suggested_category=category,
                     reason=reason[:200],
                     confirmed=confirmed,
@@ -406,7 +415,7 @@ def _scenarios_follow_labels(jurisdiction_id: int, summary: dict) -> None:
             Scenario.objects.filter(pk=scenario.pk).update(criteria=criteria)
 
 
-def taxonomy_confirm(*, jurisdiction_id: int, categories: dict[str, str], user: Any) -> int:
+def taxonomy_confirm(*, jurisdiction_id: int, categories: dict[str, str], user: User) -> int:
     """Set and confirm the category of each given raw call type; returns how many changed."""
     unknown = sorted({c for c in categories.values() if c not in CATEGORIES})
     if unknown:
@@ -447,7 +456,7 @@ def scenario_results(*, scenario: Scenario) -> dict:
 def scenario_save(
     *,
     jurisdiction: Jurisdiction,
-    user: Any,
+    user: User,
     name: str,
     criteria: dict,
     preset: str = "",
@@ -475,7 +484,7 @@ def scenario_save(
     return scenario
 
 
-def scenario_from_preset(*, jurisdiction: Jurisdiction, user: Any, key: str) -> Scenario:
+def scenario_from_preset(*, jurisdiction: Jurisdiction, user: User, key: str) -> Scenario:
     preset = presets().get(key)
     if preset is None:
         raise ValidationError(f"Unknown preset {key}")
@@ -486,7 +495,7 @@ def scenario_from_preset(*, jurisdiction: Jurisdiction, user: Any, key: str) -> 
 
 
 def reading_settings_save(
-    *, jurisdiction: Jurisdiction, user: Any, values: dict[str, Any]
+    *, jurisdiction: Jurisdiction, user: User, values: dict[str, Any]
 ) -> ReadingSettings:
     """Save how the jurisdiction's exports are read. Codes apply from the next import; the
     priority scale at once (scenario results are recomputed on their next view)."""
@@ -520,7 +529,7 @@ def reading_settings_save(
 
 
 def tree_save(
-    *, jurisdiction: Jurisdiction, user: Any, name: str, nodes: dict, note: str = ""
+    *, jurisdiction: Jurisdiction, user: User, name: str, nodes: dict, note: str = ""
 ) -> DecisionTree:
     """Save a new version of the named tree (versions are never overwritten)."""
     try:
@@ -544,7 +553,7 @@ def tree_save(
         )
 
 
-def outcome_create(*, jurisdiction: Jurisdiction, user: Any, **fields: Any) -> OutcomeRecord:
+def outcome_create(*, jurisdiction: Jurisdiction, user: User, **fields: Any) -> OutcomeRecord:
     record = OutcomeRecord(jurisdiction=jurisdiction, created_by=user, **fields)
     record.full_clean()
     record.save()
@@ -562,7 +571,7 @@ OUTCOME_COLUMNS = [
 ]
 
 
-def outcomes_import_csv(*, jurisdiction: Jurisdiction, user: Any, content: bytes) -> int:
+def outcomes_import_csv(*, jurisdiction: Jurisdiction, user: User, content: bytes) -> int:
     """Import outcome rows from CSV; all rows or none, with the first bad line named."""
     try:
         text = content.decode("utf-8-sig")
@@ -588,7 +597,8 @@ def outcomes_import_csv(*, jurisdiction: Jurisdiction, user: Any, content: bytes
             record = OutcomeRecord(
                 jurisdiction=jurisdiction,
                 created_by=user,
-                occurred_on=row.get("date"),
+                # A missing date is refused by full_clean below, with the line number.
+                occurred_on=row.get("date"),  # type: ignore[misc]
                 call_type=row.get("call_type", ""),
                 outcome=outcome,
                 response_min=float(row["response_min"]) if row.get("response_min") else None,
@@ -607,7 +617,7 @@ def outcomes_import_csv(*, jurisdiction: Jurisdiction, user: Any, content: bytes
 
 def code_table_create(
     *,
-    user: Any,
+    user: User | None,
     jurisdiction: Jurisdiction,
     content: bytes,
     name: str,
@@ -676,7 +686,7 @@ def _delete_code_table(table: CodeTable) -> None:
     transaction.on_commit(lambda: _delete_stored(name))
 
 
-def _delete_stored(name: str) -> None:
+def _delete_stored(name: str | None) -> None:
     if name:
         default_storage.delete(name)
 
@@ -705,10 +715,10 @@ def _reimport(jurisdiction_id: int) -> int:
     return len(datasets)
 
 
-def _attach_zipped_code_tables(dataset: Dataset, user: Any) -> list[str]:
+def _attach_zipped_code_tables(dataset: Dataset, user: User | None) -> list[str]:
     """Code tables that came in the upload's .zip beside the export, attached to the
     jurisdiction; returns a note for each (or why it was not used)."""
-    notes = []
+    notes: list[str] = []
     try:
         with zipfile.ZipFile(dataset.file.path) as archive:
             found = zip_code_tables(archive)
@@ -788,7 +798,7 @@ def _delete_stored_folder(prefix: str) -> None:
             Path(default_storage.path(prefix)).rmdir()
 
 
-def dataset_combine(*, user: Any, jurisdiction: Jurisdiction, datasets: list[Dataset]) -> Dataset:
+def dataset_combine(*, user: User, jurisdiction: Jurisdiction, datasets: list[Dataset]) -> Dataset:
     """One analysis of several imports of a jurisdiction (yearly files, say): their files are
     read again as one, with the newest one's mapping, and an incident in several files is
     merged by its id. The new dataset becomes the jurisdiction's analysis."""
@@ -835,7 +845,7 @@ def dataset_combine(*, user: Any, jurisdiction: Jurisdiction, datasets: list[Dat
 
 
 @transaction.atomic
-def cohort_sharing_set(*, jurisdiction: Jurisdiction, shares: bool, user: Any) -> Jurisdiction:
+def cohort_sharing_set(*, jurisdiction: Jurisdiction, shares: bool, user: User) -> Jurisdiction:
     """Whether other cohort members see the jurisdiction's name in the cohort comparison."""
     jurisdiction.shares_in_cohort_comparison = shares
     jurisdiction.save(update_fields=["shares_in_cohort_comparison"])

@@ -17,12 +17,12 @@ import logging
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
@@ -90,7 +90,7 @@ def _take_over(dataset_id: int) -> bool:
     acks_late=True,
     reject_on_worker_lost=True,
 )
-def import_dataset(self, dataset_id: int) -> str:
+def import_dataset(self: Task, dataset_id: int) -> str:
     """Import one dataset by id. Only database hiccups are retried; a bad file is recorded as
     a failed import by the service; a dataset being imported by a live worker, or not queued,
     is left alone; one left running by a dead worker is taken over."""
@@ -139,7 +139,7 @@ def _background() -> ThreadPoolExecutor:
         return _BACKGROUND
 
 
-def _in_thread(work: object, *args: object) -> object:
+def _in_thread(work: Callable[..., object], *args: object) -> object:
     close_old_connections()
     try:
         return work(*args)

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -38,8 +39,9 @@ from calldata.forms import (
     TreeForm,
     UploadForm,
 )
-from calldata.models import CallTypeMapping, CodeTable, Dataset, DictionaryEntry
+from calldata.models import CallTypeMapping, CodeTable, Dataset, DictionaryEntry, Scenario
 from calldata.outcomes import monthly_kpis
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.uploads import csv_safe, private_file_response
 from jurisdictions.models import Jurisdiction
 
@@ -67,7 +69,7 @@ def _jurisdiction(request: HttpRequest, pk: int) -> Jurisdiction:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_use(request)
     jurisdictions = selectors.jurisdictions_for_upload(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, jurisdictions=jurisdictions)
@@ -106,7 +108,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk)
     if not dataset.headers:
         messages.error(request, dataset.error or "This file could not be read.")
@@ -149,7 +151,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reading(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def reading(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     jurisdiction = _jurisdiction(request, jurisdiction_id)
     settings_ = selectors.reading_settings_for(jurisdiction.pk)
     form = ReadingSettingsForm(request.POST or None, instance=settings_)
@@ -239,7 +241,7 @@ def dataset_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def dataset_file(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     dataset = _dataset(request, pk)
     if dataset.is_combined:
         raise Http404("A combination of imports has no file of its own.")
@@ -248,7 +250,7 @@ def dataset_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def combine(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def combine(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     """Several imported files of a jurisdiction analysed as one."""
     jurisdiction = _jurisdiction(request, jurisdiction_id)
     if not request.user.has_perm("calldata.add_dataset"):
@@ -313,7 +315,7 @@ def volume(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def taxonomy(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def taxonomy(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     jurisdiction = _jurisdiction(request, jurisdiction_id)
     mappings = list(CallTypeMapping.objects.filter(jurisdiction=jurisdiction))
     form = TaxonomyForm(request.POST or None, mappings=mappings)
@@ -377,7 +379,7 @@ def _scenario_form_options(jurisdiction: Jurisdiction) -> tuple[Dataset | None, 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scenarios(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def scenarios(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     jurisdiction = _jurisdiction(request, jurisdiction_id)
     preset_form = PresetForm(request.POST or None)
     if request.method == "POST":
@@ -405,7 +407,9 @@ def scenarios(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
     )
 
 
-def _scenario_page(request: HttpRequest, jurisdiction: Jurisdiction, scenario: Any) -> HttpResponse:
+def _scenario_page(
+    request: AuthenticatedHttpRequest, jurisdiction: Jurisdiction, scenario: Scenario | None
+) -> HttpResponse:
     dataset, options = _scenario_form_options(jurisdiction)
     initial = ScenarioForm.initial_from(
         scenario.criteria if scenario else scenario_engine.with_defaults({}),
@@ -442,13 +446,13 @@ def _scenario_page(request: HttpRequest, jurisdiction: Jurisdiction, scenario: A
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scenario_new(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def scenario_new(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     return _scenario_page(request, _jurisdiction(request, jurisdiction_id), None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def scenario_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_use(request)
     scenario = get_object_or_404(selectors.scenarios_visible_to(request.user), pk=pk)
     return _scenario_page(request, scenario.jurisdiction, scenario)
@@ -570,7 +574,7 @@ def _tree_editor_after_post(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def trees(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def trees(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     """The decision tree editor: an outline of questions and answers drawn as a diagram.
     Buttons post an editing operation ("op") that re-renders the outline (in place when
     tree_editor.js is on); "save" makes a new version; the JSON form is the advanced path."""
@@ -597,12 +601,12 @@ def trees(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
                 jurisdiction=jurisdiction,
                 user=request.user,
                 name=data["name"],
-                nodes=data["nodes"] if op == "save_json" else form.tree(),
+                nodes=form.tree() if isinstance(form, TreeEditorForm) else data["nodes"],
                 note=data["note"],
             )
             messages.success(request, f"Saved {tree}.")
             return redirect("calldata:tree", pk=tree.pk)
-        if op == "save":
+        if isinstance(form, TreeEditorForm):
             editor = form
         status = 400
     elif request.method == "POST":
@@ -711,7 +715,7 @@ def _tree_html(node: dict, by_path: dict, path: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outcomes(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def outcomes(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     jurisdiction = _jurisdiction(request, jurisdiction_id)
     form = OutcomeForm(request.POST if "record" in request.POST else None)
     import_form = OutcomeImportForm(
@@ -758,7 +762,7 @@ def _require_dictionary_staff(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _dictionary_page(request: HttpRequest, entry: DictionaryEntry) -> HttpResponse:
+def _dictionary_page(request: AuthenticatedHttpRequest, entry: DictionaryEntry) -> HttpResponse:
     """Add or change a rule: "Preview" shows what it would re-categorise, "Save" saves it."""
     form = DictionaryEntryForm(request.POST or None, instance=entry)
     preview, status = None, 200
@@ -792,7 +796,7 @@ def _dictionary_page(request: HttpRequest, entry: DictionaryEntry) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dictionary_index(request: HttpRequest) -> HttpResponse:
+def dictionary_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Staff: the rules that extend the built-in call-type dictionary, and a new one."""
     _require_dictionary_staff(request)
     if request.method == "POST":
@@ -809,7 +813,7 @@ def dictionary_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dictionary_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def dictionary_entry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_dictionary_staff(request)
     entry = get_object_or_404(selectors.dictionary_entries_visible_to(request.user), pk=pk)
     return _dictionary_page(request, entry)
@@ -833,7 +837,7 @@ def _code_table(request: HttpRequest, pk: int) -> CodeTable:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def code_tables(request: HttpRequest) -> HttpResponse:
+def code_tables(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The code → description tables of the jurisdictions this person works for, and a new one."""
     _require_use(request)
     jurisdictions = selectors.jurisdictions_for_upload(request.user)

@@ -20,6 +20,7 @@ from calldata import services
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.presets import presets
 from calldata.views import _jurisdiction, _require_use
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.uploads import csv_safe
 
 
@@ -120,7 +121,7 @@ def cohort_compare_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cohort_sharing(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+def cohort_sharing(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> HttpResponse:
     """The jurisdiction's contact or staff turn naming in the comparison on or off."""
     jurisdiction = _jurisdiction(request, jurisdiction_id)
     shares = request.POST.get("shares") == "on"

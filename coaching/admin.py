@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from coaching.models import CoachingLog, CoachingSettings, Deliverable, DeliverableDocument
 
@@ -26,7 +27,7 @@ class CoachingLogAdmin(admin.ModelAdmin):
 class CoachingSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "edit_window_days", "one_on_one_hours_per_week", "quiet_weeks_flag"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return not CoachingSettings.objects.exists()
 
 
@@ -34,7 +35,7 @@ class DocumentInline(admin.TabularInline):
     model = DeliverableDocument
     extra = 0
     fields = ["file_name", "file_kind", "file_size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = ["file_name", "file_kind", "file_size", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(Deliverable)

@@ -63,15 +63,15 @@ def seed(log: Callable[[str], None]) -> None:
     CoachingSettings.load()
     staff = User.objects.filter(email="staff@cohort.example").first()
     coach = User.objects.filter(email="reviewer@cohort.example").first() or staff
-    if staff is None:
+    if staff is None or coach is None:
         return
     made = 0
     for index, (name, state, *_) in enumerate(INAUGURAL_COHORT):
         jurisdiction = Jurisdiction.objects.filter(name=name, state=state).first()
         if jurisdiction is None:
             continue
-        owner = jurisdiction.contacts.order_by("pk").first()
-        _seed_deliverables(jurisdiction, owner or staff, staff)
+        owner = jurisdiction.contacts.order_by("pk").first() or staff
+        _seed_deliverables(jurisdiction, owner, staff)
         if CoachingLog.objects.filter(jurisdiction=jurisdiction, date__lt=ENDED).exists():
             continue
         weeks = [FIRST_MONDAY + dt.timedelta(weeks=w) for w in range(WEEKS)]

@@ -3,12 +3,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
 from coaching.models import CoachingLog, Deliverable, Workstream
 from coaching.selectors import staff_members
+from gpl_cohort.forms import PersonChoiceField
 
 
 def parse_duration(value: str) -> int:
@@ -49,12 +50,10 @@ class DurationField(forms.CharField):
         return parse_duration(value)
 
 
-def _staff_choice_field(required: bool = False) -> forms.ModelChoiceField:
-    field = forms.ModelChoiceField(
+def _staff_choice_field(required: bool = False) -> PersonChoiceField:
+    return PersonChoiceField(
         queryset=staff_members(), required=required, label="Program staff member"
     )
-    field.label_from_instance = lambda user: user.full_name or user.email  # type: ignore[method-assign]
-    return field
 
 
 class CoachingLogForm(forms.Form):
@@ -82,7 +81,7 @@ class WeekRowForm(forms.Form):
     workstream = forms.ChoiceField(
         choices=[("", "—"), *Workstream.choices], required=False, label="Workstream"
     )
-    staff_member = forms.ModelChoiceField(queryset=None, required=False, label="With")
+    staff_member = PersonChoiceField(queryset=None, required=False, label="With")
     notes = forms.CharField(required=False, label="Notes")
     next_steps = forms.CharField(required=False, label="Next steps")
 
@@ -100,7 +99,8 @@ class WeekRowForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.is_blank:
             return data
         if not data.get("duration") and "duration" not in self.errors:
@@ -116,7 +116,8 @@ class _WeekRows(forms.BaseFormSet):
     """The seven day rows, offering one staff list read once (not once per row)."""
 
     def _construct_form(self, i: int, **kwargs: Any) -> WeekRowForm:
-        form = super()._construct_form(i, **kwargs)
+        # _construct_form is Django's private hook, absent from django-stubs.
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         field = form.fields["staff_member"]
 
         def staff_choices() -> list[tuple[Any, str]]:
@@ -144,7 +145,8 @@ class ExportForm(forms.Form):
     end = forms.DateField(label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:
@@ -158,6 +160,7 @@ class DeliverableForm(forms.ModelForm):
     class Meta:
         model = Deliverable
         fields = ["workstream", "title", "description", "due_on", "status", "owner"]
+        field_classes = {"owner": PersonChoiceField}
         widgets = {
             "due_on": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -169,11 +172,9 @@ class DeliverableForm(forms.ModelForm):
 
         from gpl_cohort.accounts.models import User
 
-        owner = self.fields["owner"]
-        owner.queryset = User.objects.filter(
+        cast(PersonChoiceField, self.fields["owner"]).queryset = User.objects.filter(
             Q(is_staff=True) | Q(contact_jurisdiction_id=jurisdiction_id), is_active=True
         ).order_by("full_name")
-        owner.label_from_instance = lambda user: user.full_name or user.email  # type: ignore[attr-defined]
 
 
 class DocumentForm(forms.Form):

@@ -31,7 +31,8 @@ class CoachingLogQuerySet(models.QuerySet["CoachingLog"]):
         objs = list(objs)
         for obj in objs:
             obj.week_start = week_start_of(obj.date)
-        return super().bulk_create(objs, *args, **kwargs)
+        # The django-stubs plugin copies this method onto the as_manager() class unbound.
+        return super().bulk_create(objs, *args, **kwargs)  # type: ignore[arg-type]
 
     def counted(self) -> CoachingLogQuerySet:
         """Entries that count toward totals: a staff side paired with the contact's is left out."""

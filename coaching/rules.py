@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import rules
 
 from gpl_cohort.accounts.rules import (
@@ -6,9 +10,13 @@ from gpl_cohort.accounts.rules import (
     is_program_staff,
 )
 
+if TYPE_CHECKING:
+    from coaching.models import CoachingLog
+    from gpl_cohort.accounts.roles import RequestUser
+
 
 @rules.predicate
-def is_author_within_edit_window(user, log) -> bool:
+def is_author_within_edit_window(user: RequestUser, log: CoachingLog | None) -> bool:
     from coaching.services import log_is_editable
 
     return log is not None and log_is_editable(log=log, user=user)

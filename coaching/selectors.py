@@ -8,9 +8,10 @@ column and stay right across DST changes (no time-of-day arithmetic is involved 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
@@ -23,16 +24,20 @@ from gpl_cohort.dates import add_months
 from jurisdictions.dates import local_today
 from jurisdictions.models import Jurisdiction
 
+if TYPE_CHECKING:
+    from cohorts.models import Cohort
+    from gpl_cohort.accounts.roles import RequestUser
+
 K = CoachingLog.Kind
 
 
-def logs_visible_to(user: Any) -> QuerySet[CoachingLog]:
+def logs_visible_to(user: RequestUser) -> QuerySet[CoachingLog]:
     return scoped_to_jurisdiction(
         CoachingLog.objects.select_related("jurisdiction", "author", "staff_member"), user
     )
 
 
-def deliverables_visible_to(user: Any) -> QuerySet[Deliverable]:
+def deliverables_visible_to(user: RequestUser) -> QuerySet[Deliverable]:
     return scoped_to_jurisdiction(
         Deliverable.objects.select_related("jurisdiction", "owner", "updated_by"), user
     )
@@ -62,7 +67,7 @@ class DayEntries:
 
 
 def week_entries(
-    user: Any,
+    user: RequestUser,
     *,
     jurisdiction: Jurisdiction,
     days: list[dt.date],
@@ -70,7 +75,7 @@ def week_entries(
 ) -> dict[dt.date, DayEntries]:
     """Each day's first `per_day` entries with the day's count and minutes, in one query."""
     by_day = {day: DayEntries() for day in days}
-    day = {"partition_by": [F("date")]}
+    day: dict[str, Any] = {"partition_by": [F("date")]}
     first = (
         logs_visible_to(user)
         .select_related(None)
@@ -91,10 +96,12 @@ def week_entries(
     return by_day
 
 
-def coaching_jurisdiction_for(user: Any, jurisdiction_id: int | str | None) -> Jurisdiction | None:
+def coaching_jurisdiction_for(
+    user: RequestUser, jurisdiction_id: int | str | None
+) -> Jurisdiction | None:
     """The jurisdiction whose coaching a page shows: a contact's own; for staff, the one asked."""
     roles = roles_of(user)
-    if roles.is_contact and not (roles.is_staff and jurisdiction_id):
+    if roles.jurisdiction_id is not None and not (roles.is_staff and jurisdiction_id):
         return Jurisdiction.objects.filter(pk=roles.jurisdiction_id).first()
     if roles.is_staff and jurisdiction_id and str(jurisdiction_id).isdigit():
         return Jurisdiction.objects.filter(pk=int(jurisdiction_id)).first()
@@ -238,7 +245,8 @@ def _hours(minutes: int) -> str:
 
 
 def month_totals(*, jurisdiction: Jurisdiction, period: Period) -> list[dict[str, Any]]:
-    rows = (
+    # Mappings: django-stubs types the rows without the keys of annotate(**_by_kind()).
+    rows: Iterable[Mapping[str, Any]] = (
         CoachingLog.objects.counted()
         .filter(jurisdiction=jurisdiction, date__gte=period.start, date__lt=period.end)
         .annotate(month=TruncMonth("date"))
@@ -282,7 +290,7 @@ def weekly_chart(*, jurisdiction_ids: list[int] | None, period: Period) -> dict[
     }
 
 
-def overdue_deliverables(user: Any, *, now: dt.datetime | None = None) -> list[Deliverable]:
+def overdue_deliverables(user: RequestUser, *, now: dt.datetime | None = None) -> list[Deliverable]:
     """Deliverables past their due date (in their jurisdiction's time zone) and not done."""
     now = now or timezone.now()
     latest_today = (now + dt.timedelta(days=1)).date()
@@ -301,14 +309,14 @@ class DashboardRow:
     today: dt.date
     week_one_on_one: int = 0
     four_weeks_one_on_one: int = 0
-    year: dict[str, int] = field(default_factory=dict)
+    year: Mapping[str, int] = field(default_factory=dict)
     last_logged_on: dt.date | None = None
     overdue: int = 0
     quiet: bool = False
     over_ceiling: bool = False
 
 
-def staff_dashboard(*, cohort: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+def staff_dashboard(*, cohort: Cohort, now: dt.datetime | None = None) -> dict[str, Any]:
     """Every seat of a cohort with its coaching totals, in a fixed number of queries.
 
     Each jurisdiction's "this week" depends on its own time zone, so the database groups
@@ -340,7 +348,8 @@ def staff_dashboard(*, cohort: Any, now: dt.datetime | None = None) -> dict[str,
     weekly: dict[tuple[int, dt.date], int] = {
         (r["jurisdiction_id"], r["week_start"]): r["minutes"] for r in recent
     }
-    year = {
+    # Mappings: django-stubs types the rows without the keys of annotate(**_by_kind()).
+    year: dict[int, Mapping[str, Any]] = {
         r["jurisdiction_id"]: r
         for r in counted.filter(date__gte=period.start, date__lt=period.end)
         .values("jurisdiction_id")

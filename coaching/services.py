@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -25,12 +25,16 @@ from gpl_cohort.uploads import MB, Kind, attach_upload
 from jurisdictions.dates import local_today
 from jurisdictions.models import Jurisdiction
 
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
+    from gpl_cohort.accounts.roles import RequestUser
+
 DOCUMENT_MAX_BYTES = 25 * MB
 DOCUMENT_KINDS = (Kind.PDF, Kind.DOCX, Kind.XLSX, Kind.CSV, Kind.PNG, Kind.JPEG, Kind.ZIP)
 K = CoachingLog.Kind
 
 
-def _side_for(user: Any, jurisdiction_id: int) -> str:
+def _side_for(user: RequestUser, jurisdiction_id: int) -> str:
     roles = roles_of(user)
     if roles.is_staff:
         return CoachingLog.Side.PROGRAM
@@ -46,7 +50,7 @@ def edit_window() -> dt.timedelta:
 def log_is_editable(
     *,
     log: CoachingLog,
-    user: Any,
+    user: RequestUser,
     now: dt.datetime | None = None,
     window: dt.timedelta | None = None,
 ) -> bool:
@@ -73,7 +77,7 @@ def _validate(
     duration_minutes: int,
     kind: str,
     workstream: str,
-    staff_member: Any,
+    staff_member: User | None,
 ) -> None:
     errors: dict[str, list[str]] = {}
     if duration_minutes % 15 or not 15 <= duration_minutes <= 16 * 60:
@@ -145,12 +149,12 @@ def _pair(log: CoachingLog, *, created: bool = False) -> None:
 def coaching_log_create(
     *,
     jurisdiction: Jurisdiction,
-    author: Any,
+    author: User,
     date: dt.date,
     duration_minutes: int,
     kind: str,
     workstream: str,
-    staff_member: Any = None,
+    staff_member: User | None = None,
     notes: str = "",
     next_steps: str = "",
 ) -> CoachingLog:
@@ -205,7 +209,7 @@ class WeekRowError(Exception):
 
 
 def coaching_week_save(
-    *, jurisdiction: Jurisdiction, author: Any, entries: list[WeekEntry]
+    *, jurisdiction: Jurisdiction, author: User, entries: list[WeekEntry]
 ) -> list[CoachingLog]:
     """Create one entry per row, all or nothing: a refused row saves none of the week."""
     if not entries:
@@ -233,7 +237,7 @@ EDITABLE_FIELDS = (
 )
 
 
-def coaching_log_update(*, log: CoachingLog, by: Any, **changes: Any) -> CoachingLog:
+def coaching_log_update(*, log: CoachingLog, by: User, **changes: Any) -> CoachingLog:
     if not log_is_editable(log=log, user=by):
         raise PermissionDenied("Only the author may change an entry, and only until it locks.")
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -257,7 +261,7 @@ def coaching_log_update(*, log: CoachingLog, by: Any, **changes: Any) -> Coachin
     return log
 
 
-def coaching_log_delete(*, log: CoachingLog, by: Any) -> None:
+def coaching_log_delete(*, log: CoachingLog, by: User) -> None:
     if not log_is_editable(log=log, user=by):
         raise PermissionDenied("Only the author may delete an entry, and only until it locks.")
     with transaction.atomic():
@@ -268,7 +272,7 @@ def coaching_log_delete(*, log: CoachingLog, by: Any) -> None:
             _pair(partner)
 
 
-def _can_work_on(user: Any, jurisdiction_id: int) -> bool:
+def _can_work_on(user: RequestUser, jurisdiction_id: int) -> bool:
     roles = roles_of(user)
     return roles.is_staff or (roles.is_contact and roles.jurisdiction_id == jurisdiction_id)
 
@@ -279,9 +283,9 @@ def deliverable_create(
     workstream: str,
     title: str,
     due_on: dt.date,
-    by: Any,
+    by: User,
     description: str = "",
-    owner: Any = None,
+    owner: User | None = None,
 ) -> Deliverable:
     if not _can_work_on(by, jurisdiction.pk):
         raise PermissionDenied("You may add deliverables only for your own jurisdiction.")
@@ -297,7 +301,7 @@ def deliverable_create(
     )
 
 
-def _validate_owner(owner: Any, jurisdiction_id: int) -> None:
+def _validate_owner(owner: User | None, jurisdiction_id: int) -> None:
     if owner is None:
         return
     if not (owner.is_staff or owner.contact_jurisdiction_id == jurisdiction_id):
@@ -307,7 +311,7 @@ def _validate_owner(owner: Any, jurisdiction_id: int) -> None:
 DELIVERABLE_FIELDS = ("workstream", "title", "description", "due_on", "status", "owner")
 
 
-def deliverable_update(*, deliverable: Deliverable, by: Any, **changes: Any) -> Deliverable:
+def deliverable_update(*, deliverable: Deliverable, by: User, **changes: Any) -> Deliverable:
     """Staff and the jurisdiction's contacts both update a deliverable."""
     if not _can_work_on(by, deliverable.jurisdiction_id):
         raise PermissionDenied("You may update deliverables only for your own jurisdiction.")
@@ -328,7 +332,7 @@ def deliverable_update(*, deliverable: Deliverable, by: Any, **changes: Any) -> 
 
 
 def deliverable_document_add(
-    *, deliverable: Deliverable, upload: UploadedFile, by: Any
+    *, deliverable: Deliverable, upload: UploadedFile, by: User
 ) -> DeliverableDocument:
     if not _can_work_on(by, deliverable.jurisdiction_id):
         raise PermissionDenied("You may attach documents only for your own jurisdiction.")
@@ -357,7 +361,7 @@ STANDARD_DELIVERABLES = [
 
 
 def deliverables_add_standard(
-    *, jurisdiction: Jurisdiction, first_due: dt.date, by: Any
+    *, jurisdiction: Jurisdiction, first_due: dt.date, by: User
 ) -> list[Deliverable]:
     """Add the standard deliverables a jurisdiction lacks, due a month apart (safe to repeat)."""
     if not _can_work_on(by, jurisdiction.pk):

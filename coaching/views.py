@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseFormSet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +19,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coaching import selectors, services
 from coaching.forms import CoachingLogForm, DeliverableForm, DocumentForm, ExportForm, WeekFormSet
 from coaching.models import DeliverableDocument, week_start_of
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.forms import form_add_validation_error
 from gpl_cohort.uploads import csv_safe, private_file_response
 from jurisdictions.models import Jurisdiction
+
+if TYPE_CHECKING:
+    from coaching.models import CoachingLog, Deliverable
 
 
 def _jurisdiction_or_404(request: HttpRequest) -> Jurisdiction:
@@ -80,7 +86,7 @@ def _jurisdiction_query(request: HttpRequest, jurisdiction: Jurisdiction) -> str
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def week(request: HttpRequest) -> HttpResponse:
+def week(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The week grid: one row per day, quick keyboard entry of a week of work."""
     if not request.user.has_perm("coaching.add_coachinglog"):
         raise PermissionDenied
@@ -106,7 +112,7 @@ def week(request: HttpRequest) -> HttpResponse:
 def _week_page(
     request: HttpRequest,
     jurisdiction: Jurisdiction,
-    formset: Any,
+    formset: BaseFormSet,
     days: list[dt.date],
     today: dt.date,
 ) -> HttpResponse:
@@ -145,7 +151,10 @@ def _week_url(request: HttpRequest, jurisdiction: Jurisdiction, monday: dt.date)
 
 
 def _save_week(
-    request: HttpRequest, jurisdiction: Jurisdiction, formset: Any, days: list[dt.date]
+    request: AuthenticatedHttpRequest,
+    jurisdiction: Jurisdiction,
+    formset: BaseFormSet,
+    days: list[dt.date],
 ) -> bool:
     """Save the filled rows as one week; a refused row keeps every answer and says why."""
     filled = [
@@ -177,7 +186,7 @@ def _save_week(
     return True
 
 
-def _log_initial(log: Any) -> dict[str, Any]:
+def _log_initial(log: CoachingLog) -> dict[str, Any]:
     return {
         "date": log.date,
         "duration": f"{log.hours:g}",
@@ -191,7 +200,7 @@ def _log_initial(log: Any) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def log_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     log = get_object_or_404(selectors.logs_visible_to(request.user), pk=pk)
     if not request.user.has_perm("coaching.change_coachinglog", log):
         return render(request, "coaching/locked.html", {"log": log}, status=403)
@@ -224,7 +233,7 @@ def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def log_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def log_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     log = get_object_or_404(selectors.logs_visible_to(request.user), pk=pk)
     if not request.user.has_perm("coaching.delete_coachinglog", log):
         return render(request, "coaching/locked.html", {"log": log}, status=403)
@@ -338,7 +347,7 @@ def deliverables(request: HttpRequest) -> HttpResponse:
     if roles.is_staff and request.GET.get("jurisdiction", "").isdigit():
         jurisdiction = get_object_or_404(Jurisdiction, pk=int(request.GET["jurisdiction"]))
         qs = qs.filter(jurisdiction=jurisdiction)
-    elif roles.is_contact and not roles.is_staff:
+    elif roles.jurisdiction_id is not None and not roles.is_staff:
         jurisdiction = Jurisdiction.objects.get(pk=roles.jurisdiction_id)
     overdue_ids = {d.pk for d in selectors.overdue_deliverables(request.user)}
     return render(
@@ -354,7 +363,7 @@ def deliverables(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deliverable_new(request: HttpRequest) -> HttpResponse:
+def deliverable_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("coaching.add_deliverable"):
         raise PermissionDenied
     jurisdiction = selectors.coaching_jurisdiction_for(
@@ -388,7 +397,7 @@ def deliverable_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def deliverables_standard(request: HttpRequest) -> HttpResponse:
+def deliverables_standard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add the standard deliverables (one set per jurisdiction, due a month apart)."""
     if not request.user.has_perm("coaching.add_deliverable"):
         raise PermissionDenied
@@ -419,7 +428,7 @@ def _deliverable_for(request: HttpRequest, pk: int) -> Any:
 
 
 def _deliverable_page(
-    request: HttpRequest, deliverable: Any, *, status: int = 200, **forms: Any
+    request: HttpRequest, deliverable: Deliverable, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     context = {
         "deliverable": deliverable,
@@ -432,7 +441,7 @@ def _deliverable_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A deliverable and, for those who may change it, its edit form (posted here)."""
     deliverable = _deliverable_for(request, pk)
     if request.method == "GET":
@@ -461,7 +470,7 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def deliverable_attach(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     deliverable = _deliverable_for(request, pk)
     if not request.user.has_perm("coaching.change_deliverable", deliverable):
         raise PermissionDenied
@@ -479,7 +488,7 @@ def deliverable_attach(request: HttpRequest, pk: int) -> HttpResponse:
     return _deliverable_page(request, deliverable, document_form=form)
 
 
-def _scratch_copy(deliverable: Any) -> Any:
+def _scratch_copy(deliverable: Deliverable) -> Any:
     """A throwaway copy for the ModelForm to write into; the service does the real update."""
     from copy import copy
 
@@ -487,7 +496,7 @@ def _scratch_copy(deliverable: Any) -> Any:
 
 
 @login_required
-def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = get_object_or_404(
         DeliverableDocument.objects.select_related("deliverable"),
         pk=pk,

@@ -62,7 +62,7 @@ class RegistrationInline(admin.TabularInline):
     model = Registration
     extra = 0
     fields = ["full_name", "email", "status", "attended", "status_changed_at"]
-    readonly_fields = fields
+    readonly_fields = ["full_name", "email", "status", "attended", "status_changed_at"]
     can_delete = False
     show_change_link = True
 

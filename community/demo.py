@@ -84,8 +84,8 @@ def seed(log: Callable[[str], None]) -> None:
     _seed_registrations(tucson)
     # The demo practitioner has a seat at the next session: their home shows both states.
     upcoming = Session.objects.filter(kind=Session.Kind.COMMUNITY, starts_at__gt=timezone.now())
-    if (first := upcoming.order_by("starts_at").first()) is not None:
-        _register(first, demo_practitioner)
+    if (next_session := upcoming.order_by("starts_at").first()) is not None:
+        _register(next_session, demo_practitioner)
     _seed_webinar()
     _seed_newsletter()
     log(

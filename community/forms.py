@@ -64,7 +64,8 @@ class JoinForm(forms.Form):
         self.helper = _helper("Join the community of practice")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("jurisdiction"):
             missing = [
                 f

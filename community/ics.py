@@ -79,7 +79,7 @@ def registration_ics(registration: Registration, *, method: str = "REQUEST") -> 
     attendee.params["cn"] = vText(registration.full_name)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     attendee.params["partstat"] = vText("DECLINED" if cancelled else "ACCEPTED")
-    event.add("attendee", attendee, encode=0)
+    event.add("attendee", attendee, encode=False)
     calendar.add_component(event)
     return calendar.to_ical()
 

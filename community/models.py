@@ -156,7 +156,7 @@ class Session(models.Model):
 
     @property
     def topic_label(self) -> str:
-        if self.topic == self.Topic.OTHER and self.staff_topic_id:
+        if self.topic == self.Topic.OTHER and self.staff_topic is not None:
             return self.staff_topic.name
         return self.get_topic_display()
 

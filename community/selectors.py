@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -11,9 +11,12 @@ from community import caching
 from community.models import Membership, NewsletterIssue, Registration, Session, Subscriber
 from gpl_cohort.outbox.models import EmailDelivery
 
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.roles import RequestUser
 
-def is_practitioner(user: Any) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
+
+def is_practitioner(user: RequestUser) -> bool:
+    if user is None or not user.is_authenticated:
         return False
     return Membership.objects.filter(user=user, status=Membership.Status.APPROVED).exists()
 
@@ -29,7 +32,7 @@ def feed_token_expression() -> Subquery:
     return Subquery(Membership.objects.filter(user=OuterRef("pk")).values("feed_token")[:1])
 
 
-RUNNING_FOR = timezone.timedelta(hours=3)  # a session may still be running this long after
+RUNNING_FOR = timedelta(hours=3)  # a session may still be running this long after
 
 
 def _upcoming_from(now: datetime) -> list[Session]:
@@ -106,9 +109,11 @@ def webinar_public(*, pk: int) -> Session:
     return Session.objects.prefetch_related("presenters").get(pk=pk, kind=Session.Kind.WEBINAR)
 
 
-def registrations_of(*, user: Any, session_ids: list[int] | None = None) -> dict[int, Registration]:
+def registrations_of(
+    *, user: RequestUser, session_ids: list[int] | None = None
+) -> dict[int, Registration]:
     """The user's registration per session id (cancelled ones included)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return {}
     registrations = Registration.objects.filter(email=user.email.lower())
     if session_ids is not None:
@@ -167,7 +172,7 @@ def participation_by_jurisdiction() -> list[dict[str, Any]]:
         )
         .order_by("-attended", "-registrations", "jurisdiction__name")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def subscribers_for_staff(*, status: str = "") -> QuerySet[Subscriber]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,6 +20,7 @@ from community import selectors, services
 from community.forms import AttendanceImportForm, IssueForm, MaterialsForm, ScheduleForm
 from community.models import NewsletterIssue, Registration, Session, Subscriber
 from community.services.newsletter import issue_html
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.uploads import csv_safe
 
 
@@ -44,7 +46,7 @@ class _Echo:
 def _csv_response(filename: str, header: list[str], rows: Any) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
-    def lines():
+    def lines() -> Iterator[str]:
         yield writer.writerow(header)
         for row in rows:
             yield writer.writerow([csv_safe(value) for value in row])
@@ -181,7 +183,7 @@ def participation(request: HttpRequest) -> HttpResponse:
 
 @staff_only("community.manage_newsletter")
 @require_GET
-def subscribers(request: HttpRequest) -> HttpResponse:
+def subscribers(request: HttpRequest) -> HttpResponseBase:
     status = request.GET.get("status", "")
     if status and status not in Subscriber.Status.values:
         status = ""
@@ -279,7 +281,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_only("community.manage_newsletter")
 @require_POST
 @refusal_said
-def issue_test(request: HttpRequest, pk: int) -> HttpResponse:
+def issue_test(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(NewsletterIssue, pk=pk)
     services.issue_send_test(issue=issue, user=request.user)
     messages.success(request, f"A test copy is on its way to {request.user.email}.")

@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -16,6 +17,7 @@ from community import selectors, services
 from community.forms import JoinForm, SubscribeForm, WebinarRegistrationForm
 from community.ics import registration_ics, series_feed_ics
 from community.models import Registration, Session
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.uploads import private_file_response
 
 
@@ -111,7 +113,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_register(request: HttpRequest, pk: int) -> HttpResponse:
+def session_register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("community.add_registration"):
         raise PermissionDenied
     session = get_object_or_404(Session, pk=pk, kind=Session.Kind.COMMUNITY)
@@ -156,7 +158,7 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def session_slides(request: HttpRequest, pk: int) -> HttpResponse:
+def session_slides(request: HttpRequest, pk: int) -> HttpResponseBase:
     _can_view(request)
     session = get_object_or_404(Session, pk=pk)
     if not session.slides:

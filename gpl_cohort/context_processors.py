@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.template.loader import get_template
+from django.template import Engine
 
 from gpl_cohort.accounts.roles import roles_of
 
@@ -36,5 +36,6 @@ def nav_version() -> str:
     changes a nav template never serves the previous release's nav from the shared cache."""
     digest = hashlib.sha256()
     for name in NAV_TEMPLATES:
-        digest.update(get_template(name).template.source.encode())
+        # The Django engine's own template (not the backend wrapper), which keeps its source.
+        digest.update(Engine.get_default().get_template(name).source.encode())
     return digest.hexdigest()[:12]

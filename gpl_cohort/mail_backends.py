@@ -7,6 +7,7 @@ Django's own file backend appends every message of a connection to one .log file
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,13 @@ class EmlFileBackend(BaseEmailBackend):
         super().__init__(**kwargs)
         self.directory = Path(file_path or settings.EMAIL_FILE_PATH)
 
-    def send_messages(self, email_messages: list[EmailMessage]) -> int:
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         self.directory.mkdir(parents=True, exist_ok=True)
         sent = 0
         for message in email_messages:
             stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
             path = self.directory / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
-            path.write_bytes(message.message().as_bytes(linesep="\r\n"))
+            # Django's SafeMIME messages take linesep; the stubs type them as a plain Message.
+            path.write_bytes(message.message().as_bytes(linesep="\r\n"))  # type: ignore[call-arg]
             sent += 1
         return sent

@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.utils import timezone
 
@@ -147,11 +148,12 @@ def check_upload(
 ) -> CheckedUpload:
     """Validate an upload by its content; raise ValidationError with a message a person reads."""
     name = safe_filename(upload.name or "")
-    if upload.size == 0:
+    size = upload.size or 0  # an upload Django received always knows its size
+    if size == 0:
         raise ValidationError(f"“{name}” is empty (0 bytes). Choose the file again.")
-    if upload.size > max_bytes:
+    if size > max_bytes:
         raise ValidationError(
-            f"“{name}” is {upload.size / MB:.1f} MB; the limit is {max_bytes / MB:.0f} MB."
+            f"“{name}” is {size / MB:.1f} MB; the limit is {max_bytes / MB:.0f} MB."
         )
     kind = sniff_kind(upload)
     if kind not in allowed:
@@ -167,7 +169,7 @@ def check_upload(
     upload.seek(0)
     return CheckedUpload(
         kind=kind,
-        size=upload.size,
+        size=size,
         original_name=_with_extension(name, kind),
         pages=pages if count_pages else None,
     )
@@ -457,7 +459,7 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def private_file_response(field_file: Any, *, filename: str) -> FileResponse:
+def private_file_response(field_file: FieldFile, *, filename: str) -> FileResponse:
     """Serve a stored file as a download after the caller has checked permission."""
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     response = FileResponse(
@@ -474,5 +476,5 @@ def private_file_response(field_file: Any, *, filename: str) -> FileResponse:
 def bytes_upload(content: bytes, name: str) -> IO[bytes]:
     """A file-like object for content made in memory (tests, imports), with a name."""
     buffer = io.BytesIO(content)
-    buffer.name = name  # type: ignore[attr-defined]
+    buffer.name = name
     return buffer

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.workflow import Transition
 from jurisdictions import mou_workflow
 from jurisdictions.models import (
@@ -76,7 +77,10 @@ class MoUTransitionInline(admin.TabularInline):
 def _mou_step_action(step: Transition) -> Any:
     """An admin action taking `step` on each chosen MoU through the one MoU service."""
 
-    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    # The admin site lets only signed-in staff this far.
+    def action(
+        modeladmin: admin.ModelAdmin, request: AuthenticatedHttpRequest, queryset: QuerySet
+    ) -> None:
         moved = 0
         for mou in queryset.select_related("membership__jurisdiction"):
             try:
@@ -126,7 +130,7 @@ class SupportLetterAdmin(admin.ModelAdmin):
     exclude = ["file"]  # checked on the way in by the upload pages, served by the download view
     readonly_fields = ["file_name", "uploaded_by"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Letters come in through the application and seat pages, where the PDF is checked.
         return False
 
@@ -143,7 +147,7 @@ class PointOfContactChangeAdmin(admin.ModelAdmin):
 class PaperworkSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "mou_reminder_after_days", "mou_reminder_every_days"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return not PaperworkSettings.objects.exists()
 
 
@@ -159,6 +163,6 @@ class ResourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "description"]
     readonly_fields = ["file", "file_name", "file_kind", "file_size", "uploaded_by"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Uploads go through the library page, where the file's content is checked.
         return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cohorts.models import Cohort, CohortMembership
 from jurisdictions.models import (
@@ -20,6 +20,10 @@ from jurisdictions.models import (
     ResponseTeam,
     SupportLetter,
 )
+
+if TYPE_CHECKING:
+    from cohorts.models import Cohort
+    from gpl_cohort.accounts.models import User
 
 K = Jurisdiction.Kind
 
@@ -227,7 +231,7 @@ def seed_paperwork(log: Callable[[str], None]) -> None:
         list(Cohort.objects.filter(memberships__isnull=False).distinct()),
         today=timezone.localdate(),
     )
-    for cohort in {inaugural, running} - {None}:
+    for cohort in {c for c in (inaugural, running) if c is not None}:
         _seed_seats_paperwork(cohort, staff)
     _seed_people_and_library(staff)
     log(
@@ -237,7 +241,7 @@ def seed_paperwork(log: Callable[[str], None]) -> None:
     )
 
 
-def _seed_seats_paperwork(cohort: Any, staff: Any) -> None:
+def _seed_seats_paperwork(cohort: Cohort, staff: User) -> None:
     """Each seat's countersigned MoU and support letter, dated the month before the start."""
     from django.core.files.base import ContentFile
 
@@ -280,7 +284,7 @@ def _seed_seats_paperwork(cohort: Any, staff: Any) -> None:
                 "support-letter.pdf", ContentFile(demo_pdf(f"Letter, {name}")), save=False
             )
             letter.save()
-        if membership.point_of_contact_id and not membership.point_of_contact_changes.exists():
+        if membership.point_of_contact and not membership.point_of_contact_changes.exists():
             PointOfContactChange.objects.create(
                 membership=membership,
                 new=membership.point_of_contact,
@@ -289,7 +293,7 @@ def _seed_seats_paperwork(cohort: Any, staff: Any) -> None:
             )
 
 
-def _seed_people_and_library(staff: Any) -> None:
+def _seed_people_and_library(staff: User) -> None:
     from django.core.files.base import ContentFile
 
     for name, people in PEOPLE.items():

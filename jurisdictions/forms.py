@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
+from gpl_cohort.forms import PersonChoiceField
 from jurisdictions.models import Agency, Contact, Resource, ResponseTeam
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
 
 
 class SignedMoUForm(forms.Form):
@@ -31,8 +35,13 @@ class SupportLetterForm(forms.Form):
     file = forms.FileField(label="Letter (PDF, up to 10 MB)")
 
 
+class _ContactPersonField(PersonChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name()}{f', {obj.title}' if obj.title else ''}"
+
+
 class PointOfContactForm(forms.Form):
-    new = forms.ModelChoiceField(queryset=None, label="Point of contact")
+    new = _ContactPersonField(queryset=None, label="Point of contact")
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -43,13 +52,9 @@ class PointOfContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         from gpl_cohort.accounts.models import User
 
-        field = self.fields["new"]
-        field.queryset = User.objects.filter(
+        cast(_ContactPersonField, self.fields["new"]).queryset = User.objects.filter(
             contact_jurisdiction_id=jurisdiction_id, is_active=True
         ).order_by("full_name")
-        field.label_from_instance = lambda u: (
-            f"{u.full_name or u.email}{f', {u.title}' if u.title else ''}"
-        )  # type: ignore[attr-defined]
 
 
 class AgencyForm(forms.ModelForm):
@@ -65,7 +70,9 @@ class ContactForm(forms.ModelForm):
 
     def __init__(self, *args: Any, jurisdiction_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(jurisdiction_id=jurisdiction_id)
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = Agency.objects.filter(
+            jurisdiction_id=jurisdiction_id
+        )
 
 
 class ResponseTeamForm(forms.ModelForm):
@@ -90,7 +97,8 @@ class ResponseTeamForm(forms.ModelForm):
             self.fields["make_up_text"].initial = "\n".join(self.instance.make_up)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("status") == ResponseTeam.Status.LAUNCHED and not data.get("launched_on"):
             self.add_error("launched_on", "A launched team needs its launch date.")
         data["make_up"] = [

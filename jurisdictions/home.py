@@ -9,7 +9,7 @@ from jurisdictions.selectors import jurisdictions_visible_to
 
 
 def panels(request: HttpRequest, roles: Roles) -> list[Panel]:
-    if not roles.is_contact:
+    if roles.jurisdiction_id is None:  # not a contact
         return []
     jurisdiction = (
         jurisdictions_visible_to(request.user)

@@ -51,7 +51,11 @@ WORKFLOW = Workflow(
 )
 
 # The MoU field that records when the MoU entered a state.
-STAMPS = {S.SENT: "sent_at", S.SIGNED: "signed_at", S.COUNTERSIGNED: "countersigned_at"}
+STAMPS: dict[str, str] = {
+    S.SENT: "sent_at",
+    S.SIGNED: "signed_at",
+    S.COUNTERSIGNED: "countersigned_at",
+}
 
 # States in which the jurisdiction's side of the paperwork is done.
 SIGNED = frozenset({S.SIGNED, S.COUNTERSIGNED})

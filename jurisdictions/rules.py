@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import rules
 
 from gpl_cohort.accounts.rules import (
@@ -6,6 +10,9 @@ from gpl_cohort.accounts.rules import (
     is_practitioner,
     is_program_staff,
 )
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.roles import RequestUser
 
 # A contact sees and edits only their own jurisdiction; staff see all.
 can_view_jurisdiction = is_program_staff | is_contact_of_object_jurisdiction
@@ -20,7 +27,7 @@ rules.add_perm("jurisdictions.change_responseteam", can_edit_jurisdiction)
 
 
 @rules.predicate
-def is_cohort_member_contact(user) -> bool:
+def is_cohort_member_contact(user: RequestUser) -> bool:
     from jurisdictions.selectors import cohort_member_jurisdiction
 
     return cohort_member_jurisdiction(user)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -20,8 +20,18 @@ from jurisdictions.models import (
     SupportLetter,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def jurisdictions_visible_to(user: Any) -> QuerySet[Jurisdiction]:
+    from gpl_cohort.accounts.roles import RequestUser
+
+
+class PaperworkCounts(TypedDict):
+    letters: int
+    poc_changes: int
+
+
+def jurisdictions_visible_to(user: RequestUser) -> QuerySet[Jurisdiction]:
     return scoped_to_jurisdiction(Jurisdiction.objects.all(), user, field="pk")
 
 
@@ -41,10 +51,10 @@ def teams_launched_from_911(*, cohort_id: int) -> dict[str, int]:
     return {"launched": totals["launched"], "members": totals["members"]}
 
 
-def cohort_member_jurisdiction(user: Any) -> bool:
+def cohort_member_jurisdiction(user: RequestUser) -> bool:
     """Is this person a contact of a jurisdiction that holds (or held) a cohort seat?"""
     roles = roles_of(user)
-    if not roles.is_contact:
+    if roles.jurisdiction_id is None:  # not a contact
         return False
     return (
         CohortMembership.objects.filter(jurisdiction_id=roles.jurisdiction_id)
@@ -53,13 +63,13 @@ def cohort_member_jurisdiction(user: Any) -> bool:
     )
 
 
-def can_read_resource_library(user: Any) -> bool:
+def can_read_resource_library(user: RequestUser) -> bool:
     roles = roles_of(user)
     return roles.is_staff or roles.is_practitioner or cohort_member_jurisdiction(user)
 
 
 def resources_visible_to(
-    user: Any, *, q: str = "", tag: str = "", category: str = ""
+    user: RequestUser, *, q: str = "", tag: str = "", category: str = ""
 ) -> QuerySet[Resource]:
     if not can_read_resource_library(user):
         return Resource.objects.none()
@@ -82,7 +92,7 @@ def resource_tags_in_use() -> QuerySet[ResourceTag]:
     return ResourceTag.objects.annotate(n=Count("resources")).filter(n__gt=0).order_by("name")
 
 
-def mous_visible_to(user: Any) -> QuerySet[MoU]:
+def mous_visible_to(user: RequestUser) -> QuerySet[MoU]:
     return scoped_to_jurisdiction(
         MoU.objects.select_related("membership__jurisdiction", "membership__cohort"),
         user,
@@ -90,13 +100,13 @@ def mous_visible_to(user: Any) -> QuerySet[MoU]:
     )
 
 
-def support_letters_visible_to(user: Any) -> QuerySet[SupportLetter]:
+def support_letters_visible_to(user: RequestUser) -> QuerySet[SupportLetter]:
     return scoped_to_jurisdiction(
         SupportLetter.objects.select_related("jurisdiction", "membership"), user
     )
 
 
-def membership_detail(membership_id: int, user: Any) -> CohortMembership | None:
+def membership_detail(membership_id: int, user: RequestUser) -> CohortMembership | None:
     """One seat with everything its paperwork page shows (MoU and its steps, letters, POC)."""
     return (
         memberships_visible_to(user)
@@ -116,7 +126,9 @@ def membership_detail(membership_id: int, user: Any) -> CohortMembership | None:
     )
 
 
-def cohort_paperwork(*, cohort_id: int) -> QuerySet[CohortMembership]:
+def cohort_paperwork(
+    *, cohort_id: int
+) -> QuerySet[WithAnnotations[CohortMembership, PaperworkCounts]]:
     """A cohort's seats with what their enrolment paperwork lacks, counted in the database."""
     return (
         CohortMembership.objects.filter(cohort_id=cohort_id)

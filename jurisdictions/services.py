@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -38,6 +38,11 @@ from jurisdictions.models import (
     SupportLetter,
 )
 
+if TYPE_CHECKING:
+    from cohorts.models import Cohort
+    from gpl_cohort.accounts.models import User
+    from gpl_cohort.accounts.roles import RequestUser
+
 PAPERWORK_MAX_BYTES = 10 * MB
 RESOURCE_MAX_BYTES = 25 * MB
 RESOURCE_KINDS = (Kind.PDF, Kind.DOCX, Kind.XLSX, Kind.CSV, Kind.PNG, Kind.JPEG, Kind.ZIP)
@@ -45,7 +50,7 @@ RESOURCE_KINDS = (Kind.PDF, Kind.DOCX, Kind.XLSX, Kind.CSV, Kind.PNG, Kind.JPEG,
 S = MoU.Status
 
 
-def _sides_of(user: Any, membership: CohortMembership) -> set[str]:
+def _sides_of(user: RequestUser, membership: CohortMembership) -> set[str]:
     roles = roles_of(user)
     sides = set()
     if roles.is_staff:
@@ -55,13 +60,13 @@ def _sides_of(user: Any, membership: CohortMembership) -> set[str]:
     return sides
 
 
-def mou_allowed_steps(*, mou: MoU, user: Any) -> list[Transition]:
+def mou_allowed_steps(*, mou: MoU, user: RequestUser) -> list[Transition]:
     """The steps this person may take on this MoU now."""
     sides = _sides_of(user, mou.membership)
     return mou_workflow.WORKFLOW.transitions_from(mou.status, actors=sides)
 
 
-def mou_create(*, membership: CohortMembership, by: Any = None) -> MoU:
+def mou_create(*, membership: CohortMembership, by: User | None = None) -> MoU:
     mou, _ = MoU.objects.get_or_create(membership=membership)
     return mou
 
@@ -131,7 +136,7 @@ def mou_transition(
     *,
     mou: MoU,
     to_status: str,
-    by: Any,
+    by: User,
     note: str = "",
     signed_file: UploadedFile | None = None,
     jurisdiction_signatory: str = "",
@@ -182,7 +187,7 @@ def support_letter_create(
     office: str,
     dated: dt.date,
     upload: UploadedFile,
-    by: Any,
+    by: User,
     membership: CohortMembership | None = None,
 ) -> SupportLetter:
     """Store a leadership support letter (PDF) and, for a seat, check enrolment."""
@@ -210,7 +215,7 @@ def support_letter_create(
 
 
 def point_of_contact_change(
-    *, membership: CohortMembership, new: Any, reason: str, by: Any
+    *, membership: CohortMembership, new: User, reason: str, by: User
 ) -> PointOfContactChange:
     """Designate or change a seat's project point of contact; every change keeps its reason."""
     reason = (reason or "").strip()
@@ -275,7 +280,7 @@ def membership_paperwork(membership: CohortMembership) -> Paperwork:
     )
 
 
-def membership_enrol_if_complete(*, membership: CohortMembership, by: Any = None) -> bool:
+def membership_enrol_if_complete(*, membership: CohortMembership, by: User | None = None) -> bool:
     """Enrol a selected seat whose paperwork is complete; send each paperwork signal once.
 
     `paperwork_received` goes out when the signed MoU and a support letter are in; then
@@ -300,7 +305,18 @@ def membership_enrol_if_complete(*, membership: CohortMembership, by: Any = None
     return True
 
 
-def membership_select(*, application: Any, by: Any = None) -> CohortMembership:
+class SelectedApplication(Protocol):
+    """What a seat needs of the application selected for it (applications.Application, which
+    sits a layer above and is not imported here)."""
+
+    pk: int
+    cohort_id: int
+    jurisdiction_id: int
+
+
+def membership_select(
+    *, application: SelectedApplication, by: User | None = None
+) -> CohortMembership:
     """The seat of a selected application (made once), with the application's support
     letters attached to it. Saved one by one, so the audit log records each change."""
     with transaction.atomic():
@@ -309,14 +325,16 @@ def membership_select(*, application: Any, by: Any = None) -> CohortMembership:
             jurisdiction_id=application.jurisdiction_id,
             defaults={"status": CohortMembership.Status.SELECTED, "selected_at": timezone.now()},
         )
-        letters = SupportLetter.objects.filter(application=application, membership__isnull=True)
+        letters = SupportLetter.objects.filter(
+            application_id=application.pk, membership__isnull=True
+        )
         for letter in letters:
             letter.membership = membership
             letter.save(update_fields=["membership"])
     return membership
 
 
-def _selected_seat(cohort: Any, jurisdiction: Any) -> CohortMembership | None:
+def _selected_seat(cohort: Cohort, jurisdiction: Jurisdiction) -> CohortMembership | None:
     return (
         CohortMembership.objects.select_for_update()
         .filter(cohort=cohort, jurisdiction=jurisdiction, status=CohortMembership.Status.SELECTED)
@@ -324,7 +342,7 @@ def _selected_seat(cohort: Any, jurisdiction: Any) -> CohortMembership | None:
     )
 
 
-def membership_enrol(*, cohort: Any, jurisdiction: Any, by: Any = None) -> bool:
+def membership_enrol(*, cohort: Cohort, jurisdiction: Jurisdiction, by: User | None = None) -> bool:
     """Staff marked the application enrolled by hand: its selected seat follows. A seat this
     app enrolled already (the usual path, membership_enrol_if_complete) is left as it is."""
     with transaction.atomic():
@@ -337,7 +355,9 @@ def membership_enrol(*, cohort: Any, jurisdiction: Any, by: Any = None) -> bool:
     return True
 
 
-def membership_withdraw(*, cohort: Any, jurisdiction: Any, by: Any = None) -> bool:
+def membership_withdraw(
+    *, cohort: Cohort, jurisdiction: Jurisdiction, by: User | None = None
+) -> bool:
     """The application was withdrawn after selection: its seat, still selected, is given up."""
     with transaction.atomic():
         membership = _selected_seat(cohort, jurisdiction)
@@ -349,7 +369,7 @@ def membership_withdraw(*, cohort: Any, jurisdiction: Any, by: Any = None) -> bo
 
 
 def _reminder_recipients(membership: CohortMembership) -> list[str]:
-    if membership.point_of_contact_id:
+    if membership.point_of_contact:
         return [membership.point_of_contact.email]
     return list(
         membership.jurisdiction.contacts.filter(is_active=True).values_list("email", flat=True)
@@ -413,7 +433,7 @@ def resource_create(
     category: str,
     tags: Iterable[str],
     upload: UploadedFile,
-    by: Any,
+    by: User,
     source_jurisdiction_id: int | None = None,
 ) -> Resource:
     """Add a template or peer example to the library (staff only)."""
@@ -435,23 +455,24 @@ def resource_create(
     return resource
 
 
-def resource_delete(*, resource: Resource, by: Any) -> None:
+def resource_delete(*, resource: Resource, by: User) -> None:
     if not roles_of(by).is_staff:
         raise PermissionDenied("Only program staff remove resources.")
     with transaction.atomic():
         stored = resource.file.name
         storage = resource.file.storage
         resource.delete()
-        transaction.on_commit(lambda: storage.delete(stored))
+        if stored:
+            transaction.on_commit(lambda: storage.delete(stored))
 
 
-def _require_editor(user: Any, jurisdiction_id: int) -> None:
+def _require_editor(user: RequestUser, jurisdiction_id: int) -> None:
     roles = roles_of(user)
     if not (roles.is_staff or (roles.is_contact and roles.jurisdiction_id == jurisdiction_id)):
         raise PermissionDenied("You may change only your own jurisdiction.")
 
 
-def agency_create(*, jurisdiction_id: int, name: str, kind: str, by: Any) -> Agency:
+def agency_create(*, jurisdiction_id: int, name: str, kind: str, by: User) -> Agency:
     _require_editor(by, jurisdiction_id)
     name = " ".join(name.split())
     if Agency.objects.filter(jurisdiction_id=jurisdiction_id, name__iexact=name).exists():
@@ -459,7 +480,7 @@ def agency_create(*, jurisdiction_id: int, name: str, kind: str, by: Any) -> Age
     return Agency.objects.create(jurisdiction_id=jurisdiction_id, name=name, kind=kind)
 
 
-def contact_create(*, jurisdiction_id: int, by: Any, **fields: Any) -> Contact:
+def contact_create(*, jurisdiction_id: int, by: User, **fields: Any) -> Contact:
     _require_editor(by, jurisdiction_id)
     agency = fields.get("agency")
     if agency is not None and agency.jurisdiction_id != jurisdiction_id:
@@ -471,7 +492,7 @@ TEAM_FIELDS = ("name", "status", "launched_on", "dispatched_from", "call_types",
 
 
 def response_team_save(
-    *, jurisdiction_id: int, by: Any, team: ResponseTeam | None = None, **fields: Any
+    *, jurisdiction_id: int, by: User, team: ResponseTeam | None = None, **fields: Any
 ) -> ResponseTeam:
     """Create or update the alternative response team (make-up, dispatch, status, call types)."""
     _require_editor(by, jurisdiction_id)

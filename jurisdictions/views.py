@@ -1,18 +1,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cohorts.models import CohortMembership
 from cohorts.selectors import memberships_visible_to
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.forms import form_add_validation_error
 from gpl_cohort.uploads import private_file_response
@@ -29,6 +31,9 @@ from jurisdictions.forms import (
 )
 from jurisdictions.models import Jurisdiction, MoU, Resource, ResponseTeam
 from jurisdictions.selectors import jurisdictions_visible_to
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
 
 
 def _jurisdiction_for(request: HttpRequest, pk: int, perm: str) -> Jurisdiction:
@@ -65,7 +70,7 @@ def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agency_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     jurisdiction = _jurisdiction_for(request, pk, "jurisdictions.change_jurisdiction")
     form = AgencyForm(request.POST, prefix="agency")
     if form.is_valid():
@@ -83,7 +88,7 @@ def agency_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_add(request: HttpRequest, pk: int) -> HttpResponse:
+def person_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     jurisdiction = _jurisdiction_for(request, pk, "jurisdictions.change_jurisdiction")
     form = ContactForm(request.POST, prefix="person", jurisdiction_id=jurisdiction.pk)
     if form.is_valid():
@@ -101,7 +106,9 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team_edit(request: HttpRequest, pk: int, team_pk: int | None = None) -> HttpResponse:
+def team_edit(
+    request: AuthenticatedHttpRequest, pk: int, team_pk: int | None = None
+) -> HttpResponse:
     jurisdiction = get_object_or_404(jurisdictions_visible_to(request.user), pk=pk)
     if not request.user.has_perm("jurisdictions.change_responseteam", jurisdiction):
         raise PermissionDenied
@@ -200,7 +207,7 @@ def _mou_of(membership: CohortMembership) -> MoU:
 
 @login_required
 @require_POST
-def seat_mou_draft(request: HttpRequest, pk: int) -> HttpResponse:
+def seat_mou_draft(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = _seat_for(request, pk, "cohorts.change_cohortmembership")
     if not roles_of(request.user).is_staff:
         raise PermissionDenied
@@ -211,7 +218,7 @@ def seat_mou_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def seat_mou_step(request: HttpRequest, pk: int) -> HttpResponse:
+def seat_mou_step(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One step of the MoU (sent, countersigned, ...); a refused step is said on the page."""
     membership = _seat_for(request, pk, "cohorts.change_cohortmembership")
     form = MoUStepForm(request.POST)
@@ -231,7 +238,7 @@ def seat_mou_step(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def seat_mou_signed(request: HttpRequest, pk: int) -> HttpResponse:
-    def save(membership: CohortMembership, data: dict[str, Any], by: Any) -> str:
+    def save(membership: CohortMembership, data: dict[str, Any], by: User) -> str:
         services.mou_transition(
             mou=_mou_of(membership), to_status=MoU.Status.SIGNED, by=by, signed_file=data["file"],
             jurisdiction_signatory=data["jurisdiction_signatory"],
@@ -248,7 +255,7 @@ def seat_mou_signed(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def seat_letter_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def save(membership: CohortMembership, data: dict[str, Any], by: Any) -> str:
+    def save(membership: CohortMembership, data: dict[str, Any], by: User) -> str:
         data = dict(data)
         services.support_letter_create(
             jurisdiction_id=membership.jurisdiction_id, membership=membership,
@@ -265,7 +272,7 @@ def seat_letter_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def seat_point_of_contact(request: HttpRequest, pk: int) -> HttpResponse:
-    def save(membership: CohortMembership, data: dict[str, Any], by: Any) -> str:
+    def save(membership: CohortMembership, data: dict[str, Any], by: User) -> str:
         services.point_of_contact_change(membership=membership, by=by, **data)
         return "Point of contact recorded."
 
@@ -278,7 +285,7 @@ def seat_point_of_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def mou_download(request: HttpRequest, pk: int) -> HttpResponse:
+def mou_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     mou = get_object_or_404(selectors.mous_visible_to(request.user), pk=pk)
     if not request.user.has_perm("jurisdictions.view_mou", mou.membership) or not mou.signed_file:
         raise Http404("No signed MoU here.")
@@ -286,7 +293,7 @@ def mou_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     letter = get_object_or_404(selectors.support_letters_visible_to(request.user), pk=pk)
     if not request.user.has_perm("jurisdictions.view_supportletter", letter):
         raise PermissionDenied
@@ -304,7 +311,7 @@ def cohort_dashboard(request: HttpRequest) -> HttpResponse:
         )
     except LookupError as error:
         raise BadRequest(str(error)) from error
-    rows = []
+    rows: list[dict[str, Any]] = []
     if cohort is not None:
         for m in selectors.cohort_paperwork(cohort_id=cohort.pk):
             mou = getattr(m, "mou", None)
@@ -353,7 +360,7 @@ def resources(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def resource_new(request: HttpRequest) -> HttpResponse:
+def resource_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("jurisdictions.add_resource"):
         raise PermissionDenied
     form = ResourceForm(request.POST or None, request.FILES or None)
@@ -370,14 +377,14 @@ def resource_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def resource_download(request: HttpRequest, pk: int) -> HttpResponse:
+def resource_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     resource = get_object_or_404(selectors.resources_visible_to(request.user), pk=pk)
     return private_file_response(resource.file, filename=resource.file_name)
 
 
 @login_required
 @require_POST
-def resource_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def resource_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("jurisdictions.delete_resource"):
         raise PermissionDenied
     resource = get_object_or_404(Resource, pk=pk)

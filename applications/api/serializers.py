@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -8,11 +8,18 @@ from rest_framework import serializers
 from applications import workflow
 from applications.answers import ANSWER_FIELDS
 from applications.models import Application, Review, ReviewScore
+from cohorts.models import Cohort
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
+    from jurisdictions.models import Jurisdiction
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
-    cohort = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    jurisdiction = serializers.StringRelatedField()
+    cohort: serializers.SlugRelatedField[Cohort] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    jurisdiction: serializers.StringRelatedField[Jurisdiction] = serializers.StringRelatedField()
     jurisdiction_id = serializers.IntegerField(read_only=True)
     state = serializers.CharField(source="jurisdiction.state", read_only=True)
     population = serializers.IntegerField(source="jurisdiction.population", read_only=True)
@@ -68,7 +75,7 @@ class ReviewScoreSerializer(serializers.ModelSerializer):
 
 class ReviewSerializer(serializers.ModelSerializer):
     scores = ReviewScoreSerializer(many=True, required=False)
-    reviewer = serializers.StringRelatedField()
+    reviewer: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = Review

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -20,8 +21,12 @@ from applications.api.serializers import (
 from applications.models import Application, Review
 from applications.selectors import applications_visible_to, reviews_visible_to, with_review_stats
 from applications.services import TransitionError, application_transition, review_submit
+from gpl_cohort.accounts.http import AuthenticatedRequest
 from gpl_cohort.api.permissions import RulesPermission
 from gpl_cohort.api.serializers import ErrorSerializer
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission
 
 
 class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -29,6 +34,7 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ApplicationSerializer
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     filterset_fields = ["cohort", "status", "stage", "applying_office", "jurisdiction__state"]
     search_fields = ["jurisdiction__name"]
     ordering_fields = ["submitted_at", "created_at", "jurisdiction__name"]
@@ -39,7 +45,7 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
             qs = with_review_stats(qs)
         return qs
 
-    def get_permissions(self) -> list[BasePermission]:
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         if self.action == "transition":
             return [IsAuthenticated()]
         return super().get_permissions()
@@ -54,7 +60,7 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Move the application to another status (through the workflow)",
     )
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, pk: Any = None) -> Response:
+    def transition(self, request: AuthenticatedRequest, pk: Any = None) -> Response:
         application = self.get_object()
         payload = TransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -82,6 +88,7 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReviewSerializer
     permission_classes = [IsProgramStaff]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     filterset_fields = ["application", "conflict_of_interest"]
 
     def get_queryset(self) -> QuerySet[Review]:
@@ -96,7 +103,7 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         try:
             review = review_submit(
                 application=application,
-                reviewer=request.user,
+                reviewer=self.request.user,  # the same request, typed signed in
                 conflict_of_interest=data.get("conflict_of_interest", False),
                 comment=data.get("comment", ""),
                 scores={s["criterion"].pk: s["score"] for s in data.get("scores", [])},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -31,6 +31,10 @@ from cohorts.models import Cohort
 from gpl_cohort.links import absolute_url
 from gpl_cohort.uploads import CheckedUpload, Kind, attach_upload
 
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
+    from jurisdictions.models import Jurisdiction
+
 # ------------------------------------------------------------------------------ applicants
 
 
@@ -43,7 +47,7 @@ def applicant_sign_up(*, email: str, full_name: str, password: str) -> Any:
 
 
 @transaction.atomic
-def application_start(*, cohort: Cohort, user: Any, jurisdiction: Any) -> Application:
+def application_start(*, cohort: Cohort, user: User, jurisdiction: Jurisdiction) -> Application:
     """Start (or return) the user's application for `jurisdiction` in `cohort`."""
     if not cohort.is_open:
         raise ValidationError(f"The application for {cohort.years_label} is not open.")
@@ -70,8 +74,8 @@ def application_start(*, cohort: Cohort, user: Any, jurisdiction: Any) -> Applic
 def application_start_naming_jurisdiction(
     *,
     cohort: Cohort,
-    user: Any,
-    jurisdiction: Any = None,
+    user: User,
+    jurisdiction: Jurisdiction | None = None,
     name: str = "",
     kind: str = "",
     state: str = "",
@@ -124,7 +128,7 @@ def application_save_answers(
 
 @transaction.atomic
 def application_document_add(
-    *, application: Application, upload: UploadedFile, by: Any
+    *, application: Application, upload: UploadedFile, by: User
 ) -> ApplicationDocument:
     """Store a PDF if the application's total stays within 10 pages; DOCX is refused clearly."""
     _require_editable(application)
@@ -166,7 +170,7 @@ def application_save_with_document(
     answers: Mapping[str, Any],
     short_answers: Mapping[str, str],
     upload: UploadedFile | None,
-    by: Any,
+    by: User,
 ) -> Application:
     """Save the answers and the new file together: a refused file stores neither, and its
     error names the `document` field."""
@@ -221,7 +225,7 @@ def application_copy_previous(*, application: Application) -> Application:
 
 
 @transaction.atomic
-def co_applicant_invite(*, application: Application, email: str, by: Any) -> CoApplicantInvitation:
+def co_applicant_invite(*, application: Application, email: str, by: User) -> CoApplicantInvitation:
     email = email.strip().lower()
     if application.contacts.filter(user__email__iexact=email).exists():
         raise ValidationError(f"{email} is already a co-applicant.")
@@ -240,7 +244,7 @@ def co_applicant_invite(*, application: Application, email: str, by: Any) -> CoA
 
 
 @transaction.atomic
-def co_applicant_accept(*, token: str, user: Any) -> Application:
+def co_applicant_accept(*, token: str, user: User) -> Application:
     invitation = (
         CoApplicantInvitation.objects.select_for_update()
         .select_related("application")

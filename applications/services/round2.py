@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -33,6 +33,9 @@ from applications.services.transitions import (
 from cohorts.models import Cohort, CohortMembership
 from gpl_cohort.uploads import Kind, attach_upload
 
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
+
 # -------------------------------------------------------------------------------- reviews
 
 
@@ -49,7 +52,7 @@ def criteria_seed(*, cohort: Cohort) -> list[ReviewCriterion]:
 def review_submit(
     *,
     application: Application,
-    reviewer: Any,
+    reviewer: User,
     conflict_of_interest: bool,
     comment: str,
     scores: Mapping[int, int],
@@ -99,7 +102,7 @@ def decision_stage(*, application: Application, decision: str) -> Application:
     return application
 
 
-def decisions_apply(*, cohort: Cohort, by: Any) -> tuple[int, list[str]]:
+def decisions_apply(*, cohort: Cohort, by: User) -> tuple[int, list[str]]:
     """Apply every staged decision of the cohort; each one is its own transition."""
     applied, errors = 0, []
     pending = Application.objects.filter(cohort=cohort).exclude(pending_decision="")
@@ -134,7 +137,7 @@ def decision_emails_save(*, cohort: Cohort, drafts: Mapping[str, EmailDraft]) ->
 
 @transaction.atomic
 def decisions_apply_with_emails(
-    *, cohort: Cohort, drafts: Mapping[str, EmailDraft], by: Any
+    *, cohort: Cohort, drafts: Mapping[str, EmailDraft], by: User
 ) -> tuple[int, list[str]]:
     """Save the emails and apply every staged decision in one transaction, so each decision
     goes out with the wording staff saw on the page (emails are sent after commit)."""
@@ -153,7 +156,7 @@ def interview_schedule(
     time_zone: str,
     meeting_url: str,
     attendees: str,
-    by: Any,
+    by: User,
 ) -> Interview:
     if application.status not in workflow.ROUND2:
         raise ValidationError("Interviews are scheduled in round 2 only.")
@@ -182,7 +185,7 @@ def interview_schedule(
 
 
 @transaction.atomic
-def mou_confirm(*, application: Application, by: Any, note: str) -> Application:
+def mou_confirm(*, application: Application, by: User, note: str) -> Application:
     if application.status not in workflow.ROUND2:
         raise ValidationError("The MoU confirmation is recorded in round 2.")
     application.mou_confirmed_at = timezone.now()
@@ -195,7 +198,7 @@ def mou_confirm(*, application: Application, by: Any, note: str) -> Application:
 
 
 @transaction.atomic
-def support_letters_request(*, application: Application, by: Any) -> Application:
+def support_letters_request(*, application: Application, by: User) -> Application:
     if application.status not in workflow.LETTERS_OPEN:
         raise ValidationError("Letters of support are requested in round 2.")
     application.support_letters_requested_at = timezone.now()
@@ -217,7 +220,7 @@ def support_letter_add(
     signer_title: str,
     office: str,
     dated: dt.date,
-    by: Any,
+    by: User,
 ) -> Any:
     from jurisdictions.models import SupportLetter
 
@@ -256,7 +259,7 @@ def reference_check_record(
     organisation: str,
     called_on: dt.date,
     notes: str,
-    by: Any,
+    by: User,
 ) -> ReferenceCheck:
     if application.status not in workflow.ROUND2:
         raise ValidationError("Reference checks are recorded in round 2.")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -26,6 +26,9 @@ from cohorts.models import CohortMembership
 from gpl_cohort.outbox.services import Attachment
 from gpl_cohort.uploads import MB, safe_filename
 from gpl_cohort.workflow import TransitionError, run_named
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
 
 PAGE_LIMIT = 10
 MAX_UPLOAD_BYTES = 10 * MB
@@ -56,7 +59,7 @@ PUBLISHED_CRITERIA = [
 # --------------------------------------------------------------------------- the state machine
 
 
-def actor_of(by: Any, application: Application) -> set[str]:
+def actor_of(by: User | None, application: Application) -> set[str]:
     if by is None:
         return {workflow.SYSTEM}
     actors = set()
@@ -101,12 +104,14 @@ def _guard_window_open(application: Application) -> None:
         )
 
 
+def _verbose_name(name: str) -> str:
+    """An answer's label: its field's verbose name (answers are fields, never relations)."""
+    field = Application._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, models.Field) else name
+
+
 def _guard_answers_complete(application: Application) -> None:
-    missing = [
-        str(Application._meta.get_field(f).verbose_name)
-        for f in REQUIRED_FIELDS
-        if not getattr(application, f)
-    ]
+    missing = [_verbose_name(f) for f in REQUIRED_FIELDS if not getattr(application, f)]
     if application.applying_office == Application.ApplyingOffice.OTHER and not (
         application.applying_office_other.strip()
     ):
@@ -187,24 +192,24 @@ GUARDS: dict[str, Callable[[Application], None]] = {
 }
 
 
-def _effect_stamp_submitted(application: Application, by: Any) -> None:
+def _effect_stamp_submitted(application: Application, by: User | None) -> None:
     application.submitted_at = timezone.now()
     application.save(update_fields=["submitted_at"])
 
 
-def _effect_create_membership(application: Application, by: Any) -> None:
+def _effect_create_membership(application: Application, by: User | None) -> None:
     from jurisdictions.services import membership_select
 
     membership_select(application=application, by=by)
 
 
-def _effect_enrol_membership(application: Application, by: Any) -> None:
+def _effect_enrol_membership(application: Application, by: User | None) -> None:
     from jurisdictions.services import membership_enrol
 
     membership_enrol(cohort=application.cohort, jurisdiction=application.jurisdiction, by=by)
 
 
-def _effect_withdraw_membership(application: Application, by: Any) -> None:
+def _effect_withdraw_membership(application: Application, by: User | None) -> None:
     from jurisdictions.services import membership_withdraw
 
     membership_withdraw(cohort=application.cohort, jurisdiction=application.jurisdiction, by=by)
@@ -258,14 +263,14 @@ def application_answers(application: Application) -> list[tuple[str, str]]:
             value = f"{value:%B %-d, %Y}"
         if name.endswith("_other") and not value:
             continue
-        rows.append((str(field.verbose_name).capitalize(), str(value or "")))
+        rows.append((_verbose_name(name).capitalize(), str(value or "")))
     for question in application.cohort.questions.all():
         rows.append((question.prompt, str(application.short_answers.get(str(question.pk), ""))))
     return rows
 
 
 def application_transition(
-    *, application: Application, to_status: str, by: Any, comment: str = ""
+    *, application: Application, to_status: str, by: User | None, comment: str = ""
 ) -> ApplicationTransition:
     """Move an application to `to_status` if the workflow allows it for `by` (None = system).
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 
@@ -8,11 +8,14 @@ from applications.scores import score_display
 from applications.selectors import applicant_state as _applicant_state
 from applications.words import WORD_LIMIT
 
+if TYPE_CHECKING:
+    from applications.models import Application
+
 register = template.Library()
 
 
 @register.simple_tag
-def applicant_state(application: Any) -> dict[str, Any]:
+def applicant_state(application: Application) -> dict[str, Any]:
     return _applicant_state(application)
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -23,6 +23,9 @@ from calldata.models import (
 )
 from jurisdictions.models import Jurisdiction
 
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.roles import RequestUser
+
 
 class DatasetSerializer(serializers.ModelSerializer):
     status = serializers.CharField(
@@ -33,7 +36,7 @@ class DatasetSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="The status in words; “Imported with warnings” when the import warned.",
     )
-    parts = serializers.PrimaryKeyRelatedField(
+    parts: serializers.PrimaryKeyRelatedField[Dataset] = serializers.PrimaryKeyRelatedField(
         many=True,
         read_only=True,
         help_text="For an analysis of several imports: the datasets it combines",
@@ -160,7 +163,9 @@ class CodeTableUploadSerializer(serializers.Serializer):
 
 
 class MappingSerializer(serializers.Serializer):
-    fields = serializers.DictField(
+    # DRF's metaclass takes declared fields off the class, so this does not hide
+    # Serializer.fields at run time; the stubs cannot know that.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.CharField(), help_text="canonical field -> column header"
     )
     flags = serializers.DictField(
@@ -288,7 +293,7 @@ class ScenarioResultsSerializer(serializers.Serializer):
     by_category = serializers.ListField(child=serializers.ListField())
 
 
-def _writable_jurisdiction(user: Any, value: Jurisdiction, what: str) -> Jurisdiction:
+def _writable_jurisdiction(user: RequestUser, value: Jurisdiction, what: str) -> Jurisdiction:
     if not selectors.jurisdictions_for_upload(user).filter(pk=value.pk).exists():
         raise serializers.ValidationError(f"You cannot add {what} for this jurisdiction.")
     return value
@@ -297,7 +302,7 @@ def _writable_jurisdiction(user: Any, value: Jurisdiction, what: str) -> Jurisdi
 class TreeLeafSerializer(serializers.Serializer):
     path = serializers.CharField(help_text="root.yes.no…: the answers that lead to this leaf")
     leaf = serializers.ChoiceField(choices=list(tree_engine.OUTCOMES))
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, as above
     count = serializers.IntegerField(help_text="calls of the dataset that end here")
     per_day = serializers.FloatField()
 
@@ -315,6 +320,8 @@ class TreeNodesField(serializers.JSONField):
     def to_internal_value(self, data: Any) -> dict:
         value = super().to_internal_value(data)
         try:
+            if not isinstance(value, dict):
+                raise tree_engine.TreeError("root: each node must be an object.")
             tree_engine.validate(value)
         except tree_engine.TreeError as error:
             raise serializers.ValidationError(str(error)) from error

@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from calldata import selectors, services
 from calldata.api.serializers import (
@@ -36,6 +37,7 @@ from calldata.models import (
     ReadingSettings,
     Scenario,
 )
+from gpl_cohort.accounts.http import AuthenticatedRequest
 from gpl_cohort.api.permissions import RulesPermission
 from jurisdictions.models import Jurisdiction
 
@@ -51,6 +53,7 @@ class DatasetViewSet(
     a dataset that is not being imported (409 while it is) with its files."""
 
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     filterset_fields = ["jurisdiction"]
 
@@ -80,7 +83,7 @@ class DatasetViewSet(
         serializer.is_valid(raise_exception=True)
         try:
             dataset = services.dataset_upload(
-                user=request.user,
+                user=self.request.user,  # the same request, typed signed in
                 jurisdiction=serializer.validated_data["jurisdiction"],
                 upload=serializer.validated_data["file"],
             )
@@ -99,7 +102,7 @@ class DatasetViewSet(
 
     @extend_schema(request=CombineSerializer, responses={202: DatasetSerializer})
     @action(detail=False, methods=["post"], parser_classes=[JSONParser, FormParser])
-    def combine(self, request: Request) -> Response:
+    def combine(self, request: AuthenticatedRequest) -> Response:
         """Analyse several imported datasets of a jurisdiction as one (same columns; an
         incident in several files is merged by its id). Starts the import of the analysis."""
         serializer = CombineSerializer(data=request.data, context={"request": request})
@@ -123,7 +126,7 @@ class DatasetViewSet(
 
     @extend_schema(request=MappingSerializer, responses={202: DatasetSerializer})
     @action(detail=True, methods=["post"], url_path="mapping")
-    def mapping(self, request: Request, pk: str | None = None) -> Response:
+    def mapping(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Confirm the column mapping and start the import."""
         dataset = self.get_object()
         if not request.user.has_perm("calldata.change_dataset", dataset):
@@ -158,6 +161,7 @@ class ReadingSettingsViewSet(viewsets.GenericViewSet):
 
     serializer_class = ReadingSettingsSerializer
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     lookup_field = "jurisdiction"
     lookup_url_kwarg = "jurisdiction_id"
     lookup_value_regex = r"\d+"
@@ -181,7 +185,7 @@ class ReadingSettingsViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, jurisdiction_id: str | None = None) -> Response:
         return Response(ReadingSettingsSerializer(self._settings()).data)
 
-    def update(self, request: Request, jurisdiction_id: str | None = None) -> Response:
+    def update(self, request: AuthenticatedRequest, jurisdiction_id: str | None = None) -> Response:
         current = self._settings()
         serializer = ReadingSettingsSerializer(current, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -195,7 +199,9 @@ class ReadingSettingsViewSet(viewsets.GenericViewSet):
             raise ValidationError(error.message_dict) from error
         return Response(ReadingSettingsSerializer(saved).data)
 
-    def partial_update(self, request: Request, jurisdiction_id: str | None = None) -> Response:
+    def partial_update(
+        self, request: AuthenticatedRequest, jurisdiction_id: str | None = None
+    ) -> Response:
         return self.update(request, jurisdiction_id)
 
 
@@ -204,15 +210,18 @@ class ScenarioViewSet(viewsets.ModelViewSet):
 
     serializer_class = ScenarioSerializer
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     filterset_fields = ["jurisdiction"]
 
     def get_queryset(self) -> QuerySet[Scenario]:
         return selectors.scenarios_visible_to(self.request.user)
 
-    def _save(self, serializer: ScenarioSerializer) -> None:
+    def _save(self, serializer: BaseSerializer[Scenario]) -> None:
         data = serializer.validated_data
         instance = serializer.instance
-        jurisdiction = data.get("jurisdiction") or instance.jurisdiction
+        jurisdiction = data.get("jurisdiction") or (instance.jurisdiction if instance else None)
+        if jurisdiction is None:
+            raise ValidationError({"jurisdiction": ["Name the jurisdiction."]})
         try:
             serializer.instance = services.scenario_save(
                 jurisdiction=jurisdiction,
@@ -225,10 +234,10 @@ class ScenarioViewSet(viewsets.ModelViewSet):
         except DjangoValidationError as error:
             raise ValidationError(error.messages) from error
 
-    def perform_create(self, serializer: ScenarioSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Scenario]) -> None:
         self._save(serializer)
 
-    def perform_update(self, serializer: ScenarioSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Scenario]) -> None:
         self._save(serializer)
 
     @extend_schema(responses={200: ScenarioResultsSerializer})
@@ -255,6 +264,7 @@ class DecisionTreeViewSet(
     (versions are never changed); the detail adds the calls at each leaf on the latest data."""
 
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     filterset_fields = ["jurisdiction", "name"]
 
     def get_queryset(self) -> QuerySet[DecisionTree]:
@@ -263,7 +273,7 @@ class DecisionTreeViewSet(
     def get_serializer_class(self) -> type:
         return DecisionTreeDetailSerializer if self.action == "retrieve" else DecisionTreeSerializer
 
-    def perform_create(self, serializer: DecisionTreeSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[DecisionTree]) -> None:
         data = serializer.validated_data
         try:
             serializer.instance = services.tree_save(
@@ -283,12 +293,13 @@ class OutcomeRecordViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
 
     serializer_class = OutcomeRecordSerializer
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     filterset_fields = ["jurisdiction", "outcome", "occurred_on"]
 
     def get_queryset(self) -> QuerySet[OutcomeRecord]:
         return selectors.outcomes_visible_to(self.request.user)
 
-    def perform_create(self, serializer: OutcomeRecordSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[OutcomeRecord]) -> None:
         try:
             serializer.instance = services.outcome_create(
                 user=self.request.user, **serializer.validated_data
@@ -309,6 +320,7 @@ class CodeTableViewSet(
     read again with it, as after DELETE without it."""
 
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     parser_classes = [MultiPartParser, FormParser]
     filterset_fields = ["jurisdiction", "kind"]
 
@@ -333,7 +345,7 @@ class CodeTableViewSet(
         upload = serializer.validated_data["file"]
         try:
             table = services.code_table_create(
-                user=request.user,
+                user=self.request.user,  # the same request, typed signed in
                 jurisdiction=serializer.validated_data["jurisdiction"],
                 content=upload.read(),
                 name=upload.name or "codes.csv",

@@ -15,6 +15,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def split_label(text: str) -> tuple[str, str]:
     return code, description
 
 
-def describer(entries: dict[str, str] | None) -> object:
+def describer(entries: dict[str, str] | None) -> Callable[[str | None], str | None] | None:
     """A function from a cleaned code (None for missing) to its label."""
     if not entries:
         return None

@@ -97,7 +97,9 @@ def _later_clocks(
     clocks: dict[str, str] = {}
     for name in CLOCK_FIELDS:
         header = fields.get(name)
-        kind = column_kind(_sample(headers, rows, header)) if header else None
+        if not header:
+            continue
+        kind = column_kind(_sample(headers, rows, header))
         if kind == "date":
             twin = _twin(headers, keys, used, header, "clock")
             if twin is not None and column_kind(_sample(headers, rows, twin)) == "clock":

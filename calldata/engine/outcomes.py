@@ -75,7 +75,8 @@ def _equity(df: pd.DataFrame) -> list[dict]:
     ]
     for row in rows:
         # Python's round (correctly rounded), as the page has always shown it.
-        row["police_requested_share"] = round(float(row["police_requested_share"]), 3)
+        share = row["police_requested_share"]
+        row["police_requested_share"] = None if share is None else round(float(share), 3)
     return rows
 
 

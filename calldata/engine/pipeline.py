@@ -157,18 +157,21 @@ class PartitionWriter:
 
     def _writer(self, label: str) -> pq.ParquetWriter:
         if label not in self.writers:
+            schema = self.schema
+            if schema is None:  # write() sets it before the first table reaches here
+                raise RuntimeError("a Parquet writer is asked for before any table")
             folder = self.out_dir / f"year_month={label}"
             folder.mkdir(parents=True, exist_ok=True)
             self.writers[label] = pq.ParquetWriter(
                 folder / "part-0.parquet",
-                self.schema,
+                schema,
                 # zstd: a third of snappy's size for less CPU. Dictionary pages only for the
                 # coded columns (trying them on ids, times and coordinates costs and fails);
                 # statistics for the times a reader may filter on.
                 compression="zstd",
-                use_dictionary=[f.name for f in self.schema if pa.types.is_dictionary(f.type)],
+                use_dictionary=[f.name for f in schema if pa.types.is_dictionary(f.type)],
                 write_statistics=[
-                    n for n in ("received_at", "local_date", "line") if n in self.schema.names
+                    n for n in ("received_at", "local_date", "line") if n in schema.names
                 ],
             )
         return self.writers[label]
@@ -324,9 +327,10 @@ def run_import(
 
     def learn_repeated() -> None:
         nonlocal repeated, set_aside, known
-        repeated, repeated_rows = ids_future.result()
-        if len(repeated):
-            set_aside = SetAside(work_dir / "set-aside", repeated_rows)
+        if ids_future is not None:  # always: the ids are unknown only while it runs
+            repeated, repeated_rows = ids_future.result()
+            if len(repeated):
+                set_aside = SetAside(work_dir / "set-aside", repeated_rows)
         known = True
         for block in waiting:
             route(block)
@@ -351,7 +355,7 @@ def run_import(
                 route(block)
             else:
                 waiting.append(block)
-                if ids_future.done() or len(waiting) >= WAITING_BLOCKS:
+                if ids_future is None or ids_future.done() or len(waiting) >= WAITING_BLOCKS:
                     learn_repeated()
             progress(normaliser.rows_read, "reading")
         if not known:
@@ -364,8 +368,8 @@ def run_import(
             for frame in set_aside.frames():
                 if cancelled():
                     raise ImportCancelled
-                merged, part = normaliser.merge_duplicates(frame)
-                duplicates.append(part)
+                merged, duplicate_report = normaliser.merge_duplicates(frame)
+                duplicates.append(duplicate_report)
                 finish_block(merged)
     finally:
         if blocks is not None:
@@ -403,8 +407,9 @@ def run_import(
     scenario_table.write(out_dir / FILENAME)
     results = summary.result(medians_by_call_type(scenario_table))
     call_types = {row["call_type"]: row["count"] for row in results["by_call_type"]}
-    cut_files = [part for part in info.parts if part.cut_off]
-    for part in reversed(cut_files):
+    for part in reversed(info.parts):
+        if not part.cut_off:
+            continue
         # Each file of several says its name: which export to ask for again.
         named = {"file": part.name} if info.more else {}
         message = cut_off_message(part.cut_off)

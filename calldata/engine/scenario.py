@@ -95,6 +95,8 @@ class Calls:
     @property
     def frame(self) -> pd.DataFrame:
         if self._frame is None:
+            if self._load_frame is None:
+                raise ValueError("these calls were made without a frame or a way to load one")
             self._frame = _with_category(self._load_frame(), self.categories)
         return self._frame
 

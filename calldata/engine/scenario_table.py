@@ -132,7 +132,7 @@ class ScenarioTableBuilder:
         self.last_day = high if self.last_day is None else max(high, self.last_day)
 
     def finish(self) -> ScenarioTable:
-        if not self.parts:
+        if not self.parts or self.first_day is None or self.last_day is None:
             empty = {name: np.zeros(0, dtype="int16") for name in (*CODED, "how")}
             empty |= {name: np.zeros(0, dtype=bool) for name in BOOLS}
             empty |= {name: np.zeros(0, dtype="float32") for name in FLOATS}
@@ -145,7 +145,7 @@ class ScenarioTableBuilder:
         order = np.argsort(rank[columns.pop("_month")], kind="stable")
         dictionaries = {}
         for name in CODED:
-            labels = sorted(self.codes[name], key=self.codes[name].get)
+            labels = sorted(self.codes[name], key=self.codes[name].__getitem__)
             ordered = sorted(labels)
             position = {label: i for i, label in enumerate(ordered)}
             table = np.array([position[label] for label in labels] + [-1], dtype="int32")
@@ -153,7 +153,7 @@ class ScenarioTableBuilder:
             columns[name] = table[columns[name]].astype(width)
             dictionaries[name] = ordered
         columns = {name: values[order] for name, values in columns.items()}
-        days = int((self.last_day - self.first_day).astype("int64")) + 1
+        days = int((self.last_day - self.first_day) // np.timedelta64(1, "D")) + 1
         return ScenarioTable(columns, dictionaries, max(days, 1))
 
 

@@ -104,7 +104,7 @@ class SummaryParts:
     def result(self, medians: dict[str, float | None]) -> dict:
         """The summary; `medians` is the median time on scene of each call type."""
         flags = list(self.flag_counts)
-        if self.calls == 0:
+        if self.calls == 0 or self.first is None or self.last is None:
             return {
                 "calls": 0,
                 "days": 0,
@@ -142,8 +142,8 @@ class SummaryParts:
                     "count": int(row[0]),
                     "unit_hours": round(float(row[1]), 1) if row[2] else None,
                     "time_on_task_median": None
-                    if medians.get(key) is None
-                    else round(float(medians[key]), 1),
+                    if (median := medians.get(key)) is None
+                    else round(float(median), 1),
                     "weapon": int(row[3]),
                     "violence": int(row[4]),
                 }

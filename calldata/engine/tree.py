@@ -156,7 +156,8 @@ def describe_test(test: dict) -> str:
         for v in test.get("values", [])
     )
     if kind == "marker":
-        return f"Call type indicates {MARKER_NAMES.get(test.get('name'), test.get('name'))}"
+        name = str(test.get("name"))
+        return f"Call type indicates {MARKER_NAMES.get(name, name)}"
     if kind == "flag":
         return f"Flag column “{str(test.get('name', '')).replace('_', ' ')}” is set"
     if kind == "category":

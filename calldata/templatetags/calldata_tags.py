@@ -9,7 +9,7 @@ register = template.Library()
 
 
 @register.filter
-def percent(share: float | None) -> str:
+def percent(share: float | str | None) -> str:
     """A share (0.032) as a percentage to a tenth ("3.2%"): rounding to whole percents turned
     3.2% into "3%" and 0.4% into "0%"."""
     if share in (None, ""):

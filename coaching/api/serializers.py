@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 from rest_framework import serializers
 
 from coaching.models import CoachingLog, Deliverable, DeliverableDocument
 from coaching.services import edit_window, log_is_editable
 from jurisdictions.models import Jurisdiction
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
 
 
 class CoachingLogSerializer(serializers.ModelSerializer):
@@ -14,7 +19,7 @@ class CoachingLogSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Staff name the jurisdiction; a contact's entries are always their own.",
     )
-    author = serializers.StringRelatedField()
+    author: serializers.StringRelatedField[User] = serializers.StringRelatedField()
     counted = serializers.SerializerMethodField(
         help_text="False for a staff entry paired with the contact's entry of the same meeting."
     )
@@ -46,7 +51,8 @@ class CoachingLogSerializer(serializers.ModelSerializer):
         if log.author_id != self.context["request"].user.pk:
             return False
         if "edit_window" not in self.context:
-            self.context["edit_window"] = edit_window()
+            # The stubs type the context as read-only; DRF hands every field one shared dict.
+            self.context["edit_window"] = edit_window()  # type: ignore[index]
         return log_is_editable(
             log=log, user=self.context["request"].user, window=self.context["edit_window"]
         )

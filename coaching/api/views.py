@@ -1,18 +1,23 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.serializers import BaseSerializer
 
 from coaching import services
 from coaching.api.serializers import CoachingLogSerializer, DeliverableSerializer
 from coaching.models import CoachingLog, Deliverable
 from coaching.selectors import deliverables_visible_to, logs_visible_to
+from gpl_cohort.accounts.http import AuthenticatedRequest
 from gpl_cohort.accounts.roles import roles_of
 from gpl_cohort.api.permissions import RulesPermission
 from jurisdictions.models import Jurisdiction
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.roles import RequestUser
 
 
 def _drf_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -21,10 +26,10 @@ def _drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError({"non_field_errors": error.messages})
 
 
-def _jurisdiction_for_write(user: Any, data: dict[str, Any]) -> Jurisdiction:
+def _jurisdiction_for_write(user: RequestUser, data: dict[str, Any]) -> Jurisdiction:
     roles = roles_of(user)
     asked = data.get("jurisdiction")
-    if roles.is_contact and not roles.is_staff:
+    if roles.jurisdiction_id is not None and not roles.is_staff:
         if asked is not None and asked.pk != roles.jurisdiction_id:
             raise serializers.ValidationError(
                 {"jurisdiction": ["You may write only for your own jurisdiction."]}
@@ -41,6 +46,7 @@ class CoachingLogViewSet(viewsets.ModelViewSet):
 
     serializer_class = CoachingLogSerializer
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_fields = ["jurisdiction", "kind", "workstream", "date", "week_start", "side"]
     ordering_fields = ["date", "created_at", "duration_minutes"]
@@ -48,7 +54,7 @@ class CoachingLogViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[CoachingLog]:
         return logs_visible_to(self.request.user)
 
-    def perform_create(self, serializer: CoachingLogSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[CoachingLog]) -> None:
         data = serializer.validated_data
         try:
             serializer.instance = services.coaching_log_create(
@@ -65,16 +71,14 @@ class CoachingLogViewSet(viewsets.ModelViewSet):
         except DjangoValidationError as error:
             raise _drf_error(error) from error
 
-    def perform_update(self, serializer: CoachingLogSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[CoachingLog]) -> None:
+        log = cast(CoachingLog, serializer.instance)  # an update always has its row
         changes = dict(serializer.validated_data)
-        if (
-            "jurisdiction" in changes
-            and changes.pop("jurisdiction") != serializer.instance.jurisdiction
-        ):
+        if "jurisdiction" in changes and changes.pop("jurisdiction") != log.jurisdiction:
             raise serializers.ValidationError({"jurisdiction": ["An entry cannot move."]})
         try:
             serializer.instance = services.coaching_log_update(
-                log=serializer.instance, by=self.request.user, **changes
+                log=log, by=self.request.user, **changes
             )
         except DjangoValidationError as error:
             raise _drf_error(error) from error
@@ -94,6 +98,7 @@ class DeliverableViewSet(
 
     serializer_class = DeliverableSerializer
     permission_classes = [RulesPermission]
+    request: AuthenticatedRequest  # the permission classes require a signed-in user
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_fields = ["jurisdiction", "workstream", "status"]
     ordering_fields = ["due_on", "title", "updated_at"]
@@ -101,7 +106,7 @@ class DeliverableViewSet(
     def get_queryset(self) -> QuerySet[Deliverable]:
         return deliverables_visible_to(self.request.user).prefetch_related("documents")
 
-    def perform_create(self, serializer: DeliverableSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Deliverable]) -> None:
         data = dict(serializer.validated_data)
         data.pop("status", None)
         jurisdiction = _jurisdiction_for_write(self.request.user, data)
@@ -113,16 +118,14 @@ class DeliverableViewSet(
         except DjangoValidationError as error:
             raise _drf_error(error) from error
 
-    def perform_update(self, serializer: DeliverableSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Deliverable]) -> None:
+        deliverable = cast(Deliverable, serializer.instance)  # an update always has its row
         changes = dict(serializer.validated_data)
-        if (
-            "jurisdiction" in changes
-            and changes.pop("jurisdiction") != serializer.instance.jurisdiction
-        ):
+        if "jurisdiction" in changes and changes.pop("jurisdiction") != deliverable.jurisdiction:
             raise serializers.ValidationError({"jurisdiction": ["A deliverable cannot move."]})
         try:
             serializer.instance = services.deliverable_update(
-                deliverable=serializer.instance, by=self.request.user, **changes
+                deliverable=deliverable, by=self.request.user, **changes
             )
         except DjangoValidationError as error:
             raise _drf_error(error) from error

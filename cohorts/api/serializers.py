@@ -1,6 +1,15 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from cohorts.models import Cohort, CohortMembership
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from gpl_cohort.accounts.models import User
 
 
 class CohortSerializer(serializers.ModelSerializer):
@@ -15,9 +24,11 @@ class CohortSerializer(serializers.ModelSerializer):
 
 
 class CohortMembershipSerializer(serializers.ModelSerializer):
-    cohort = serializers.StringRelatedField()
-    jurisdiction = serializers.StringRelatedField()
-    point_of_contact = serializers.StringRelatedField()
+    cohort: serializers.StringRelatedField[Cohort] = serializers.StringRelatedField()
+    jurisdiction: serializers.StringRelatedField[
+        Model
+    ]  # a jurisdiction = serializers.StringRelatedField()
+    point_of_contact: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = CohortMembership

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -11,6 +11,9 @@ from django.utils import timezone
 from community.models import ApprovedDomain, Membership
 from gpl_cohort.outbox.services import email_queue, email_render
 from jurisdictions.models import Jurisdiction
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
 
 
 class MembershipError(ValueError):
@@ -138,7 +141,7 @@ def membership_invite_not_selected_applicants(application: Any, by: Any) -> None
 
 
 @transaction.atomic
-def membership_add_not_selected_applicant(*, user: Any, jurisdiction: Any) -> Membership:
+def membership_add_not_selected_applicant(*, user: User, jurisdiction: Jurisdiction) -> Membership:
     """Invite a cohort applicant who was not selected into the community of practice.
 
     Safe to run twice: one membership per person and one invitation email (the outbox's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 import markdown
 import nh3
@@ -24,6 +24,9 @@ from gpl_cohort.outbox.services import (
     email_queue_bulk,
     email_render,
 )
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
 
 CONFIRM_SALT = "community.newsletter.confirm"
 CONFIRM_MAX_AGE = dt.timedelta(days=3)
@@ -130,7 +133,7 @@ def _headers(unsubscribe: str) -> dict[str, str]:
     }
 
 
-def issue_send_test(*, issue: NewsletterIssue, user: Any) -> None:
+def issue_send_test(*, issue: NewsletterIssue, user: User) -> None:
     """A copy to the staff member only; every click sends a new one."""
     rendered = issue_render(issue=issue, unsubscribe=absolute_url(reverse("community:newsletter")))
     email_queue(
@@ -233,7 +236,7 @@ def issues_release_scheduled(*, now: dt.datetime | None = None) -> dict[str, int
         status=NewsletterIssue.Status.SCHEDULED, scheduled_for__lte=now
     )
     for issue in due:
-        if now - issue.scheduled_for > LATE_AFTER:
+        if issue.scheduled_for and now - issue.scheduled_for > LATE_AFTER:
             with transaction.atomic():
                 claimed = NewsletterIssue.objects.filter(
                     pk=issue.pk, status=NewsletterIssue.Status.SCHEDULED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -24,6 +24,9 @@ from gpl_cohort.uploads import (
     safe_filename,
     storage_name,
 )
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
 
 REMINDERS = {
     # name: (how long before the start it is due, the next reminder that supersedes it)
@@ -50,7 +53,7 @@ def _send(
         "session": session,
         "presenters": list(session.presenters.all()),
         # Times in the email are in the recipient's zone, whoever triggered it.
-        "tz": registration.user.time_zone if registration.user_id else session.time_zone,
+        "tz": registration.user.time_zone if registration.user else session.time_zone,
         "session_url": absolute_url(session.get_absolute_url()),
         **(extra or {}),
     }
@@ -100,7 +103,7 @@ def _seats_taken(session: Session) -> int:
 def registration_create(
     *,
     session: Session,
-    user: Any = None,
+    user: User | None = None,
     email: str = "",
     full_name: str = "",
     jurisdiction_name: str = "",

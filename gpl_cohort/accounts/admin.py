@@ -3,8 +3,10 @@ import json
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.accounts.models import User
 from gpl_cohort.accounts.privacy import person_data_export, person_erase
 
@@ -51,7 +53,7 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["export_personal_data", "erase_personal_data"]
 
     @admin.action(description="Export personal data (JSON, on the person's request)")
-    def export_personal_data(self, request: HttpRequest, queryset) -> HttpResponse:
+    def export_personal_data(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse:
         data = [person_data_export(user=user) for user in queryset]
         response = HttpResponse(
             json.dumps(data, indent=2, default=str), content_type="application/json"
@@ -60,7 +62,9 @@ class UserAdmin(DjangoUserAdmin):
         return response
 
     @admin.action(description="Erase personal data (cannot be undone)")
-    def erase_personal_data(self, request: HttpRequest, queryset) -> None:
+    def erase_personal_data(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]
+    ) -> None:
         if queryset.filter(pk=request.user.pk).exists():
             self.message_user(request, "You cannot erase your own account.", messages.ERROR)
             return

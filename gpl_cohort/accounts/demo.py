@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from gpl_cohort.accounts.models import User
 from gpl_cohort.accounts.services import program_staff_group_sync
@@ -23,10 +24,10 @@ def seed(log: Callable[[str], None]) -> None:
     staff_group = program_staff_group_sync()
     # The demo's jurisdictions (seeded before this, jurisdictions.demo), reached through the
     # user's own link to them, so that this app imports none of the apps above it.
-    jurisdictions = User._meta.get_field("contact_jurisdiction").related_model.objects
-    durham = jurisdictions.get(name="Durham", state="NC")
-    phoenix = jurisdictions.get(name="Phoenix", state="AZ")
-    settings_by_email = {
+    jurisdictions = User._meta.get_field("contact_jurisdiction").related_model._default_manager
+    durham: Any = jurisdictions.get(name="Durham", state="NC")
+    phoenix: Any = jurisdictions.get(name="Phoenix", state="AZ")
+    settings_by_email: dict[str, dict[str, object]] = {
         "staff@cohort.example": {"is_staff": True, "is_superuser": True},
         "reviewer@cohort.example": {"is_staff": True},
         "contact@durham.example": {"contact_jurisdiction": durham, "time_zone": durham.time_zone},

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.roles import Roles
 
 
 def validate_time_zone(value: str) -> None:
@@ -74,6 +78,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
+    # Read once per user object by accounts.roles.roles_of (not a field).
+    _cohort_roles: Roles
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"

@@ -12,7 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+
+from django.db.models import Model, QuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from gpl_cohort.accounts.models import User
+
+    # Whoever a request comes from: a signed-in User, or Django's AnonymousUser.
+    RequestUser: TypeAlias = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -84,8 +94,11 @@ def _answer(question: _Question, user: Any) -> bool:
     return question.ask(user) if known is None else bool(known)
 
 
-def roles_of(user: Any) -> Roles:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+_M = TypeVar("_M", bound=Model)
+
+
+def roles_of(user: RequestUser | None) -> Roles:
+    if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
     cached = getattr(user, "_cohort_roles", None)
     if cached is not None:
@@ -101,7 +114,9 @@ def roles_of(user: Any) -> Roles:
     return roles
 
 
-def scoped_to_jurisdiction(queryset: Any, user: Any, *, field: str = "jurisdiction_id") -> Any:
+def scoped_to_jurisdiction(
+    queryset: QuerySet[_M], user: RequestUser, *, field: str = "jurisdiction_id"
+) -> QuerySet[_M]:
     """The rows of `queryset` this person may see: all for staff, their own jurisdiction's for a
     contact (`field` names the path to the jurisdiction id), none for anyone else."""
     roles = roles_of(user)

@@ -6,26 +6,29 @@ by views (`user.has_perm`), the API (AutoPermissionViewSetMixin / HasRulesPermis
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rules
 
 from gpl_cohort.accounts.models import User
 from gpl_cohort.accounts.roles import roles_of
 
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.roles import RequestUser
+
 
 @rules.predicate
-def is_program_staff(user: Any) -> bool:
+def is_program_staff(user: RequestUser) -> bool:
     return roles_of(user).is_staff
 
 
 @rules.predicate
-def is_jurisdiction_contact(user: Any) -> bool:
+def is_jurisdiction_contact(user: RequestUser) -> bool:
     return roles_of(user).is_contact
 
 
 @rules.predicate
-def is_practitioner(user: Any) -> bool:
+def is_practitioner(user: RequestUser) -> bool:
     return roles_of(user).is_practitioner
 
 
@@ -40,7 +43,7 @@ def jurisdiction_id_of(obj: Any) -> int | None:
 
 
 @rules.predicate
-def is_contact_of_object_jurisdiction(user: Any, obj: Any) -> bool:
+def is_contact_of_object_jurisdiction(user: RequestUser, obj: Any) -> bool:
     roles = roles_of(user)
     if not roles.is_contact or obj is None:
         return False

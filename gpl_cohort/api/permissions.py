@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -19,7 +20,7 @@ METHOD_VERBS = {
 }
 
 
-def _perm(view: Any, verb: str) -> str:
+def _perm(view: GenericAPIView, verb: str) -> str:
     model = view.get_queryset().model
     return f"{model._meta.app_label}.{verb}_{model._meta.model_name}"
 

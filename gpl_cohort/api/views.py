@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gpl_cohort.accounts.http import AuthenticatedRequest
 from gpl_cohort.accounts.roles import roles_of
 
 
@@ -25,7 +26,7 @@ class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=MeSerializer, summary="The person the request is authenticated as")
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         user = request.user
         roles = roles_of(user)
         data = {

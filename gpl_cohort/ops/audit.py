@@ -8,9 +8,9 @@ read it in the admin ("Log entries"), filtered by model, person and date.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.apps import apps
+from django.db.models import Model
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ AUDITED_MODELS: dict[str, list[str]] = {
 }
 
 
-def _reverse_relations(model: Any) -> list[str]:
+def _reverse_relations(model: type[Model]) -> list[str]:
     """Other models' links to this one: their data, logged with them. django-auditlog would
     read each reverse one-to-one (a query per save, twice for an update) to log its text."""
     return [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]

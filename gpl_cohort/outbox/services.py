@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime as dt
+import functools
 import smtplib
 import threading
 from collections.abc import Iterable, Sequence
@@ -54,7 +56,7 @@ def email_render(*, template: str, context: dict[str, Any]) -> RenderedEmail:
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     text = render_to_string(f"{template}.txt", context)
     try:
-        html = render_to_string(f"{template}.html", context)
+        html: str = render_to_string(f"{template}.html", context)
     except Exception:
         html = ""
     return RenderedEmail(subject=subject, text=text, html=html)
@@ -103,7 +105,7 @@ def email_queue(
             if was_created:
                 created.append(delivery)
         for delivery in created:
-            transaction.on_commit(lambda pk=delivery.pk: email_deliver_task.delay(pk))
+            transaction.on_commit(functools.partial(email_deliver_task.delay, delivery.pk))
     return created
 
 
@@ -206,7 +208,7 @@ def _deliver_locked_unguarded(delivery_id: int, connection: Any) -> tuple[str | 
     return delivery.status, temporary_error
 
 
-def email_deliver(*, delivery_id: int) -> EmailDelivery.Status | None:
+def email_deliver(*, delivery_id: int) -> str | None:
     """Send one queued delivery at most once. Raises TemporaryEmailError to ask for a retry.
 
     Bulk email to a suppressed address (bounced or complained) is marked suppressed instead.
@@ -313,7 +315,7 @@ def email_requeue_stuck(*, older_than_seconds: int = 600, limit: int = 5000) -> 
     A worker killed mid-send leaves its row queued (its transaction rolled back); this is what
     finds it. Sending stays at-most-once because `email_deliver` re-checks the status under lock.
     """
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     stuck = list(
         EmailDelivery.objects.filter(status=EmailDelivery.Status.QUEUED, queued_at__lt=cutoff)
         .order_by("pk")
@@ -369,7 +371,9 @@ def email_events_apply(*, events: Any) -> dict[str, int]:
         if kind == "bounce" and bounce_type == "temporary":
             parsed.append(("ignored", email, ""))
             continue
-        reason = Suppression.Reason.COMPLAINT if kind == "complaint" else Suppression.Reason.BOUNCE
+        reason: str = (
+            Suppression.Reason.COMPLAINT if kind == "complaint" else Suppression.Reason.BOUNCE
+        )
         parsed.append((reason, email, str(event.get("detail") or "")))
     result = {"suppressed": 0, "already_suppressed": 0, "ignored": 0}
     with transaction.atomic():

@@ -3,7 +3,7 @@ import os
 import threading
 import time
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.signals import worker_process_init
 
 from gpl_cohort.outbox import services
@@ -19,7 +19,7 @@ from gpl_cohort.outbox import services
     retry_jitter=True,
     max_retries=8,
 )
-def email_deliver_task(self, delivery_id: int) -> str | None:
+def email_deliver_task(self: Task, delivery_id: int) -> str | None:
     status = services.email_deliver(delivery_id=delivery_id)
     return str(status) if status else None
 

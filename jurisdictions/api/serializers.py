@@ -1,14 +1,23 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 from rest_framework import serializers
 
+from cohorts.models import CohortMembership
 from jurisdictions.models import (
     Jurisdiction,
     MoU,
     MoUTransition,
     Resource,
+    ResourceTag,
     ResponseTeam,
     SupportLetter,
 )
+
+if TYPE_CHECKING:
+    from gpl_cohort.accounts.models import User
 
 
 class ResponseTeamSerializer(serializers.ModelSerializer):
@@ -31,7 +40,7 @@ _MOU_STATES = ", ".join(MoU.Status.values)
 
 
 class MoUTransitionSerializer(serializers.ModelSerializer):
-    by = serializers.StringRelatedField()
+    by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
     # Plain strings: the MoU states appear once in the schema, as text (no duplicate enums).
     from_status = serializers.CharField(read_only=True, help_text=f"One of: {_MOU_STATES}")
     to_status = serializers.CharField(read_only=True, help_text=f"One of: {_MOU_STATES}")
@@ -42,7 +51,9 @@ class MoUTransitionSerializer(serializers.ModelSerializer):
 
 
 class MoUSerializer(serializers.ModelSerializer):
-    membership = serializers.PrimaryKeyRelatedField(read_only=True)
+    membership: serializers.PrimaryKeyRelatedField[CohortMembership] = (
+        serializers.PrimaryKeyRelatedField(read_only=True)
+    )
     jurisdiction = serializers.SerializerMethodField()
     transitions = MoUTransitionSerializer(many=True, read_only=True)
     status = serializers.CharField(read_only=True, help_text=f"One of: {_MOU_STATES}")
@@ -89,7 +100,9 @@ class SupportLetterSerializer(serializers.ModelSerializer):
 
 
 class ResourceSerializer(serializers.ModelSerializer):
-    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    tags: serializers.SlugRelatedField[ResourceTag] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name"
+    )
     file_url = serializers.SerializerMethodField()
 
     class Meta:

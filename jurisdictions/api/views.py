@@ -1,16 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
-from rest_framework.request import Request
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from gpl_cohort.accounts.http import AuthenticatedRequest
 from gpl_cohort.api.permissions import RulesPermission
 from gpl_cohort.api.serializers import ErrorSerializer
 from jurisdictions.api.serializers import (
@@ -28,6 +29,9 @@ from jurisdictions.selectors import (
     support_letters_visible_to,
 )
 from jurisdictions.services import mou_transition
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission
 
 
 class JurisdictionViewSet(
@@ -66,7 +70,7 @@ class MoUViewSet(viewsets.ReadOnlyModelViewSet):
     def check_object_permissions(self, request: Any, obj: MoU) -> None:
         super().check_object_permissions(request, obj.membership)
 
-    def get_permissions(self) -> list[BasePermission]:
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         if self.action == "transition":  # who may take which step is the workflow's to say
             return [IsAuthenticated()]
         return super().get_permissions()
@@ -81,7 +85,7 @@ class MoUViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Take a step of the MoU's lifecycle (through the MoU workflow)",
     )
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, pk: Any = None) -> Response:
+    def transition(self, request: AuthenticatedRequest, pk: Any = None) -> Response:
         payload = MoUStepSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:

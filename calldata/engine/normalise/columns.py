@@ -45,7 +45,7 @@ def encode(values: pd.Series) -> tuple[np.ndarray, list]:
     return codes.astype("int64"), encoded.dictionary.to_pylist()
 
 
-def recode(codes: np.ndarray, labels: list, clean: object) -> pd.Series:
+def recode(codes: np.ndarray, labels: list, clean: Callable[[object], str | None]) -> pd.Series:
     """A categorical whose categories are `clean(label)`; labels that clean to the same text
     are merged and labels that clean to None become missing."""
     cleaned = [clean(label) for label in labels]
@@ -65,14 +65,18 @@ def call_type_label(label: object) -> str | None:
     return " ".join(text.upper().split()) if text else None
 
 
-def described(clean: Callable[[object], str | None], describe: object) -> Callable:
+def described(
+    clean: Callable[[object], str | None], describe: Callable[[str | None], str | None] | None
+) -> Callable[[object], str | None]:
     """`clean`, then the code table's description beside the code (when there is a table)."""
     if describe is None:
         return clean
     return lambda label: describe(clean(label))
 
 
-def clean_by_value(values: pd.Series, clean: object = strip_missing) -> pd.Series:
+def clean_by_value(
+    values: pd.Series, clean: Callable[[object], str | None] = strip_missing
+) -> pd.Series:
     """Strip and blank missing tokens once per distinct value (codes, beats, priorities)."""
     codes, labels = encode(values)
     result = recode(codes, labels, clean)
@@ -125,7 +129,7 @@ def value_counts(values: pd.Series) -> list[tuple[object, int]]:
         return [(None if pd.isna(k) else k, int(v)) for k, v in counts.items()]
     codes = values.cat.codes.to_numpy()
     counts = np.bincount(codes + 1, minlength=len(values.cat.categories) + 1)
-    pairs = [(None, int(counts[0]))] if counts[0] else []
+    pairs: list[tuple[object, int]] = [(None, int(counts[0]))] if counts[0] else []
     categories = values.cat.categories
     pairs += [(categories[i - 1], int(counts[i])) for i in np.flatnonzero(counts[1:]) + 1]
     return pairs

@@ -163,8 +163,8 @@ class Normaliser:
         if name in LOW_CARDINALITY or name in SENTINEL_FIELDS:
             # A placeholder beat (-1, 0, UNK) stays unknown even when the beat table lists it.
             clean = self._known if name in SENTINEL_FIELDS else strip_missing
-            clean = described(clean, self.describers.get(name))
-            return self._count_described(name, clean_by_value(raw[header], clean))
+            with_text = described(clean, self.describers.get(name))
+            return self._count_described(name, clean_by_value(raw[header], with_text))
         return clean_arrow(raw[header])
 
     def _known(self, label: object) -> str | None:
@@ -177,7 +177,7 @@ class Normaliser:
         if name == "call_type_initial" or kind not in self.code_tables:
             return values
         for value, rows in value_counts(values):
-            if value is None:
+            if not isinstance(value, str):  # missing
                 continue
             if SEPARATOR in value:
                 self.described_rows[kind] += rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Generator, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -107,7 +107,7 @@ def read_chunks(
     block_size: int | None = None,
     chunk_bytes: int | None = None,
     coded: Collection[str] = (),
-) -> Iterator[pd.DataFrame]:
+) -> Generator[pd.DataFrame, None, None]:
     """DataFrames of text (missing = NA; `coded` columns of a CSV as categoricals) with a
     `_line` column: the row's line in the file. A CSV is parsed one frame ahead in a thread
     of its own (Arrow's streaming reader parses when asked, without the GIL), so parsing the

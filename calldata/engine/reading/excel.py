@@ -45,7 +45,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple]:
 
 
 def xlsx_error(error: Exception) -> ReadError:
-    causes, cause = [], error
+    causes: list[str] = []
+    cause: BaseException | None = error
     while cause is not None and len(causes) < 5:  # openpyxl wraps the parser's error
         causes.append(f"{type(cause).__name__}: {cause}")
         cause = cause.__cause__ or cause.__context__

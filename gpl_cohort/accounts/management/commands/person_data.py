@@ -1,6 +1,6 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gpl_cohort.accounts.models import User
 from gpl_cohort.accounts.privacy import person_data_export, person_erase
@@ -9,7 +9,7 @@ from gpl_cohort.accounts.privacy import person_data_export, person_erase
 class Command(BaseCommand):
     help = "Export (as JSON) or erase the personal data of one person, on their request."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["export", "erase"])
         parser.add_argument("email")
         parser.add_argument("--yes", action="store_true", help="Confirm an erasure.")

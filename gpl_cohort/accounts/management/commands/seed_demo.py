@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from gpl_cohort.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
@@ -23,7 +23,7 @@ SEEDERS = (
 class Command(BaseCommand):
     help = "Load the demo data: the inaugural cohort, 60+ community governments, demo logins."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
         parser.add_argument(
             "--logins-only", action="store_true", help="Only print the demo logins; load nothing."

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from django.utils import timezone
 
@@ -11,7 +11,7 @@ from gpl_cohort.ops.backup import BackupError, backup_create
 class Command(BaseCommand):
     help = "Back up the database (pg_dump or a SQLite copy) and the uploaded files to a folder."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--to", dest="target", help="Backup folder (default var/backups/<timestamp>)."
         )

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from gpl_cohort.ops.backup import BackupError, backup_restore, table_counts
@@ -10,7 +10,7 @@ from gpl_cohort.ops.backup import BackupError, backup_restore, table_counts
 class Command(BaseCommand):
     help = "Restore a backup folder into an EMPTY database (create it first) and the media folder."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", help="The backup folder written by `manage.py backup`.")
 
     def handle(self, *args: object, **options: object) -> None:
