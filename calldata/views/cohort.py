@@ -19,7 +19,7 @@ from calldata import cohort as cohort_selectors
 from calldata import services
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.presets import presets
-from calldata.views import _jurisdiction, _require_use
+from calldata.views._access import _jurisdiction, _require_use
 from gpl_cohort.uploads import csv_safe
 
 
