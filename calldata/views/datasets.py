@@ -14,13 +14,7 @@ from calldata import selectors, services
 from calldata.engine.fields import CATEGORIES, FIELD_LABELS
 from calldata.engine.mapping import clock_warning
 from calldata.engine.summary import BLANK
-from calldata.forms import (
-    CodeTableForm,
-    CombineForm,
-    MappingForm,
-    ReadingSettingsForm,
-    UploadForm,
-)
+from calldata.forms import CodeTableForm, CombineForm, MappingForm, ReadingSettingsForm, UploadForm
 from calldata.models import CodeTable, Dataset
 from calldata.views._access import _dataset, _jurisdiction, _require_use
 from gpl_cohort.uploads import private_file_response

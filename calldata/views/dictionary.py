@@ -11,10 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from calldata import dictionary, selectors, services
 from calldata.engine.fields import CATEGORIES
-from calldata.forms import (
-    DictionaryEntryForm,
-    TaxonomyForm,
-)
+from calldata.forms import DictionaryEntryForm, TaxonomyForm
 from calldata.models import CallTypeMapping, DictionaryEntry
 from calldata.views._access import _jurisdiction
 

@@ -10,10 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from calldata import selectors, services
-from calldata.forms import (
-    OutcomeForm,
-    OutcomeImportForm,
-)
+from calldata.forms import OutcomeForm, OutcomeImportForm
 from calldata.outcomes import monthly_kpis
 from calldata.views._access import _jurisdiction
 

@@ -17,10 +17,7 @@ from calldata.engine import scenario as scenario_engine
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.presets import presets
 from calldata.engine.summary import BLANK
-from calldata.forms import (
-    PresetForm,
-    ScenarioForm,
-)
+from calldata.forms import PresetForm, ScenarioForm
 from calldata.models import Dataset
 from calldata.views._access import _jurisdiction, _require_use
 from gpl_cohort.uploads import csv_safe

@@ -14,10 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from calldata import selectors, services
 from calldata.engine import tree as tree_engine
-from calldata.forms import (
-    TreeEditorForm,
-    TreeForm,
-)
+from calldata.forms import TreeEditorForm, TreeForm
 from calldata.models import Dataset
 from calldata.views._access import _jurisdiction, _require_use
 

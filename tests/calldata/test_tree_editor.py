@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from calldata.engine import tree as tree_engine
-from calldata.forms import TreeEditorForm, _flatten
+from calldata.forms.trees import TreeEditorForm, _flatten
 from calldata.models import DecisionTree
 
 pytestmark = pytest.mark.django_db
