@@ -33,7 +33,15 @@ class TreeForm(forms.Form):
             raise forms.ValidationError(str(error)) from error
         return nodes
 
+    @classmethod
+    def for_version(cls, start: Any) -> TreeForm:
+        """The JSON of the version the editor starts from (the sample tree without one)."""
+        nodes = start.nodes if start else tree_engine.DEFAULT_TREE
+        name = start.name if start else DEFAULT_NAME
+        return cls(prefix="json", initial={"name": name, "nodes": json.dumps(nodes, indent=2)})
 
+
+DEFAULT_NAME = "Dispatcher triage"
 NODE_TYPES = [("question", "A question"), *((k, f"Answer: {v}") for k, v in OUTCOMES.items())]
 TEST_CHOICES = [
     ("category", "The call's category is one of…"),
@@ -101,6 +109,7 @@ class TreeEditorForm(forms.Form):
             found = {m.group(1) for key in data if (m := NODE_PATH.match(key))}
             self.paths = self._posted_paths(data, found, "root") or ["root"]
         super().__init__(data, initial=initial)
+        self.flags = list(flags)
         flag_choices = [(f, f.replace("_", " ")) for f in dict.fromkeys([*flags, *FLAG_SYNONYMS])]
         for path in self.paths:
             self.fields[f"{path}-type"] = forms.ChoiceField(choices=NODE_TYPES, label="This step")
@@ -141,6 +150,37 @@ class TreeEditorForm(forms.Form):
             field.widget.attrs.setdefault(
                 "class", "form-select form-select-sm" if select else "form-control form-control-sm"
             )
+
+    @classmethod
+    def for_version(cls, start: Any, *, flags: list[str]) -> TreeEditorForm:
+        """The outline of the version the editor starts from (the sample tree without one)."""
+        return cls(
+            tree=start.nodes if start else None,
+            flags=flags,
+            initial={"name": start.name if start else DEFAULT_NAME},
+        )
+
+    def redrawn(self, tree: dict | None = None) -> TreeEditorForm:
+        """The posted outline (or another tree) shown again, unsaved, with its name and note."""
+        initial = {"name": self.data.get("name", ""), "note": self.data.get("note", "")}
+        tree = self.tree() if tree is None else tree
+        return TreeEditorForm(tree=tree, flags=self.flags, initial=initial)
+
+    def blank(self) -> TreeEditorForm:
+        """A blank tree (one question to write) under the posted name and note."""
+        return self.redrawn(tree_engine.BLANK_TREE)
+
+    def changed(self, change: str) -> tuple[TreeEditorForm, str, str]:
+        """The posted outline after one editing operation ("ask:root.no", "swap:root"…, see
+        tree_engine.operate), the node to focus, and why the operation could not apply."""
+        problem = ""
+        try:
+            tree = tree_engine.operate(self.tree(), change)
+        except TreeError as error:
+            tree, problem = self.tree(), str(error)
+        name, _, path = change.partition(":")
+        focus = path.rpartition(".")[0] if name == "up" else path
+        return self.redrawn(tree), focus, problem
 
     @classmethod
     def _posted_paths(cls, data: Any, found: set[str], path: str) -> list[str]:

@@ -10,10 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from calldata import selectors, services
-from calldata.engine.fields import CATEGORIES, FIELD_LABELS
-from calldata.engine.mapping import clock_warning
-from calldata.engine.summary import BLANK
+from calldata import charts, selectors, services
 from calldata.forms import CodeTableForm, CombineForm, MappingForm, ReadingSettingsForm, UploadForm
 from calldata.models import CodeTable, Dataset
 from calldata.views._access import _dataset, _jurisdiction, _require_use
@@ -91,12 +88,11 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "dataset": dataset,
             "form": form,
-            "labels": FIELD_LABELS,
             "reading": selectors.reading_settings_for(dataset.jurisdiction_id),
             "code_tables": selectors.code_tables_visible_to(request.user).filter(
                 jurisdiction_id=dataset.jurisdiction_id
             ),
-            "clock_warning": clock_warning(dataset.mapping, dataset.headers, dataset.preview),
+            "clock_warning": selectors.mapping_clock_warning(dataset),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -236,32 +232,14 @@ def volume(request: HttpRequest, pk: int) -> HttpResponse:
     if dataset.status != Dataset.Status.DONE:
         messages.info(request, "The volume pages appear once the import has finished.")
         return redirect("calldata:dataset", pk=pk)
-    summary = dataset.summary
-    by_category = selectors.volume_by_category(dataset)
-    charts = {
-        "per_month": summary["per_month"],
-        "per_day": summary["per_day"],
-        "by_call_type": [[r["call_type"], r["count"]] for r in summary["by_call_type"][:25]],
-        "by_source": summary["by_source"],
-        "by_initiated": summary["by_initiated"],
-        "hour_of_week": summary["hour_of_week"],
-        "by_priority": summary["by_priority"],
-        "by_beat": [row for row in summary["by_beat"] if row[0] != BLANK][:25],
-        "by_category": [[CATEGORIES[k], v] for k, v in by_category],
-        "time_on_task": [
-            [r["call_type"], r["time_on_task_median"], r["unit_hours"]]
-            for r in summary["by_call_type"][:25]
-            if r["time_on_task_median"] is not None or r["unit_hours"]
-        ],
-    }
     return render(
         request,
         "calldata/volume.html",
         {
             "dataset": dataset,
-            "summary": summary,
-            "charts": charts,
-            "top_types": summary["by_call_type"][:40],
+            "summary": dataset.summary,
+            "charts": charts.volume_charts(dataset),
+            "top_types": dataset.summary["by_call_type"][:40],
         },
     )
 

@@ -9,8 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from calldata import dictionary, selectors, services
-from calldata.engine.fields import CATEGORIES
+from calldata import charts, dictionary, selectors, services
 from calldata.forms import DictionaryEntryForm, TaxonomyForm
 from calldata.models import CallTypeMapping, DictionaryEntry
 from calldata.views._access import _jurisdiction
@@ -35,7 +34,7 @@ def taxonomy(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
     context = {
         "jurisdiction": jurisdiction,
         "form": form,
-        "by_category": _calls_by_category(mappings),
+        "by_category": charts.calls_by_category(mappings),
         "dataset": selectors.latest_dataset(jurisdiction.pk),
         "code_tables": selectors.code_tables_visible_to(request.user).filter(
             jurisdiction=jurisdiction
@@ -49,63 +48,69 @@ def taxonomy(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
     )
 
 
-def _calls_by_category(mappings: list[CallTypeMapping]) -> list[dict]:
-    """Calls of the latest data per category, largest first, with their share."""
-    totals: dict[str, int] = {}
-    for mapping in mappings:
-        totals[mapping.category] = totals.get(mapping.category, 0) + mapping.calls
-    everything = sum(totals.values())
-    return [
-        {"category": CATEGORIES[key], "calls": calls, "percent": 100 * calls / everything}
-        for key, calls in sorted(totals.items(), key=lambda kv: -kv[1])
-        if calls
-    ]
-
-
 def _require_dictionary_staff(request: HttpRequest) -> None:
     if not request.user.has_perm("calldata.change_dictionaryentry"):
         raise PermissionDenied
 
 
-def _dictionary_page(request: HttpRequest, entry: DictionaryEntry) -> HttpResponse:
-    """Add or change a rule: "Preview" shows what it would re-categorise, "Save" saves it."""
-    form = DictionaryEntryForm(request.POST or None, instance=entry)
-    preview, status = None, 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            jurisdiction = form.preview_jurisdiction()
-            if "save" in request.POST:
-                changed = dictionary.dictionary_entry_save(entry=form.instance, user=request.user)
-                messages.success(
-                    request,
-                    f"Rule “{form.instance.pattern}” saved; {changed} call types re-categorised.",
-                )
-                return redirect("calldata:dictionary")
-            status = 200
-            if jurisdiction is None:
-                form.add_error("preview_on", "Choose the jurisdiction whose call types to preview.")
-                status = 400
-            else:
-                preview = selectors.dictionary_preview(
-                    entry=form.instance, jurisdiction_id=jurisdiction.pk
-                )
-                preview["jurisdiction"] = jurisdiction
+def _entry_page(
+    request: HttpRequest,
+    form: DictionaryEntryForm,
+    *,
+    preview: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "calldata/dictionary_entry.html",
-        {"form": form, "entry": entry, "preview": preview, "categories": CATEGORIES},
+        {"form": form, "entry": form.instance, "preview": preview},
         status=status,
     )
+
+
+def _entry(request: HttpRequest, pk: int | None) -> DictionaryEntry:
+    """The rule to change (a new one without pk), for staff only."""
+    _require_dictionary_staff(request)
+    if pk is None:
+        return DictionaryEntry()
+    return get_object_or_404(selectors.dictionary_entries_visible_to(request.user), pk=pk)
+
+
+def _save(request: HttpRequest, entry: DictionaryEntry) -> HttpResponse:
+    form = DictionaryEntryForm(request.POST, instance=entry)
+    if not form.is_valid():
+        return _entry_page(request, form, status=400)
+    changed = dictionary.dictionary_entry_save(entry=form.instance, user=request.user)
+    messages.success(
+        request, f"Rule “{form.instance.pattern}” saved; {changed} call types re-categorised."
+    )
+    return redirect("calldata:dictionary")
+
+
+@login_required
+@require_POST
+def dictionary_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """What a new or changed rule would re-categorise on one jurisdiction's call types
+    (nothing is saved)."""
+    form = DictionaryEntryForm(request.POST, instance=_entry(request, pk))
+    if not form.is_valid():
+        return _entry_page(request, form, status=400)
+    jurisdiction = form.preview_jurisdiction()
+    if jurisdiction is None:
+        form.add_error("preview_on", "Choose the jurisdiction whose call types to preview.")
+        return _entry_page(request, form, status=400)
+    preview = selectors.dictionary_preview(entry=form.instance, jurisdiction_id=jurisdiction.pk)
+    return _entry_page(request, form, preview={**preview, "jurisdiction": jurisdiction})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def dictionary_index(request: HttpRequest) -> HttpResponse:
-    """Staff: the rules that extend the built-in call-type dictionary, and a new one."""
-    _require_dictionary_staff(request)
+    """Staff: the rules that extend the built-in call-type dictionary, and a new one (POST
+    saves it)."""
     if request.method == "POST":
-        return _dictionary_page(request, DictionaryEntry())
+        return _save(request, _entry(request, None))
+    _require_dictionary_staff(request)
     return render(
         request,
         "calldata/dictionary.html",
@@ -119,9 +124,11 @@ def dictionary_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def dictionary_entry(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_dictionary_staff(request)
-    entry = get_object_or_404(selectors.dictionary_entries_visible_to(request.user), pk=pk)
-    return _dictionary_page(request, entry)
+    """A rule and its form (POST saves the change)."""
+    entry = _entry(request, pk)
+    if request.method == "POST":
+        return _save(request, entry)
+    return _entry_page(request, DictionaryEntryForm(instance=entry))
 
 
 @login_required

@@ -308,9 +308,10 @@ def test_decision_trees_are_versioned_and_drawn(imported_a, contact_a_client):
     url = reverse("calldata:trees", args=[imported_a.jurisdiction_id])
     form = contact_a_client.get(url).context["form"]
     nodes = form.initial["nodes"]
-    post = {"op": "save_json", "json-name": "Triage", "json-nodes": nodes}
-    contact_a_client.post(url, {**post, "json-note": "first"})
-    response = contact_a_client.post(url, {**post, "json-note": "second"})
+    post = {"json-name": "Triage", "json-nodes": nodes}
+    save_json = reverse("calldata:tree_save_json", args=[imported_a.jurisdiction_id])
+    contact_a_client.post(save_json, {**post, "json-note": "first"})
+    response = contact_a_client.post(save_json, {**post, "json-note": "second"})
     latest = DecisionTree.objects.get(version=2)
     assert response["Location"] == reverse("calldata:tree", args=[latest.pk])
     page = contact_a_client.get(reverse("calldata:tree", args=[latest.pk]))
@@ -318,7 +319,7 @@ def test_decision_trees_are_versioned_and_drawn(imported_a, contact_a_client):
     volumes = page.context["volumes"]
     assert sum(volumes["by_outcome"].values()) == imported_a.rows_kept
     assert 'class="tree-leaf' in page.content.decode()
-    bad = contact_a_client.post(url, {**post, "json-nodes": '{"leaf": "moon"}'})
+    bad = contact_a_client.post(save_json, {**post, "json-nodes": '{"leaf": "moon"}'})
     assert bad.status_code == 400 and "leaf must be one of" in bad.content.decode()
 
 
