@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from calldata.engine.presets import presets
+from calldata.engine.scenario import with_defaults
 from calldata.forms._common import words
 from calldata.models import CATEGORY_CHOICES
 
@@ -107,6 +108,13 @@ class ScenarioForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("name", None)
         return data
+
+    @classmethod
+    def initial_for(cls, scenario: Any) -> dict:
+        """The builder's starting values: the scenario's, or the defaults for a new one."""
+        if scenario is None:
+            return cls.initial_from(with_defaults({}), "New scenario")
+        return cls.initial_from(scenario.criteria, scenario.name)
 
     @staticmethod
     def initial_from(criteria: dict, name: str) -> dict:
