@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from calldata import selectors
 from calldata.engine import tree as tree_engine
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.summary import BLANK
-from calldata.models import CallTypeMapping, Dataset
+from calldata.models import CallTypeMapping, Dataset, OutcomeRecord
+from calldata.outcomes import monthly_kpis
 
 TOP = 25  # bars in a chart of call types or beats
 
@@ -35,6 +38,11 @@ def volume_charts(dataset: Dataset) -> dict[str, Any]:
             if r["time_on_task_median"] is not None or r["unit_hours"]
         ],
     }
+
+
+def outcome_kpis(records: QuerySet[OutcomeRecord]) -> dict[str, Any]:
+    """The alternative team's measures month by month, and the equity breakdowns."""
+    return monthly_kpis(records)
 
 
 def calls_by_category(mappings: list[CallTypeMapping]) -> list[dict]:

@@ -37,6 +37,12 @@ urlpatterns = [
     path("j/<int:jurisdiction_id>/trees/save-json/", trees.tree_save_json, name="tree_save_json"),
     path("trees/<int:pk>/", trees.tree_detail, name="tree"),
     path("j/<int:jurisdiction_id>/outcomes/", outcomes.outcomes, name="outcomes"),
+    path(
+        "j/<int:jurisdiction_id>/outcomes/record/", outcomes.outcome_record, name="outcome_record"
+    ),
+    path(
+        "j/<int:jurisdiction_id>/outcomes/import/", outcomes.outcomes_import, name="outcomes_import"
+    ),
     path("cohorts/", cohort.cohort_list, name="cohorts"),
     path("cohorts/<int:cohort_id>/", cohort.cohort_compare, name="cohort_compare"),
     path(

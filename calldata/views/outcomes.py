@@ -1,4 +1,5 @@
-"""Outcomes of the calls an alternative team took."""
+"""Outcomes of the calls an alternative team took: the monthly measures, one call recorded by
+hand, or a CSV of them imported (each form posts to its own URL)."""
 
 from __future__ import annotations
 
@@ -7,53 +8,70 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_POST
 
-from calldata import selectors, services
+from calldata import charts, selectors, services
 from calldata.forms import OutcomeForm, OutcomeImportForm
-from calldata.outcomes import monthly_kpis
 from calldata.views._access import _jurisdiction
+from jurisdictions.models import Jurisdiction
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def outcomes(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
-    jurisdiction = _jurisdiction(request, jurisdiction_id)
-    form = OutcomeForm(request.POST if "record" in request.POST else None)
-    import_form = OutcomeImportForm(
-        request.POST if "import" in request.POST else None, request.FILES or None
-    )
-    status = 200
-    if request.method == "POST":
-        if "record" in request.POST and form.is_valid():
-            services.outcome_create(
-                jurisdiction=jurisdiction, user=request.user, **form.cleaned_data
-            )
-            messages.success(request, "Call recorded.")
-            return redirect("calldata:outcomes", jurisdiction_id=jurisdiction.pk)
-        if "import" in request.POST and import_form.is_valid():
-            try:
-                count = services.outcomes_import_csv(
-                    jurisdiction=jurisdiction,
-                    user=request.user,
-                    content=import_form.cleaned_data["file"].read(),
-                )
-            except ValidationError as error:
-                import_form.add_error("file", error)
-            else:
-                messages.success(request, f"{count} calls imported.")
-                return redirect("calldata:outcomes", jurisdiction_id=jurisdiction.pk)
-        status = 400
+def _page(
+    request: HttpRequest,
+    jurisdiction: Jurisdiction,
+    form: OutcomeForm | None = None,
+    import_form: OutcomeImportForm | None = None,
+) -> HttpResponse:
     records = selectors.outcomes_visible_to(request.user).filter(jurisdiction=jurisdiction)
     return render(
         request,
         "calldata/outcomes.html",
         {
             "jurisdiction": jurisdiction,
-            "form": form,
-            "import_form": import_form,
-            "kpis": monthly_kpis(records),
+            "form": form or OutcomeForm(),
+            "import_form": import_form or OutcomeImportForm(),
+            "kpis": charts.outcome_kpis(records),
             "records": records[:30],
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_GET
+def outcomes(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    return _page(request, _jurisdiction(request, jurisdiction_id))
+
+
+@login_required
+@require_POST
+def outcome_record(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    """One call the team took, recorded by hand."""
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        return _page(request, jurisdiction, form=form)
+    services.outcome_create(jurisdiction=jurisdiction, user=request.user, **form.cleaned_data)
+    messages.success(request, "Call recorded.")
+    return redirect("calldata:outcomes", jurisdiction_id=jurisdiction.pk)
+
+
+@login_required
+@require_POST
+def outcomes_import(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    """A CSV of calls the team took."""
+    jurisdiction = _jurisdiction(request, jurisdiction_id)
+    form = OutcomeImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            count = services.outcomes_import_csv(
+                jurisdiction=jurisdiction,
+                user=request.user,
+                content=form.cleaned_data["file"].read(),
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, f"{count} calls imported.")
+            return redirect("calldata:outcomes", jurisdiction_id=jurisdiction.pk)
+    return _page(request, jurisdiction, import_form=form)
