@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from calldata import cohort as cohort_selectors
-from calldata import services
-from calldata.engine.fields import CATEGORIES
-from calldata.engine.presets import presets
+from calldata import selectors, services
+from calldata.models import CATEGORY_CHOICES
 from calldata.views._access import _jurisdiction, _require_use
 from gpl_cohort.uploads import csv_safe
+
+CATEGORY_LABELS = dict(CATEGORY_CHOICES)
 
 
 def _cohort(request: HttpRequest, cohort_id: int) -> Any:
@@ -43,7 +44,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 
 
 def _preset_key(request: HttpRequest) -> str:
-    keys = list(presets())
+    keys = list(selectors.response_presets())
     key = request.GET.get("preset", "")
     return key if key in keys else keys[0]
 
@@ -68,9 +69,9 @@ def cohort_compare(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "calldata/cohort_compare.html",
         {
             "cohort": cohort,
-            "presets": presets(),
+            "presets": selectors.response_presets(),
             "preset_key": key,
-            "category_labels": [(c, CATEGORIES[c]) for c in data["categories"]],
+            "category_labels": [(c, CATEGORY_LABELS[c]) for c in data["categories"]],
             "own_jurisdiction": own,
             **data,
         },
@@ -95,7 +96,7 @@ def cohort_compare_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "calls per 1,000 residents per year",
             f"eligible share ({data['preset']['name']})",
             "busiest hour of the week",
-            *[f"share {CATEGORIES[c]}" for c in categories],
+            *[f"share {CATEGORY_LABELS[c]}" for c in categories],
         ]
     )
     for row in data["rows"]:
@@ -136,5 +137,5 @@ def cohort_sharing(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
     if cohort_id is not None:
         url = reverse("calldata:cohort_compare", args=[_cohort(request, cohort_id).pk])
         preset = request.POST.get("preset", "")
-        return redirect(f"{url}?preset={preset}" if preset in presets() else url)
+        return redirect(f"{url}?preset={preset}" if preset in selectors.response_presets() else url)
     return redirect("calldata:index")
