@@ -107,6 +107,34 @@ def week(request: HttpRequest) -> HttpResponse:
     return _week_page(request, jurisdiction, formset, days, today)
 
 
+def _week_rows(
+    request: HttpRequest,
+    jurisdiction: Jurisdiction,
+    formset: Any,
+    days: list[dt.date],
+    today: dt.date,
+) -> list[tuple]:
+    """One row per day: its form, its logs (each with whether this person may edit it), the
+    day's entries and whether the day is still to come."""
+    by_day = selectors.week_entries(request.user, jurisdiction=jurisdiction, days=days)
+    window = services.edit_window()
+    editable = {
+        log.pk: services.log_is_editable(log=log, user=request.user, window=window)
+        for logged in by_day.values()
+        for log in logged.entries
+    }
+    return [
+        (
+            day,
+            form,
+            [(log, editable[log.pk]) for log in by_day[day].entries],
+            by_day[day],
+            day > today,
+        )
+        for day, form in zip(days, formset.forms, strict=True)
+    ]
+
+
 def _week_page(
     request: HttpRequest,
     jurisdiction: Jurisdiction,
@@ -115,29 +143,13 @@ def _week_page(
     today: dt.date,
 ) -> HttpResponse:
     monday = days[0]
-    by_day = selectors.week_entries(request.user, jurisdiction=jurisdiction, days=days)
-    window = services.edit_window()
-    editable = {
-        log.pk: services.log_is_editable(log=log, user=request.user, window=window)
-        for logged in by_day.values()
-        for log in logged.entries
-    }
     return render(
         request,
         "coaching/week.html",
         {
             "jurisdiction": jurisdiction,
             "formset": formset,
-            "rows": [
-                (
-                    day,
-                    form,
-                    [(log, editable[log.pk]) for log in by_day[day].entries],
-                    by_day[day],
-                    day > today,
-                )
-                for day, form in zip(days, formset.forms, strict=True)
-            ],
+            "rows": _week_rows(request, jurisdiction, formset, days, today),
             "monday": monday,
             "previous": monday - dt.timedelta(weeks=1),
             "next": monday + dt.timedelta(weeks=1),
