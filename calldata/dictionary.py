@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from calldata import selectors
+from calldata import selectors, services
 from calldata.models import CallTypeMapping, DictionaryEntry, Scenario
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ def _recategorise(jurisdiction_ids: set[int | None]) -> int:
         CallTypeMapping.objects.bulk_update(mappings, ["suggested_category", "reason", "category"])
         if changed:
             Scenario.objects.filter(jurisdiction_id=jurisdiction_id).update(results={})
+            services.scenarios_compute_later(jurisdiction_id=jurisdiction_id)
         changed_total += changed
     return changed_total
 

@@ -14,14 +14,17 @@ import pyarrow.dataset as pads
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
+from calldata.engine import scenario as scenario_engine
 from calldata.engine import scenario_table as scenario_table_engine
 from calldata.engine import tree as tree_engine
 from calldata.engine.codes import split_label
+from calldata.engine.mapping import clock_warning
 from calldata.engine.pipeline import read_parquet
-from calldata.engine.presets import on_scale
+from calldata.engine.presets import on_scale, presets
 from calldata.engine.scenario import COLUMNS, Calls
 from calldata.engine.scenario_table import FILENAME as TABLE_FILENAME
 from calldata.engine.scenario_table import ScenarioTable
+from calldata.engine.summary import BLANK
 from calldata.engine.taxonomy import Classifier, Rule
 from calldata.models import (
     CallTypeMapping,
@@ -138,6 +141,40 @@ def latest_dataset(jurisdiction_id: int) -> Dataset | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def mapping_clock_warning(dataset: Dataset) -> str | None:
+    """Why the mapped received time looks wrong on the file's first rows, if it does."""
+    return clock_warning(dataset.mapping, dataset.headers, dataset.preview)
+
+
+def response_presets() -> dict[str, dict]:
+    """The published response models a scenario can start from, by key."""
+    return presets()
+
+
+def scenario_form_options(jurisdiction_id: int) -> tuple[Dataset | None, dict]:
+    """The jurisdiction's latest data, and the choices its scenario builder offers from it."""
+    dataset = latest_dataset(jurisdiction_id)
+    summary = dataset.summary if dataset else {}
+    reading = reading_settings_for(jurisdiction_id)
+    return dataset, {
+        "call_types": [r["call_type"] for r in summary.get("by_call_type", [])],
+        "flags": summary.get("flags", []),
+        "beats": [b for b, _ in summary.get("by_beat", []) if b != BLANK],
+        "most_urgent": (
+            f"{reading.priority_most_urgent} = most urgent, "
+            + ("higher" if reading.priority_order == "higher" else "lower")
+            + " numbers more urgent"
+            if reading.priority_asked
+            else "1 = most urgent until the scale is set in the reading settings"
+        ),
+    }
+
+
+def scenario_evaluate(dataset: Dataset, criteria: dict) -> dict:
+    """What a scenario's criteria select on a dataset (unsaved: the builder's preview)."""
+    return scenario_engine.evaluate(calls_for(dataset), criteria)
 
 
 def category_mapping(jurisdiction_id: int) -> dict[str, str]:

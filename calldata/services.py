@@ -337,6 +337,7 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
         Scenario.objects.filter(jurisdiction_id=dataset.jurisdiction_id).update(
             results={}, dataset=latest
         )
+    scenarios_compute(jurisdiction_id=dataset.jurisdiction_id)
     return Dataset.Status.DONE
 
 
@@ -431,6 +432,7 @@ def taxonomy_confirm(*, jurisdiction_id: int, categories: dict[str, str], user: 
         mapping.updated_by = user
     CallTypeMapping.objects.bulk_update(mappings, ["category", "confirmed", "updated_by"])
     Scenario.objects.filter(jurisdiction_id=jurisdiction_id).update(results={})
+    scenarios_compute_later(jurisdiction_id=jurisdiction_id)
     return len(mappings)
 
 
@@ -451,6 +453,30 @@ def scenario_results(*, scenario: Scenario) -> dict:
     Scenario.objects.filter(pk=scenario.pk).update(results=results)
     scenario.results = results
     return results
+
+
+def scenarios_compute(*, jurisdiction_id: int) -> int:
+    """Compute and store the results of the jurisdiction's scenarios that have none (after an
+    import, or a change that cleared them). Returns how many were computed; safe to repeat."""
+    computed = 0
+    for scenario in Scenario.objects.filter(jurisdiction_id=jurisdiction_id, results={}):
+        computed += bool(scenario_results(scenario=scenario))
+    return computed
+
+
+def scenarios_compute_later(*, jurisdiction_id: int) -> None:
+    """Queue scenarios_compute once the surrounding transaction commits: pages only read the
+    stored results, and show them as being computed until then."""
+    transaction.on_commit(lambda: _enqueue_scenarios(jurisdiction_id))
+
+
+def _enqueue_scenarios(jurisdiction_id: int) -> None:
+    from calldata.tasks import compute_in_background, compute_scenarios
+
+    if settings.CALLDATA_IMPORT_IN_BACKGROUND and compute_scenarios.app.conf.task_always_eager:
+        compute_in_background(jurisdiction_id)  # no worker: the import thread stands in
+    else:
+        compute_scenarios.delay(jurisdiction_id)
 
 
 def scenario_save(
@@ -498,7 +524,7 @@ def reading_settings_save(
     *, jurisdiction: Jurisdiction, user: User, values: dict[str, Any]
 ) -> ReadingSettings:
     """Save how the jurisdiction's exports are read. Codes apply from the next import; the
-    priority scale at once (scenario results are recomputed on their next view)."""
+    priority scale at once (scenario results are recomputed in the background)."""
     allowed = {
         "not_a_call_codes",
         "cancelled_codes",
@@ -525,6 +551,7 @@ def reading_settings_save(
                 scenario.criteria = {**scenario.criteria, "priority_higher_is_urgent": higher}
                 scenario.results = {}
                 scenario.save(update_fields=["criteria", "results", "updated_at"])
+        scenarios_compute_later(jurisdiction_id=jurisdiction.pk)
     return reading
 
 
@@ -770,6 +797,7 @@ def dataset_delete(*, dataset: Dataset) -> None:
         dataset.delete()
         latest = selectors.latest_dataset(jurisdiction_id)
         Scenario.objects.filter(jurisdiction_id=jurisdiction_id).update(results={}, dataset=latest)
+        scenarios_compute_later(jurisdiction_id=jurisdiction_id)
         if latest is not None:
             counts = {r["call_type"]: r["count"] for r in latest.summary.get("by_call_type", [])}
             _call_type_mappings_update(latest, counts)

@@ -102,6 +102,19 @@ def import_dataset(self: Task, dataset_id: int) -> str:
         return services.dataset_import(dataset_id=dataset_id, task=self)
 
 
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def compute_scenarios(jurisdiction_id: int) -> int:
+    """Compute the stored results of a jurisdiction's scenarios that have none (queued when a
+    change to the taxonomy, the reading settings or the data cleared them). Safe to run twice:
+    a scenario with results is left alone."""
+    return services.scenarios_compute(jurisdiction_id=jurisdiction_id)
+
+
 @shared_task
 def resume_stalled_imports() -> int:
     """Beat, every minute: queue again each import left running by a worker that died (its
@@ -153,3 +166,8 @@ def _in_thread(work: Callable[..., object], *args: object) -> object:
 def import_in_background(dataset_id: int) -> Future:
     """Run the import task of one dataset in the web process's import thread."""
     return _background().submit(_in_thread, import_dataset, dataset_id)
+
+
+def compute_in_background(jurisdiction_id: int) -> Future:
+    """Compute a jurisdiction's missing scenario results in the web process's import thread."""
+    return _background().submit(_in_thread, compute_scenarios, jurisdiction_id)

@@ -243,16 +243,17 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 # Queues by kind of work, so that a long call-data import never holds up a password reset:
-# `email` (sending one message or a batch), `imports` (one call-data import, minutes to hours)
-# and `default` (reminders, sweepers, newsletter fan-out). A worker started without -Q takes all
-# three (`make worker`, the tests); docker-compose runs one worker per queue, and importers
-# scale on their own (`docker compose up --scale importer=3`).
+# `email` (sending one message or a batch), `imports` (one call-data import, minutes to hours,
+# and recomputing scenario results) and `default` (reminders, sweepers, newsletter fan-out).
+# A worker started without -Q takes all three (`make worker`, the tests); docker-compose runs
+# one worker per queue, and importers scale on their own (`docker compose up --scale importer=3`).
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "email", "imports")]
 CELERY_TASK_ROUTES = {
     "gpl_cohort.outbox.tasks.email_deliver_task": {"queue": "email"},
     "gpl_cohort.outbox.tasks.email_deliver_batch_task": {"queue": "email"},
     "calldata.tasks.import_dataset": {"queue": "imports"},
+    "calldata.tasks.compute_scenarios": {"queue": "imports"},
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # Jurisdictions: remind about MoUs waiting in "sent" (message keys make extra runs harmless).

@@ -240,18 +240,23 @@ class ScenarioViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer: BaseSerializer[Scenario]) -> None:
         self._save(serializer)
 
-    @extend_schema(responses={200: ScenarioResultsSerializer})
+    @extend_schema(responses={200: ScenarioResultsSerializer, 202: None, 409: None})
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str | None = None) -> Response:
         """Eligible calls, share, unit-hours, hour-of-week profile, staffing, top call types."""
         scenario = self.get_object()
-        results = services.scenario_results(scenario=scenario)
-        if not results:
+        if scenario.results:
+            return Response(scenario.results)
+        if selectors.latest_dataset(scenario.jurisdiction_id) is None:
             return Response(
                 {"detail": "No imported call data for this jurisdiction yet."},
                 status=status.HTTP_409_CONFLICT,
             )
-        return Response(results)
+        services.scenarios_compute_later(jurisdiction_id=scenario.jurisdiction_id)
+        return Response(
+            {"detail": "The results are being computed; ask again in a moment."},
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class DecisionTreeViewSet(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 from django.template.defaultfilters import floatformat
 
+from calldata.engine.fields import CATEGORIES
+
 register = template.Library()
 
 
@@ -15,3 +17,9 @@ def percent(share: float | str | None) -> str:
     if share in (None, ""):
         return "–"
     return f"{floatformat(100 * float(share), '1g')}%"
+
+
+@register.filter
+def category_label(key: str) -> str:
+    """A category's label ("behavioral_health" → "Behavioral health"); the key if unknown."""
+    return CATEGORIES.get(key, key)

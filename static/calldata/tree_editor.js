@@ -1,7 +1,7 @@
-/* Decision tree editor, enhanced: the outline works as a plain form (each button posts an
-   editing operation and the page comes back with the result); with this script the same posts
-   are sent in the background and only the outline and its diagram are replaced, focus is kept,
-   and each question shows only the field its test needs. */
+/* Decision tree editor, enhanced: the outline works as a plain form (each button posts the
+   outline to the URL of its action and the page comes back with the result); with this script
+   the same posts are sent in the background and only the outline and its diagram are replaced,
+   focus is kept, and each question shows only the field its test needs. */
 (function () {
   "use strict";
   var form = document.getElementById("tree-editor");
@@ -34,12 +34,14 @@
     if (target) { target.focus(); }
   }
 
-  function send(op) {
+  // button: the editing button pressed, or null to redraw the outline (the form's own action).
+  function send(button) {
     var data = new FormData(form);
-    data.set("op", op);
+    if (button && button.name) { data.set(button.name, button.value); }
+    var redraw = !button || button.dataset.treeEdit === "redraw";
     var mine = ++sequence;
     form.setAttribute("aria-busy", "true");
-    return fetch(window.location.href, {
+    return fetch(button ? button.formAction : form.action, {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-Tree-Editor": "partial", "Accept": "text/html" }
     }).then(function (response) {
@@ -62,33 +64,33 @@
             try { again.setSelectionRange(typed.start, typed.end); } catch (e) { /* number inputs */ }
           }
         }
-        if (status) { status.textContent = op === "refresh" ? "Diagram updated." : "Tree changed; diagram updated."; }
+        if (status) { status.textContent = redraw ? "Diagram updated." : "Tree changed; diagram updated."; }
         form.removeAttribute("aria-busy");
       });
     }).catch(function () {
       form.removeAttribute("aria-busy");
-      form.requestSubmit(form.querySelector('button[value="refresh"]'));
+      form.requestSubmit(form.querySelector('button[data-tree-edit="redraw"]'));
     });
   }
 
   form.addEventListener("click", function (event) {
-    var button = event.target.closest("button[name=op]");
-    if (!button || button.value === "save") { return; }
+    var button = event.target.closest("button[data-tree-edit]");
+    if (!button) { return; }
     event.preventDefault();
-    send(button.value);
+    send(button);
   });
   form.addEventListener("change", function (event) {
     var target = event.target;
     if (target.name && /-test$/.test(target.name)) {
       showTestFields(target.closest("fieldset"));
     }
-    if (target.name && target.name !== "name" && target.name !== "note") { send("refresh"); }
+    if (target.name && target.name !== "name" && target.name !== "note") { send(null); }
   });
   // Enter in a text field updates the diagram instead of saving.
   form.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && event.target.tagName === "INPUT" && event.target.type === "text") {
       event.preventDefault();
-      send("refresh");
+      send(null);
     }
   });
   enhance();

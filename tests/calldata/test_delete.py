@@ -92,11 +92,13 @@ def test_scenarios_and_call_counts_follow_the_remaining_data(
     with django_capture_on_commit_callbacks(execute=True):
         services.dataset_delete(dataset=Dataset.objects.get(pk=newer.pk))
     scenario.refresh_from_db()
-    assert scenario.dataset_id == older.pk and scenario.results == {}
+    assert scenario.dataset_id == older.pk
+    assert scenario.results["dataset"]["id"] == older.pk  # recomputed on what remains
     assert CallTypeMapping.objects.get(call_type="INTOXICATED PERSON").calls == 1
     with django_capture_on_commit_callbacks(execute=True):
         services.dataset_delete(dataset=older)
     assert Scenario.objects.get(pk=scenario.pk).dataset is None
+    assert Scenario.objects.get(pk=scenario.pk).results == {}  # nothing left to compute on
     assert set(CallTypeMapping.objects.values_list("calls", flat=True)) == {0}
 
 

@@ -12,6 +12,7 @@ from calldata.models import CallTypeMapping, DictionaryEntry
 pytestmark = pytest.mark.django_db
 
 INDEX = reverse("calldata:dictionary")
+PREVIEW = reverse("calldata:dictionary_preview")
 
 
 def _rule(**changes) -> dict:
@@ -24,7 +25,8 @@ def test_contacts_and_practitioners_cannot_reach_the_dictionary(
     entry = DictionaryEntry.objects.create(category="medical", pattern="SICK")
     for url in (INDEX, reverse("calldata:dictionary_entry", args=[entry.pk])):
         assert contact_a_client.get(url).status_code == 403
-        assert contact_a_client.post(url, _rule(save="1")).status_code == 403
+        assert contact_a_client.post(f"{url}preview/", _rule()).status_code == 403
+        assert contact_a_client.post(url, _rule()).status_code == 403
         assert practitioner_client.get(url).status_code == 403
         assert client.get(url).status_code == 302
     delete = reverse("calldata:dictionary_delete", args=[entry.pk])
@@ -37,7 +39,7 @@ def test_staff_preview_a_rule_then_save_it_and_the_call_types_follow(imported_a,
         jurisdiction=imported_a.jurisdiction, call_type="NOISE COMPLAINT"
     )
     assert noise.category == "noise_disturbance"
-    preview = staff_client.post(INDEX, _rule(preview="1", preview_on=imported_a.jurisdiction_id))
+    preview = staff_client.post(PREVIEW, _rule(preview_on=imported_a.jurisdiction_id))
     assert preview.status_code == 200
     result = preview.context["preview"]
     assert (result["matches"], result["changed_types"], result["confirmed_kept"]) == (1, 1, 0)
@@ -46,7 +48,7 @@ def test_staff_preview_a_rule_then_save_it_and_the_call_types_follow(imported_a,
         "to": "behavioral_health", "confirmed": False,
     }  # fmt: skip
     assert not DictionaryEntry.objects.exists()  # a preview saves nothing
-    saved = staff_client.post(INDEX, _rule(save="1"))
+    saved = staff_client.post(INDEX, _rule())
     assert saved["Location"] == INDEX
     noise.refresh_from_db()
     assert noise.category == "behavioral_health"
@@ -58,33 +60,42 @@ def test_staff_preview_a_rule_then_save_it_and_the_call_types_follow(imported_a,
 
 def test_a_confirmed_category_is_kept_and_the_preview_says_so(imported_a, staff_client):
     CallTypeMapping.objects.filter(call_type="NOISE COMPLAINT").update(confirmed=True)
-    rule = _rule(preview="1", jurisdiction=imported_a.jurisdiction_id)
-    result = staff_client.post(INDEX, rule).context["preview"]
+    rule = _rule(jurisdiction=imported_a.jurisdiction_id)
+    result = staff_client.post(PREVIEW, rule).context["preview"]
     assert (result["changed_types"], result["confirmed_kept"]) == (0, 1)
-    staff_client.post(INDEX, _rule(save="1", jurisdiction=imported_a.jurisdiction_id))
+    staff_client.post(INDEX, _rule(jurisdiction=imported_a.jurisdiction_id))
     noise = CallTypeMapping.objects.get(call_type="NOISE COMPLAINT")
     assert (noise.category, noise.suggested_category) == ("noise_disturbance", "behavioral_health")
 
 
 def test_a_bad_regular_expression_gets_a_clear_message_and_saves_nothing(staff_client):
-    response = staff_client.post(INDEX, _rule(pattern="WELFARE (CHECK", save="1"))
+    response = staff_client.post(INDEX, _rule(pattern="WELFARE (CHECK"))
     assert response.status_code == 400
     assert "Not a valid regular expression: missing ), unterminated subpattern" in (
         response.content.decode()
     )
-    everything = staff_client.post(INDEX, _rule(pattern="X?", save="1"))
+    everything = staff_client.post(INDEX, _rule(pattern="X?"))
     assert "would match every call type" in everything.content.decode()
-    nowhere = staff_client.post(INDEX, _rule(preview="1"))
+    nowhere = staff_client.post(PREVIEW, _rule())
     assert "Choose the jurisdiction whose call types to preview." in nowhere.content.decode()
     assert not DictionaryEntry.objects.exists()
 
 
 def test_staff_change_and_remove_a_rule(imported_a, staff_client):
-    staff_client.post(INDEX, _rule(save="1"))
+    staff_client.post(INDEX, _rule())
     entry = DictionaryEntry.objects.get()
     url = reverse("calldata:dictionary_entry", args=[entry.pk])
     assert staff_client.get(url).status_code == 200
-    code = _rule(kind="code", pattern=" noise complaint ", category="welfare_check", save="1")
+    code = _rule(kind="code", pattern=" noise complaint ", category="welfare_check")
+    preview = staff_client.post(
+        reverse("calldata:dictionary_entry_preview", args=[entry.pk]),
+        {**code, "preview_on": imported_a.jurisdiction_id},
+    )
+    assert preview.status_code == 200 and preview.context["preview"]["changes"]
+    assert "Welfare check" in preview.content.decode()  # the category's label, not its key
+    entry.refresh_from_db()
+    assert entry.kind == "keyword"  # a preview changes nothing
+    assert staff_client.get(reverse("calldata:dictionary_preview")).status_code == 405
     assert staff_client.post(url, code).status_code == 302
     entry.refresh_from_db()
     assert (entry.kind, entry.pattern) == ("code", "NOISE COMPLAINT")

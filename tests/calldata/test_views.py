@@ -308,9 +308,10 @@ def test_decision_trees_are_versioned_and_drawn(imported_a, contact_a_client):
     url = reverse("calldata:trees", args=[imported_a.jurisdiction_id])
     form = contact_a_client.get(url).context["form"]
     nodes = form.initial["nodes"]
-    post = {"op": "save_json", "json-name": "Triage", "json-nodes": nodes}
-    contact_a_client.post(url, {**post, "json-note": "first"})
-    response = contact_a_client.post(url, {**post, "json-note": "second"})
+    post = {"json-name": "Triage", "json-nodes": nodes}
+    save_json = reverse("calldata:tree_save_json", args=[imported_a.jurisdiction_id])
+    contact_a_client.post(save_json, {**post, "json-note": "first"})
+    response = contact_a_client.post(save_json, {**post, "json-note": "second"})
     latest = DecisionTree.objects.get(version=2)
     assert response["Location"] == reverse("calldata:tree", args=[latest.pk])
     page = contact_a_client.get(reverse("calldata:tree", args=[latest.pk]))
@@ -318,7 +319,7 @@ def test_decision_trees_are_versioned_and_drawn(imported_a, contact_a_client):
     volumes = page.context["volumes"]
     assert sum(volumes["by_outcome"].values()) == imported_a.rows_kept
     assert 'class="tree-leaf' in page.content.decode()
-    bad = contact_a_client.post(url, {**post, "json-nodes": '{"leaf": "moon"}'})
+    bad = contact_a_client.post(save_json, {**post, "json-nodes": '{"leaf": "moon"}'})
     assert bad.status_code == 400 and "leaf must be one of" in bad.content.decode()
 
 
@@ -326,11 +327,18 @@ def test_outcomes_are_recorded_imported_and_summarised(
     jurisdiction_a, contact_a_client, contact_b_client
 ):
     url = reverse("calldata:outcomes", args=[jurisdiction_a.pk])
+    record = reverse("calldata:outcome_record", args=[jurisdiction_a.pk])
+    import_url = reverse("calldata:outcomes_import", args=[jurisdiction_a.pk])
     assert contact_b_client.get(url).status_code == 404
+    assert contact_b_client.post(record, {}).status_code == 404
+    assert contact_b_client.post(import_url, {}).status_code == 404
+    assert contact_a_client.post(url, {}).status_code == 405
+    assert contact_a_client.get(record).status_code == 405
+    missing = contact_a_client.post(record, {"call_type": "WELFARE CHECK"})
+    assert missing.status_code == 400 and missing.context["form"].errors
     response = contact_a_client.post(
-        url,
+        record,
         {
-            "record": "1",
             "occurred_on": "2024-05-02",
             "call_type": "WELFARE CHECK",
             "response_min": "12",
@@ -348,9 +356,7 @@ def test_outcomes_are_recorded_imported_and_summarised(
         b"2024-05-03,MENTAL HEALTH,9,50,Transported to services,White,North\n"
         b"2024-06-01,WELFARE CHECK,15,20,police_requested,,East\n"
     )
-    response = contact_a_client.post(
-        url, {"import": "1", "file": SimpleUploadedFile("o.csv", content)}
-    )
+    response = contact_a_client.post(import_url, {"file": SimpleUploadedFile("o.csv", content)})
     assert response.status_code == 302
     assert OutcomeRecord.objects.count() == 3
     kpis = contact_a_client.get(url).context["kpis"]
@@ -364,6 +370,6 @@ def test_outcomes_are_recorded_imported_and_summarised(
         "resolved": 0,
     } in kpis["equity_by_month"]
     bad = b"date,call_type,outcome\n2024-05-03,X,resolved\nnot-a-date,Y,resolved\n"
-    response = contact_a_client.post(url, {"import": "1", "file": SimpleUploadedFile("o.csv", bad)})
+    response = contact_a_client.post(import_url, {"file": SimpleUploadedFile("o.csv", bad)})
     assert response.status_code == 400 and "Line 3" in response.content.decode()
     assert OutcomeRecord.objects.count() == 3

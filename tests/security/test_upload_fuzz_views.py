@@ -215,9 +215,9 @@ def _calldata_outcomes(r: pytest.FixtureRequest) -> Target:
     jurisdiction = r.getfixturevalue("jurisdiction_a")
     return Target(
         client=r.getfixturevalue("contact_a_client"),
-        url=reverse("calldata:outcomes", args=[jurisdiction.pk]),
+        url=reverse("calldata:outcomes_import", args=[jurisdiction.pk]),
         file_field="file",
-        data={"import": "1"},
+        data={},
         stored=lambda: OutcomeRecord.objects.count(),
         form=lambda response: response.context["import_form"],
     )

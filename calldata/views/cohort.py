@@ -10,21 +10,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from calldata import cohort as cohort_selectors
-from calldata import services
-from calldata.engine.fields import CATEGORIES
-from calldata.engine.presets import presets
-from calldata.views import _jurisdiction, _require_use
+from calldata import selectors, services
+from calldata.models import CATEGORY_CHOICES
+from calldata.views._access import _jurisdiction, _require_use
 from gpl_cohort.accounts.http import AuthenticatedHttpRequest
 from gpl_cohort.uploads import csv_safe
 
+CATEGORY_LABELS = dict(CATEGORY_CHOICES)
 
-def _cohort(request: HttpRequest, cohort_id: int) -> Any:
+
+def _cohort(request: AuthenticatedHttpRequest, cohort_id: int) -> Any:
     _require_use(request)
     for cohort in cohort_selectors.cohorts_visible_to(request.user):
         if cohort.pk == cohort_id:
@@ -34,7 +35,7 @@ def _cohort(request: HttpRequest, cohort_id: int) -> Any:
 
 @login_required
 @require_GET
-def cohort_list(request: HttpRequest) -> HttpResponse:
+def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The cohorts the person may compare; straight to the comparison when there is one."""
     _require_use(request)
     cohorts = cohort_selectors.cohorts_visible_to(request.user)
@@ -43,13 +44,13 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     return render(request, "calldata/cohort_list.html", {"cohorts": cohorts})
 
 
-def _preset_key(request: HttpRequest) -> str:
-    keys = list(presets())
+def _preset_key(request: AuthenticatedHttpRequest) -> str:
+    keys = list(selectors.response_presets())
     key = request.GET.get("preset", "")
     return key if key in keys else keys[0]
 
 
-def _comparison(request: HttpRequest, cohort_id: int) -> tuple[Any, str, dict]:
+def _comparison(request: AuthenticatedHttpRequest, cohort_id: int) -> tuple[Any, str, dict]:
     cohort = _cohort(request, cohort_id)
     key = _preset_key(request)
     return (
@@ -61,7 +62,7 @@ def _comparison(request: HttpRequest, cohort_id: int) -> tuple[Any, str, dict]:
 
 @login_required
 @require_GET
-def cohort_compare(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def cohort_compare(request: AuthenticatedHttpRequest, cohort_id: int) -> HttpResponse:
     cohort, key, data = _comparison(request, cohort_id)
     own = getattr(request.user, "contact_jurisdiction", None)
     return render(
@@ -69,9 +70,9 @@ def cohort_compare(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "calldata/cohort_compare.html",
         {
             "cohort": cohort,
-            "presets": presets(),
+            "presets": selectors.response_presets(),
             "preset_key": key,
-            "category_labels": [(c, CATEGORIES[c]) for c in data["categories"]],
+            "category_labels": [(c, CATEGORY_LABELS[c]) for c in data["categories"]],
             "own_jurisdiction": own,
             **data,
         },
@@ -80,7 +81,7 @@ def cohort_compare(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def cohort_compare_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def cohort_compare_csv(request: AuthenticatedHttpRequest, cohort_id: int) -> HttpResponse:
     cohort, key, data = _comparison(request, cohort_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}-{key}.csv"'
@@ -96,7 +97,7 @@ def cohort_compare_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "calls per 1,000 residents per year",
             f"eligible share ({data['preset']['name']})",
             "busiest hour of the week",
-            *[f"share {CATEGORIES[c]}" for c in categories],
+            *[f"share {CATEGORY_LABELS[c]}" for c in categories],
         ]
     )
     for row in data["rows"]:
@@ -137,5 +138,5 @@ def cohort_sharing(request: AuthenticatedHttpRequest, jurisdiction_id: int) -> H
     if cohort_id is not None:
         url = reverse("calldata:cohort_compare", args=[_cohort(request, cohort_id).pk])
         preset = request.POST.get("preset", "")
-        return redirect(f"{url}?preset={preset}" if preset in presets() else url)
+        return redirect(f"{url}?preset={preset}" if preset in selectors.response_presets() else url)
     return redirect("calldata:index")
