@@ -8,10 +8,14 @@ import io
 
 import pandas as pd
 import pyarrow.dataset as pads
+import pyarrow.fs as pafs
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from calldata import cohort, selectors, services
+from calldata.engine import cohort as cohort_engine
+from calldata.engine import scenario as scenario_engine
 from calldata.engine.presets import presets
 from calldata.models import CallTypeMapping
 from jurisdictions.models import Jurisdiction
@@ -99,6 +103,98 @@ def test_the_eligible_share_is_the_scenario_pages_figure_for_the_same_preset(
     durham = next(r for r in data["rows"] if r.label == "Durham")
     assert durham.eligible_share == saved.results["share"]
     assert durham.eligible_calls == saved.results["eligible_calls"]
+
+
+def _page_figures(dataset, preset: dict) -> dict:
+    """What the jurisdiction's own pages show: the stored summary, the scenario page's result."""
+    results = scenario_engine.evaluate(
+        selectors.calls_for(dataset), selectors.preset_criteria(dataset.jurisdiction_id, preset)
+    )
+    summary = dataset.summary
+    return {
+        "calls": summary["calls"],
+        "days": summary["days"],
+        "first_day": summary["first_day"],
+        "hour_of_week": [n for day in summary["hour_of_week"] for n in day],
+        "by_category": dict(map(tuple, selectors.volume_by_category(dataset))),
+        "eligible": results["eligible_calls"],
+        "share": results["share"],
+    }
+
+
+def _scanned(figures: cohort_engine.Figures) -> dict:
+    return {
+        "calls": figures.calls,
+        "days": figures.days,
+        "first_day": figures.first_day.isoformat(),
+        "hour_of_week": figures.hour_of_week.tolist(),
+        "by_category": figures.by_category,
+        "eligible": figures.eligible,
+        "share": figures.eligible_share,
+    }
+
+
+REMARKS = [
+    "SUBJECT HAS A GUN",
+    "CALM",
+    "FIGHT IN PROGRESS",
+    "",
+    "CHECK ON HER",
+    "KNIFE SEEN",
+    "",
+    "ASLEEP",
+]
+
+
+@pytest.fixture
+def with_remarks(staff_user, django_capture_on_commit_callbacks):
+    """The small export with a remarks column, whose words the presets exclude on."""
+    jurisdiction = JurisdictionFactory(name="Eugene", state="OR")
+    lines = files.csv_text().splitlines()
+    text = "\n".join(
+        [f"{lines[0]},Remarks", *(f"{r},{m}" for r, m in zip(lines[1:], REMARKS, strict=True))]
+    )
+    capture = django_capture_on_commit_callbacks
+    dataset = import_upload(jurisdiction, staff_user, "r.csv", text.encode(), capture)
+    assert dataset.summary["has"]["remarks"]
+    return dataset
+
+
+def test_one_scan_of_every_members_parquet_gives_each_ones_own_page_figures(
+    world, burlington_imported, with_remarks
+):
+    # Members whose files differ: Burlington has behavioural flags and Eugene remarks that the
+    # others lack, which in the one dataset read as blank for them and must not count as
+    # "column present" (nor the remarks of one member exclude another's calls).
+    burlington = burlington_imported
+    datasets = [world["a"], world["b"], burlington, with_remarks]
+    for key, preset in presets().items():
+        scanned = selectors.cohort_figures(datasets, preset)
+        for dataset in datasets:
+            assert _scanned(scanned[dataset.jurisdiction_id]) == _page_figures(dataset, preset), (
+                key,
+                dataset.jurisdiction,
+            )
+    assert scanned[burlington.jurisdiction_id].calls == 10818
+
+
+def test_the_scan_reads_through_the_filesystem_it_is_given(world):
+    # Object storage gives pyarrow a filesystem and paths inside it; a sub-tree of the local
+    # disk stands in for it.
+    media = pafs.SubTreeFileSystem(str(settings.MEDIA_ROOT), pafs.LocalFileSystem())
+    preset = presets()[PRESET]
+    members = [
+        cohort_engine.Member(
+            key=dataset.jurisdiction_id,
+            path=dataset.parquet_dir,
+            categories=selectors.category_mapping(dataset.jurisdiction_id),
+            criteria=selectors.preset_criteria(dataset.jurisdiction_id, preset),
+        )
+        for dataset in (world["a"], world["b"])
+    ]
+    scanned = cohort_engine.figures(members, filesystem=media)
+    assert _scanned(scanned[world["a"].jurisdiction_id]) == _page_figures(world["a"], preset)
+    assert scanned[world["b"].jurisdiction_id].calls == len(B_ROWS)
 
 
 def test_staff_see_every_member_named_with_a_population_note(world, staff_client):
