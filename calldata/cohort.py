@@ -12,6 +12,8 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
+
 from calldata import selectors
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.presets import presets
@@ -43,15 +45,35 @@ class Row:
     peak_calls: int = 0
 
 
-def cohorts_visible_to(user: Any) -> list:
+def cohorts_visible_to(user: Any) -> QuerySet:
     """Cohorts whose comparison the person may open: all for staff, a contact's own."""
     roles = roles_of(user)
     cohorts = Cohort.objects.order_by("-opens_at", "name")
     if roles.is_staff:
-        return list(cohorts)
+        return cohorts
     if roles.is_contact:
-        return list(cohorts.filter(memberships__jurisdiction_id=roles.jurisdiction_id).distinct())
-    return []
+        return cohorts.filter(memberships__jurisdiction_id=roles.jurisdiction_id).distinct()
+    return cohorts.none()
+
+
+def shown(row: Row, categories: list[str]) -> dict:
+    """A row's values as the person may see them, None where hidden or unknown: what the CSV
+    and the API give (a letter keeps its rates and shares, not its counts or dates)."""
+    return {
+        "jurisdiction": row.label,
+        "jurisdiction_id": row.jurisdiction_id,
+        "named": row.named,
+        "is_viewer": row.is_viewer,
+        "has_data": row.has_data,
+        "population": row.population,
+        "calls": row.calls if row.named and row.has_data else None,
+        "first_day": row.first_day or None,
+        "last_day": row.last_day or None,
+        "calls_per_1000_per_year": row.per_1000,
+        "eligible_share": row.eligible_share,
+        "busiest_hour": row.peak or None,
+        "mix": dict(zip(categories, row.mix_in_order, strict=True)) if row.has_data else None,
+    }
 
 
 def _peak(hour_of_week: Any) -> tuple[str, int]:

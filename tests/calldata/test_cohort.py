@@ -18,6 +18,7 @@ from calldata.engine import cohort as cohort_engine
 from calldata.engine import scenario as scenario_engine
 from calldata.engine.presets import presets
 from calldata.models import CallTypeMapping
+from calldata.views_cohort import CSV_COLUMNS
 from jurisdictions.models import Jurisdiction
 from tests.calldata import files
 from tests.calldata.conftest import import_upload
@@ -278,3 +279,71 @@ def test_a_contact_sets_their_own_consent_and_not_anothers(
 def test_the_cohort_list_goes_straight_to_a_contacts_only_cohort(world, contact_a_client):
     response = contact_a_client.get(reverse("calldata:cohorts"))
     assert response.url == reverse("calldata:cohort_compare", args=[world["cohort"].pk])
+
+
+def _api(client, cohort_id, **params):
+    return client.get(f"/api/v1/calldata/cohorts/{cohort_id}/comparison/", params)
+
+
+def test_the_api_gives_staff_the_rows_of_the_page_and_the_csv(world, staff_client):
+    body = _api(staff_client, world["cohort"].pk, preset=PRESET).json()
+    assert body["preset"]["key"] == PRESET
+    assert [r["jurisdiction"] for r in body["rows"]] == ["Durham", "Phoenix", "Tulsa"]
+    durham, phoenix, tulsa = body["rows"]
+    counted = _independent(world["a"])
+    assert durham["calls"] == counted["calls"] and durham["population"] == 250_000
+    assert durham["mix"] == {k: counted["mix"].get(k, 0.0) for k in durham["mix"]}
+    assert [c["key"] for c in body["categories"]] == list(durham["mix"])
+    assert phoenix["calls_per_1000_per_year"] is None
+    assert not tulsa["has_data"] and tulsa["calls"] is None and tulsa["mix"] is None
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                staff_client.get(
+                    reverse("calldata:cohort_compare_csv", args=[world["cohort"].pk]),
+                    {"preset": PRESET},
+                ).content.decode()
+            )
+        )
+    )
+    for row, line in zip(body["rows"], csv_rows[1:], strict=True):
+        assert line[: len(CSV_COLUMNS)] == [
+            "" if row[k] is None else str(row[k]) for k in CSV_COLUMNS
+        ]
+
+
+def test_the_api_names_only_the_members_that_agreed_to_a_member(
+    world, contact_a_client, jurisdiction_b
+):
+    rows = _api(contact_a_client, world["cohort"].pk).json()["rows"]
+    assert [r["jurisdiction"] for r in rows] == ["Durham", "Jurisdiction A", "Jurisdiction B"]
+    assert rows[0]["is_viewer"] and rows[0]["calls"] is not None
+    letter = rows[1]
+    assert letter["jurisdiction_id"] is None and letter["has_data"]
+    assert letter["calls"] is None and letter["population"] is None
+    assert letter["first_day"] is None and letter["eligible_share"] is not None
+    jurisdiction_b.shares_in_cohort_comparison = True
+    jurisdiction_b.save()
+    rows = _api(contact_a_client, world["cohort"].pk).json()["rows"]
+    assert [r["jurisdiction"] for r in rows] == ["Durham", "Phoenix", "Jurisdiction A"]
+    assert rows[1]["jurisdiction_id"] == jurisdiction_b.pk
+
+
+def test_the_api_refuses_outsiders_other_cohorts_and_unknown_presets(
+    world, contact_a_client, practitioner_client, client
+):
+    assert _api(contact_a_client, world["other"].pk).status_code == 404
+    assert _api(contact_a_client, 999_999).status_code == 404
+    assert _api(practitioner_client, world["cohort"].pk).status_code == 403
+    assert _api(client, world["cohort"].pk).status_code == 403
+    response = _api(contact_a_client, world["cohort"].pk, preset="no-such-model")
+    assert response.status_code == 400 and "preset" in response.json()
+
+
+def test_the_comparison_endpoint_is_in_the_openapi_schema(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    operation = schema["paths"]["/api/v1/calldata/cohorts/{id}/comparison/"]["get"]
+    assert [p["name"] for p in operation["parameters"] if p["in"] == "query"] == ["preset"]
+    assert "CohortComparison" in schema["components"]["schemas"]
