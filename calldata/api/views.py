@@ -359,6 +359,7 @@ class CohortViewSet(viewsets.GenericViewSet):
     permission_classes = [RulesPermission]
     required_perms = {"GET": "calldata.use_calldata"}
     serializer_class = CohortComparisonSerializer
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet:
         return cohort_selectors.cohorts_visible_to(self.request.user)

@@ -334,6 +334,7 @@ def test_the_api_refuses_outsiders_other_cohorts_and_unknown_presets(
 ):
     assert _api(contact_a_client, world["other"].pk).status_code == 404
     assert _api(contact_a_client, 999_999).status_code == 404
+    assert contact_a_client.get("/api/v1/calldata/cohorts/true/comparison/").status_code == 404
     assert _api(practitioner_client, world["cohort"].pk).status_code == 403
     assert _api(client, world["cohort"].pk).status_code == 403
     response = _api(contact_a_client, world["cohort"].pk, preset="no-such-model")
