@@ -25,6 +25,7 @@ from calldata.engine.scenario import Calls, eligible_mask, with_defaults
 from calldata.engine.scenario_table import BOOLS, CODED, FLOATS, ScenarioTable
 
 MEMBER = "member"
+ELIGIBILITY = ("call_type", "beat", "initiated", "priority_level", *BOOLS)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _coded(column: pa.Array) -> tuple[np.ndarray, list[str]]:
 
 def batch_table(batch: pa.RecordBatch, columns: set[str]) -> ScenarioTable:
     """A scanned batch as the scenario table the import would have built of those calls,
-    with only the columns the member's files have."""
+    with only `columns` (those read that the member's files have; the others blank)."""
     n = batch.num_rows
     arrays: dict[str, np.ndarray] = {}
     dictionaries: dict[str, list[str]] = {}
@@ -138,7 +139,8 @@ def batch_table(batch: pa.RecordBatch, columns: set[str]) -> ScenarioTable:
 
 
 def _needed(dataset: pads.Dataset, members: list[Member]) -> list[str]:
-    wanted = {MEMBER, "call_type", "how", "local_date", *CODED, *BOOLS, *FLOATS}
+    # What eligible_mask reads (not the unit-hours and on-scene times the staffing model uses).
+    wanted = {MEMBER, "call_type", "how", "local_date", *ELIGIBILITY}
     wanted |= {name for name in dataset.schema.names if name.startswith("flag_")}
     if any(with_defaults(m.criteria)["exclude_keywords"] for m in members):
         wanted.add("remarks")
@@ -156,6 +158,7 @@ def _day(value: object) -> dt.date:
 
 
 def _add(figures: Figures, member: Member, batch: pa.RecordBatch, columns: set[str]) -> None:
+    columns = columns & set(batch.schema.names)
     table = batch_table(batch, columns)
     figures.calls += batch.num_rows
     low, high = pc.min_max(batch.column("local_date")).values()
