@@ -1,19 +1,20 @@
 """The cohort side by side: every jurisdiction of a cohort on the same figures.
 
-Reads what the other pages read: each jurisdiction's newest analysis (`Dataset.summary` for the
-call mix, volume and hour-of-week peak) and its compact scenario table, evaluated by the same
-scenario engine the scenario pages use, with one preset applied to every jurisdiction (on each
-one's own priority scale). Who is named depends on the viewer: staff see everyone; a cohort
-member sees itself and the members that agreed to share by name, the others as letters."""
+Reads every jurisdiction's newest analysis from its Parquet in one scan (engine/cohort.py): the
+call mix, volume, hour-of-week peak and the calls one preset would take, evaluated by the
+scenario engine's own rule on each jurisdiction's priority scale. Who is named depends on the
+viewer: staff see everyone; a cohort member sees itself and the members that agreed to share by
+name, the others as letters."""
 
 from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
 
 from calldata import selectors
-from calldata.engine import scenario as scenario_engine
 from calldata.engine.fields import CATEGORIES
 from calldata.engine.presets import presets
 from cohorts.models import Cohort, CohortMembership
@@ -48,49 +49,60 @@ class Row:
     peak_calls: int = 0
 
 
-def cohorts_visible_to(user: RequestUser) -> list:
+def cohorts_visible_to(user: RequestUser) -> QuerySet:
     """Cohorts whose comparison the person may open: all for staff, a contact's own."""
     roles = roles_of(user)
     cohorts = Cohort.objects.order_by("-opens_at", "name")
     if roles.is_staff:
-        return list(cohorts)
+        return cohorts
     if roles.jurisdiction_id is not None:  # a contact
-        return list(cohorts.filter(memberships__jurisdiction_id=roles.jurisdiction_id).distinct())
-    return []
+        return cohorts.filter(memberships__jurisdiction_id=roles.jurisdiction_id).distinct()
+    return cohorts.none()
 
 
-def _peak(hour_of_week: list[list[int]] | None) -> tuple[str, int]:
-    best, where = 0, None
-    for day, hours in enumerate(hour_of_week or []):
-        for hour, count in enumerate(hours):
-            if count > best:
-                best, where = count, (day, hour)
-    if where is None:
+def shown(row: Row, categories: list[str]) -> dict:
+    """A row's values as the person may see them, None where hidden or unknown: what the CSV
+    and the API give (a letter keeps its rates and shares, not its counts or dates)."""
+    return {
+        "jurisdiction": row.label,
+        "jurisdiction_id": row.jurisdiction_id,
+        "named": row.named,
+        "is_viewer": row.is_viewer,
+        "has_data": row.has_data,
+        "population": row.population,
+        "calls": row.calls if row.named and row.has_data else None,
+        "first_day": row.first_day or None,
+        "last_day": row.last_day or None,
+        "calls_per_1000_per_year": row.per_1000,
+        "eligible_share": row.eligible_share,
+        "busiest_hour": row.peak or None,
+        "mix": dict(zip(categories, row.mix_in_order, strict=True)) if row.has_data else None,
+    }
+
+
+def _peak(hour_of_week: Any) -> tuple[str, int]:
+    """The busiest hour of the week (the first of equals) and its calls."""
+    counts = list(hour_of_week)
+    best = max(counts, default=0)
+    if best <= 0:
         return "", 0
-    day, hour = where
-    return f"{DAYS[day]} {hour:02d}:00–{(hour + 1) % 24:02d}:00", best
+    day, hour = divmod(counts.index(best), 24)
+    return f"{DAYS[day]} {hour:02d}:00–{(hour + 1) % 24:02d}:00", int(best)
 
 
-def _figures(row: Row, jurisdiction_id: int, preset: dict) -> None:
-    dataset = selectors.latest_dataset(jurisdiction_id)
-    summary = (dataset.summary or {}) if dataset is not None else {}
-    if dataset is None or not summary.get("calls"):
+def _fill(row: Row, figures: Any) -> None:
+    if figures is None or not figures.calls:
         return
     row.has_data = True
-    row.calls, row.days = int(summary["calls"]), int(summary.get("days") or 0)
-    row.first_day, row.last_day = summary.get("first_day", ""), summary.get("last_day", "")
-    row.mix = {
-        category: round(count / row.calls, 4)
-        for category, count in selectors.volume_by_category(dataset)
-    }
-    results = scenario_engine.evaluate(
-        selectors.calls_for(dataset), selectors.preset_criteria(jurisdiction_id, preset)
-    )
-    row.eligible_calls, row.eligible_share = results["eligible_calls"], results["share"]
+    row.calls, row.days = figures.calls, figures.days
+    row.first_day, row.last_day = figures.first_day.isoformat(), figures.last_day.isoformat()
+    by_category = sorted(figures.by_category.items(), key=lambda kv: -kv[1])
+    row.mix = {category: round(count / row.calls, 4) for category, count in by_category}
+    row.eligible_calls, row.eligible_share = figures.eligible, figures.eligible_share
     if row.population and row.days:
         per_year = row.calls * 365.25 / row.days
         row.per_1000 = round(per_year / row.population * 1000, 1)
-    row.peak, row.peak_calls = _peak(summary.get("hour_of_week"))
+    row.peak, row.peak_calls = _peak(figures.hour_of_week)
 
 
 def comparison(*, user: RequestUser, cohort: Cohort, preset_key: str) -> dict:
@@ -100,6 +112,8 @@ def comparison(*, user: RequestUser, cohort: Cohort, preset_key: str) -> dict:
     memberships = list(
         CohortMembership.objects.filter(cohort=cohort).select_related("jurisdiction").order_by("pk")
     )
+    datasets = selectors.latest_datasets([m.jurisdiction_id for m in memberships])
+    figures = selectors.cohort_figures(list(datasets.values()), preset)
     named_rows: list[Row] = []
     letter_rows: list[Row] = []
     for membership in memberships:
@@ -114,7 +128,7 @@ def comparison(*, user: RequestUser, cohort: Cohort, preset_key: str) -> dict:
             shares=jurisdiction.shares_in_cohort_comparison,
             population=jurisdiction.population,
         )
-        _figures(row, jurisdiction.pk, preset)
+        _fill(row, figures.get(jurisdiction.pk))
         if not named:
             # Anonymised rows keep their rates but not the absolute figures that would name
             # them (population, call counts, the period of their data).

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 import pyarrow.dataset as pads
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
+from calldata.engine import cohort as cohort_engine
 from calldata.engine import scenario as scenario_engine
 from calldata.engine import scenario_table as scenario_table_engine
 from calldata.engine import tree as tree_engine
@@ -177,6 +177,19 @@ def scenario_evaluate(dataset: Dataset, criteria: dict) -> dict:
     return scenario_engine.evaluate(calls_for(dataset), criteria)
 
 
+def latest_datasets(jurisdiction_ids: list[int]) -> dict[int, Dataset]:
+    """`latest_dataset` of several jurisdictions at once (without the stored JSON)."""
+    found: dict[int, Dataset] = {}
+    datasets = (
+        Dataset.objects.filter(jurisdiction_id__in=jurisdiction_ids, status=Dataset.Status.DONE)
+        .defer("summary", "report", "preview", "mapping")
+        .order_by("-created_at", "-pk")
+    )
+    for dataset in datasets:
+        found.setdefault(dataset.jurisdiction_id, dataset)
+    return found
+
+
 def category_mapping(jurisdiction_id: int) -> dict[str, str]:
     return dict(
         CallTypeMapping.objects.filter(jurisdiction_id=jurisdiction_id).values_list(
@@ -328,9 +341,7 @@ def _remarks_match(dataset: Dataset) -> Any:
         dataset_ = pads.dataset(parquet_path(dataset), format="parquet", partitioning="hive")
         parts = []
         for batch in dataset_.to_batches(columns=["remarks"]):
-            remarks = pc.utf8_upper(batch.column(0))
-            hit = pc.fill_null(pc.match_substring_regex(remarks, pattern), False)
-            parts.append(hit.to_numpy(zero_copy_only=False))
+            parts.append(cohort_engine.remarks_hits(batch.column(0), pattern))
         return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
     return match
@@ -357,3 +368,18 @@ def volume_by_category(dataset: Dataset) -> list[list]:
         category = mapping.get(row["call_type"], "other")
         totals[category] = totals.get(category, 0) + row["count"]
     return sorted(([k, v] for k, v in totals.items()), key=lambda kv: -kv[1])
+
+
+def cohort_figures(datasets: list[Dataset], preset: dict) -> dict[int, cohort_engine.Figures]:
+    """Per jurisdiction, the figures of the cohort comparison, read from every dataset's
+    Parquet in one scan; eligibility under `preset`, on each jurisdiction's priority scale."""
+    members = [
+        cohort_engine.Member(
+            key=dataset.jurisdiction_id,
+            path=str(parquet_path(dataset)),
+            categories=category_mapping(dataset.jurisdiction_id),
+            criteria=preset_criteria(dataset.jurisdiction_id, preset),
+        )
+        for dataset in datasets
+    ]
+    return cohort_engine.figures(members)

@@ -208,6 +208,7 @@ MATRIX = {
     "calldata-dataset-combine": (403, 405, 405, 405, 405, 405),
     "calldata-code-table-list": (403, 200, 200, 200, 200, 200),
     "calldata-code-table-detail": (403, 404, 200, 404, 200, 200),
+    "calldata-cohort-comparison": (403, 403, 200, 200, 200, 200),
     "api-schema": (200, 200, 200, 200, 200, 200),
     "api-docs": (200, 200, 200, 200, 200, 200),
 }
@@ -246,6 +247,7 @@ PK_OBJECT = [
     (r"^calldata-code-table-", "code_table"),
     (r"^calldata-scenario-", "scenario"),
     (r"^calldata-tree-", "tree"),
+    (r"^calldata-cohort-", "cohort"),
 ]
 
 
@@ -269,6 +271,8 @@ def kwargs_for(name, pattern, side, shared, cohort):
                 kwargs[key] = shared[target[7:]].pk
             elif target == "jurisdiction":
                 kwargs[key] = side.jurisdiction.pk
+            elif target == "cohort":
+                kwargs[key] = cohort.pk
             else:
                 kwargs[key] = side[target].pk
         elif key == "jurisdiction_id":

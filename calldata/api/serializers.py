@@ -390,3 +390,49 @@ class OutcomeRecordSerializer(serializers.ModelSerializer):
 
     def validate_jurisdiction(self, value: Jurisdiction) -> Jurisdiction:
         return _writable_jurisdiction(self.context["request"].user, value, "outcomes")
+
+
+class CohortRowSerializer(serializers.Serializer):
+    jurisdiction = serializers.CharField(
+        help_text="The jurisdiction's name, or “Jurisdiction A”, “B”… for a member that did not "
+        "agree to be named (letters in the order of seats, not names)"
+    )
+    jurisdiction_id = serializers.IntegerField(allow_null=True, help_text="None for a letter")
+    named = serializers.BooleanField()
+    is_viewer = serializers.BooleanField(help_text="The asking contact's own jurisdiction")
+    has_data = serializers.BooleanField(help_text="False before the first import")
+    population = serializers.IntegerField(allow_null=True)
+    calls = serializers.IntegerField(allow_null=True, help_text="None for a letter")
+    first_day = serializers.DateField(allow_null=True, help_text="None for a letter")
+    last_day = serializers.DateField(allow_null=True, help_text="None for a letter")
+    calls_per_1000_per_year = serializers.FloatField(
+        allow_null=True, help_text="None when the population is not given (or hidden)"
+    )
+    eligible_share = serializers.FloatField(
+        allow_null=True, help_text="Share of the calls the preset's response model would take"
+    )
+    busiest_hour = serializers.CharField(allow_null=True, help_text="e.g. “Friday 14:00–15:00”")
+    mix = serializers.DictField(
+        child=serializers.FloatField(),
+        allow_null=True,
+        help_text="Share of the calls in each category (keys as in `categories`)",
+    )
+
+
+class CohortCategorySerializer(serializers.Serializer):
+    key = serializers.CharField()
+    # A field named `label`: the stubs read it as the serializer's own Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class CohortPresetSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CohortComparisonSerializer(serializers.Serializer):
+    cohort = serializers.IntegerField()
+    cohort_name = serializers.CharField()
+    preset = CohortPresetSerializer()
+    categories = CohortCategorySerializer(many=True)
+    rows = CohortRowSerializer(many=True)

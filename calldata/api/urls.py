@@ -10,6 +10,7 @@ router.register("trees", views.DecisionTreeViewSet, basename="calldata-tree")
 router.register(
     "reading-settings", views.ReadingSettingsViewSet, basename="calldata-reading-settings"
 )
+router.register("cohorts", views.CohortViewSet, basename="calldata-cohort")
 router.register("outcomes", views.OutcomeRecordViewSet, basename="calldata-outcome")
 
 urlpatterns = router.urls

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -12,11 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from calldata import cohort as cohort_selectors
 from calldata import selectors, services
 from calldata.api.serializers import (
     CodeTableDetailSerializer,
     CodeTableSerializer,
     CodeTableUploadSerializer,
+    CohortComparisonSerializer,
     CombineSerializer,
     DatasetDetailSerializer,
     DatasetSerializer,
@@ -29,6 +31,8 @@ from calldata.api.serializers import (
     ScenarioResultsSerializer,
     ScenarioSerializer,
 )
+from calldata.engine.fields import CATEGORIES
+from calldata.engine.presets import presets
 from calldata.models import (
     CodeTable,
     Dataset,
@@ -362,3 +366,50 @@ class CodeTableViewSet(
 
     def perform_destroy(self, instance: CodeTable) -> None:
         services.code_table_delete(table=instance)
+
+
+class CohortViewSet(viewsets.GenericViewSet):
+    """The cohort side by side, as on its page and in its CSV: staff see every member named; a
+    member's contact sees its own jurisdiction and the members that agreed to share, the
+    others as letters; a cohort the contact's jurisdiction is not in is 404."""
+
+    permission_classes = [RulesPermission]
+    required_perms = {"GET": "calldata.use_calldata"}
+    serializer_class = CohortComparisonSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet:
+        return cohort_selectors.cohorts_visible_to(self.request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "preset",
+                str,
+                enum=list(presets()),
+                description="The response model of the eligible share (the first when left out)",
+            )
+        ],
+        responses={200: CohortComparisonSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def comparison(self, request: Request, pk: str | None = None) -> Response:
+        """Every member's calls, days, calls per 1,000 residents per year, eligible share
+        under one preset, busiest hour of the week and call mix."""
+        cohort = get_object_or_404(self.get_queryset(), pk=pk)
+        key = request.query_params.get("preset") or next(iter(presets()))
+        if key not in presets():
+            raise ValidationError({"preset": [f"One of: {', '.join(presets())}."]})
+        data = cohort_selectors.comparison(user=request.user, cohort=cohort, preset_key=key)
+        categories = data["categories"]
+        return Response(
+            CohortComparisonSerializer(
+                {
+                    "cohort": cohort.pk,
+                    "cohort_name": cohort.name,
+                    "preset": {"key": key, "name": data["preset"]["name"]},
+                    "categories": [{"key": c, "label": CATEGORIES[c]} for c in categories],
+                    "rows": [cohort_selectors.shown(row, categories) for row in data["rows"]],
+                }
+            ).data
+        )

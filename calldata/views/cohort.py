@@ -10,8 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,10 +27,7 @@ CATEGORY_LABELS = dict(CATEGORY_CHOICES)
 
 def _cohort(request: AuthenticatedHttpRequest, cohort_id: int) -> Any:
     _require_use(request)
-    for cohort in cohort_selectors.cohorts_visible_to(request.user):
-        if cohort.pk == cohort_id:
-            return cohort
-    raise Http404
+    return get_object_or_404(cohort_selectors.cohorts_visible_to(request.user), pk=cohort_id)
 
 
 @login_required
@@ -79,6 +76,18 @@ def cohort_compare(request: AuthenticatedHttpRequest, cohort_id: int) -> HttpRes
     )
 
 
+CSV_COLUMNS = (
+    "jurisdiction",
+    "population",
+    "calls",
+    "first_day",
+    "last_day",
+    "calls_per_1000_per_year",
+    "eligible_share",
+    "busiest_hour",
+)
+
+
 @login_required
 @require_GET
 def cohort_compare_csv(request: AuthenticatedHttpRequest, cohort_id: int) -> HttpResponse:
@@ -101,21 +110,14 @@ def cohort_compare_csv(request: AuthenticatedHttpRequest, cohort_id: int) -> Htt
         ]
     )
     for row in data["rows"]:
+        values = cohort_selectors.shown(row, categories)
+        mix = values["mix"] or {}
         writer.writerow(
-            map(
-                csv_safe,
-                [
-                    row.label,
-                    row.population if row.population is not None else "",
-                    row.calls if row.named and row.has_data else "",
-                    row.first_day,
-                    row.last_day,
-                    row.per_1000 if row.per_1000 is not None else "",
-                    row.eligible_share if row.eligible_share is not None else "",
-                    row.peak,
-                    *(row.mix_in_order if row.has_data else [""] * len(categories)),
-                ],
-            )
+            "" if value is None else csv_safe(value)
+            for value in [
+                *(values[key] for key in CSV_COLUMNS),
+                *(mix.get(c) for c in categories),
+            ]
         )
     return response
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from calldata import services
 from calldata.models import Dataset
 from tests.calldata import files
+from tests.jurisdictions.factories import JurisdictionFactory
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -31,6 +32,24 @@ def need(path: Path) -> Path:
 @pytest.fixture
 def burlington_path() -> Path:
     return need(BURLINGTON)
+
+
+@pytest.fixture
+def burlington(db):
+    return JurisdictionFactory(name="Burlington", state="VT", time_zone="America/New_York")
+
+
+@pytest.fixture
+def burlington_imported(
+    burlington, burlington_upload, staff_user, django_capture_on_commit_callbacks
+):
+    dataset = services.dataset_upload(
+        user=staff_user, jurisdiction=burlington, upload=burlington_upload
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dataset_set_mapping(dataset=dataset, mapping=dataset.mapping, user=staff_user)
+    dataset.refresh_from_db()
+    return dataset
 
 
 @pytest.fixture

@@ -8,12 +8,17 @@ import io
 
 import pandas as pd
 import pyarrow.dataset as pads
+import pyarrow.fs as pafs
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from calldata import cohort, selectors, services
+from calldata.engine import cohort as cohort_engine
+from calldata.engine import scenario as scenario_engine
 from calldata.engine.presets import presets
 from calldata.models import CallTypeMapping
+from calldata.views_cohort import CSV_COLUMNS
 from jurisdictions.models import Jurisdiction
 from tests.calldata import files
 from tests.calldata.conftest import import_upload
@@ -101,6 +106,98 @@ def test_the_eligible_share_is_the_scenario_pages_figure_for_the_same_preset(
     assert durham.eligible_calls == saved.results["eligible_calls"]
 
 
+def _page_figures(dataset, preset: dict) -> dict:
+    """What the jurisdiction's own pages show: the stored summary, the scenario page's result."""
+    results = scenario_engine.evaluate(
+        selectors.calls_for(dataset), selectors.preset_criteria(dataset.jurisdiction_id, preset)
+    )
+    summary = dataset.summary
+    return {
+        "calls": summary["calls"],
+        "days": summary["days"],
+        "first_day": summary["first_day"],
+        "hour_of_week": [n for day in summary["hour_of_week"] for n in day],
+        "by_category": dict(map(tuple, selectors.volume_by_category(dataset))),
+        "eligible": results["eligible_calls"],
+        "share": results["share"],
+    }
+
+
+def _scanned(figures: cohort_engine.Figures) -> dict:
+    return {
+        "calls": figures.calls,
+        "days": figures.days,
+        "first_day": figures.first_day.isoformat(),
+        "hour_of_week": figures.hour_of_week.tolist(),
+        "by_category": figures.by_category,
+        "eligible": figures.eligible,
+        "share": figures.eligible_share,
+    }
+
+
+REMARKS = [
+    "SUBJECT HAS A GUN",
+    "CALM",
+    "FIGHT IN PROGRESS",
+    "",
+    "CHECK ON HER",
+    "KNIFE SEEN",
+    "",
+    "ASLEEP",
+]
+
+
+@pytest.fixture
+def with_remarks(staff_user, django_capture_on_commit_callbacks):
+    """The small export with a remarks column, whose words the presets exclude on."""
+    jurisdiction = JurisdictionFactory(name="Eugene", state="OR")
+    lines = files.csv_text().splitlines()
+    text = "\n".join(
+        [f"{lines[0]},Remarks", *(f"{r},{m}" for r, m in zip(lines[1:], REMARKS, strict=True))]
+    )
+    capture = django_capture_on_commit_callbacks
+    dataset = import_upload(jurisdiction, staff_user, "r.csv", text.encode(), capture)
+    assert dataset.summary["has"]["remarks"]
+    return dataset
+
+
+def test_one_scan_of_every_members_parquet_gives_each_ones_own_page_figures(
+    world, burlington_imported, with_remarks
+):
+    # Members whose files differ: Burlington has behavioural flags and Eugene remarks that the
+    # others lack, which in the one dataset read as blank for them and must not count as
+    # "column present" (nor the remarks of one member exclude another's calls).
+    burlington = burlington_imported
+    datasets = [world["a"], world["b"], burlington, with_remarks]
+    for key, preset in presets().items():
+        scanned = selectors.cohort_figures(datasets, preset)
+        for dataset in datasets:
+            assert _scanned(scanned[dataset.jurisdiction_id]) == _page_figures(dataset, preset), (
+                key,
+                dataset.jurisdiction,
+            )
+    assert scanned[burlington.jurisdiction_id].calls == 10818
+
+
+def test_the_scan_reads_through_the_filesystem_it_is_given(world):
+    # Object storage gives pyarrow a filesystem and paths inside it; a sub-tree of the local
+    # disk stands in for it.
+    media = pafs.SubTreeFileSystem(str(settings.MEDIA_ROOT), pafs.LocalFileSystem())
+    preset = presets()[PRESET]
+    members = [
+        cohort_engine.Member(
+            key=dataset.jurisdiction_id,
+            path=dataset.parquet_dir,
+            categories=selectors.category_mapping(dataset.jurisdiction_id),
+            criteria=selectors.preset_criteria(dataset.jurisdiction_id, preset),
+        )
+        for dataset in (world["a"], world["b"])
+    ]
+    scanned = cohort_engine.figures(members, filesystem=media)
+    assert _scanned(scanned[world["a"].jurisdiction_id]) == _page_figures(world["a"], preset)
+    assert scanned[world["b"].jurisdiction_id].calls == len(B_ROWS)
+
+
 def test_staff_see_every_member_named_with_a_population_note(world, staff_client):
     response = staff_client.get(reverse("calldata:cohort_compare", args=[world["cohort"].pk]))
     page = response.content.decode()
@@ -182,3 +279,72 @@ def test_a_contact_sets_their_own_consent_and_not_anothers(
 def test_the_cohort_list_goes_straight_to_a_contacts_only_cohort(world, contact_a_client):
     response = contact_a_client.get(reverse("calldata:cohorts"))
     assert response.url == reverse("calldata:cohort_compare", args=[world["cohort"].pk])
+
+
+def _api(client, cohort_id, **params):
+    return client.get(f"/api/v1/calldata/cohorts/{cohort_id}/comparison/", params)
+
+
+def test_the_api_gives_staff_the_rows_of_the_page_and_the_csv(world, staff_client):
+    body = _api(staff_client, world["cohort"].pk, preset=PRESET).json()
+    assert body["preset"]["key"] == PRESET
+    assert [r["jurisdiction"] for r in body["rows"]] == ["Durham", "Phoenix", "Tulsa"]
+    durham, phoenix, tulsa = body["rows"]
+    counted = _independent(world["a"])
+    assert durham["calls"] == counted["calls"] and durham["population"] == 250_000
+    assert durham["mix"] == {k: counted["mix"].get(k, 0.0) for k in durham["mix"]}
+    assert [c["key"] for c in body["categories"]] == list(durham["mix"])
+    assert phoenix["calls_per_1000_per_year"] is None
+    assert not tulsa["has_data"] and tulsa["calls"] is None and tulsa["mix"] is None
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                staff_client.get(
+                    reverse("calldata:cohort_compare_csv", args=[world["cohort"].pk]),
+                    {"preset": PRESET},
+                ).content.decode()
+            )
+        )
+    )
+    for row, line in zip(body["rows"], csv_rows[1:], strict=True):
+        assert line[: len(CSV_COLUMNS)] == [
+            "" if row[k] is None else str(row[k]) for k in CSV_COLUMNS
+        ]
+
+
+def test_the_api_names_only_the_members_that_agreed_to_a_member(
+    world, contact_a_client, jurisdiction_b
+):
+    rows = _api(contact_a_client, world["cohort"].pk).json()["rows"]
+    assert [r["jurisdiction"] for r in rows] == ["Durham", "Jurisdiction A", "Jurisdiction B"]
+    assert rows[0]["is_viewer"] and rows[0]["calls"] is not None
+    letter = rows[1]
+    assert letter["jurisdiction_id"] is None and letter["has_data"]
+    assert letter["calls"] is None and letter["population"] is None
+    assert letter["first_day"] is None and letter["eligible_share"] is not None
+    jurisdiction_b.shares_in_cohort_comparison = True
+    jurisdiction_b.save()
+    rows = _api(contact_a_client, world["cohort"].pk).json()["rows"]
+    assert [r["jurisdiction"] for r in rows] == ["Durham", "Phoenix", "Jurisdiction A"]
+    assert rows[1]["jurisdiction_id"] == jurisdiction_b.pk
+
+
+def test_the_api_refuses_outsiders_other_cohorts_and_unknown_presets(
+    world, contact_a_client, practitioner_client, client
+):
+    assert _api(contact_a_client, world["other"].pk).status_code == 404
+    assert _api(contact_a_client, 999_999).status_code == 404
+    assert contact_a_client.get("/api/v1/calldata/cohorts/true/comparison/").status_code == 404
+    assert _api(practitioner_client, world["cohort"].pk).status_code == 403
+    assert _api(client, world["cohort"].pk).status_code == 403
+    response = _api(contact_a_client, world["cohort"].pk, preset="no-such-model")
+    assert response.status_code == 400 and "preset" in response.json()
+
+
+def test_the_comparison_endpoint_is_in_the_openapi_schema(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    operation = schema["paths"]["/api/v1/calldata/cohorts/{id}/comparison/"]["get"]
+    assert [p["name"] for p in operation["parameters"] if p["in"] == "query"] == ["preset"]
+    assert "CohortComparison" in schema["components"]["schemas"]

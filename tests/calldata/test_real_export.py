@@ -8,25 +8,13 @@ import pytest
 from calldata import selectors, services
 from calldata.engine.scenario import evaluate
 from calldata.models import CallTypeMapping, Dataset
-from tests.jurisdictions.factories import JurisdictionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def burlington(db):
-    return JurisdictionFactory(name="Burlington", state="VT", time_zone="America/New_York")
-
-
-@pytest.fixture
-def imported(burlington, burlington_upload, staff_user, django_capture_on_commit_callbacks):
-    dataset = services.dataset_upload(
-        user=staff_user, jurisdiction=burlington, upload=burlington_upload
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dataset_set_mapping(dataset=dataset, mapping=dataset.mapping, user=staff_user)
-    dataset.refresh_from_db()
-    return dataset
+def imported(burlington_imported):
+    return burlington_imported
 
 
 def test_the_mapping_is_proposed_automatically(burlington, burlington_upload, staff_user):

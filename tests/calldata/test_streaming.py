@@ -141,3 +141,14 @@ def test_a_block_that_fails_halfway_stops_the_import_and_its_threads(tmp_path, m
         )
     assert not [t for t in threading.enumerate() if t.name == "csv-prefetch"]
     assert len(calls) == 3  # nothing was read or normalised after the failure
+
+
+def test_the_first_pass_finds_exactly_the_repeated_ids_and_their_rows(tmp_path):
+    # Ids as normalise cleans them: trimmed, a missing token is no id (and never "repeated").
+    ids = ["A-1", "B-2", " A-1 ", "C-3", "C-3", "C-3", "N/A", "N/A", "", "D-4"]
+    path = tmp_path / "calls.csv"
+    path.write_text("id,type\n" + "".join(f"{i},THEFT\n" for i in ids), encoding="utf-8")
+    info = open_source(path, work_dir=tmp_path / "work")
+    values, rows = pipeline.repeated_ids(info, "id", lambda: False)
+    assert sorted(values.to_pylist()) == ["A-1", "C-3"]
+    assert rows == 5
