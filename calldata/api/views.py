@@ -31,9 +31,8 @@ from calldata.api.serializers import (
     ScenarioResultsSerializer,
     ScenarioSerializer,
 )
-from calldata.engine.fields import CATEGORIES
-from calldata.engine.presets import presets
 from calldata.models import (
+    CATEGORY_CHOICES,
     CodeTable,
     Dataset,
     DecisionTree,
@@ -44,6 +43,8 @@ from calldata.models import (
 from gpl_cohort.accounts.http import AuthenticatedRequest
 from gpl_cohort.api.permissions import RulesPermission
 from jurisdictions.models import Jurisdiction
+
+CATEGORY_LABELS = dict(CATEGORY_CHOICES)
 
 
 class DatasetViewSet(
@@ -386,7 +387,7 @@ class CohortViewSet(viewsets.GenericViewSet):
             OpenApiParameter(
                 "preset",
                 str,
-                enum=list(presets()),
+                enum=list(selectors.response_presets()),
                 description="The response model of the eligible share (the first when left out)",
             )
         ],
@@ -397,9 +398,10 @@ class CohortViewSet(viewsets.GenericViewSet):
         """Every member's calls, days, calls per 1,000 residents per year, eligible share
         under one preset, busiest hour of the week and call mix."""
         cohort = get_object_or_404(self.get_queryset(), pk=pk)
-        key = request.query_params.get("preset") or next(iter(presets()))
-        if key not in presets():
-            raise ValidationError({"preset": [f"One of: {', '.join(presets())}."]})
+        keys = list(selectors.response_presets())
+        key = request.query_params.get("preset") or keys[0]
+        if key not in keys:
+            raise ValidationError({"preset": [f"One of: {', '.join(keys)}."]})
         data = cohort_selectors.comparison(user=request.user, cohort=cohort, preset_key=key)
         categories = data["categories"]
         return Response(
@@ -408,7 +410,7 @@ class CohortViewSet(viewsets.GenericViewSet):
                     "cohort": cohort.pk,
                     "cohort_name": cohort.name,
                     "preset": {"key": key, "name": data["preset"]["name"]},
-                    "categories": [{"key": c, "label": CATEGORIES[c]} for c in categories],
+                    "categories": [{"key": c, "label": CATEGORY_LABELS[c]} for c in categories],
                     "rows": [cohort_selectors.shown(row, categories) for row in data["rows"]],
                 }
             ).data

@@ -18,7 +18,7 @@ from calldata.engine import cohort as cohort_engine
 from calldata.engine import scenario as scenario_engine
 from calldata.engine.presets import presets
 from calldata.models import CallTypeMapping
-from calldata.views_cohort import CSV_COLUMNS
+from calldata.views.cohort import CSV_COLUMNS
 from jurisdictions.models import Jurisdiction
 from tests.calldata import files
 from tests.calldata.conftest import import_upload
