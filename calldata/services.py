@@ -3,7 +3,6 @@ outcomes. Views, the API, the Celery task and the demo all call these functions.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import logging
@@ -40,6 +39,7 @@ from calldata.models import (
     ReadingSettings,
     Scenario,
 )
+from gpl_cohort import storage
 from gpl_cohort.accounts.models import validate_time_zone
 from gpl_cohort.uploads import MB, safe_filename, sniff_kind, storage_name
 from jurisdictions.models import Jurisdiction
@@ -52,7 +52,7 @@ PHASE_PROGRESS = {"reading": (2, 80), "checking": 85, "writing": 92, "summarisin
 
 
 def _work_dir(dataset: Dataset) -> Path:
-    return Path(settings.MEDIA_ROOT) / "calldata" / "work" / f"{dataset.pk}-{uuid.uuid4().hex}"
+    return Path(settings.CALLDATA_WORK_DIR) / f"{dataset.pk}-{uuid.uuid4().hex}"
 
 
 def dataset_upload(*, user: Any, jurisdiction: Jurisdiction, upload: UploadedFile) -> Dataset:
@@ -88,9 +88,18 @@ def dataset_inspect(*, dataset: Dataset) -> None:
     """Headers, first rows and a proposed mapping (the jurisdiction's saved one if it fits)."""
     work = _work_dir(dataset)
     try:
+        # The engine reads local files: the upload itself, or a copy from an object store.
+        with storage.local_copies([dataset.file.name], work_dir=work) as [source]:
+            _inspect(dataset, source, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _inspect(dataset: Dataset, source: Path, work: Path) -> None:
+    try:
         # A .zip is judged by its directory listing and the first lines of its CSV; the
         # import task unpacks it (streamed, within the caps of engine/reading.py).
-        info = open_source(Path(dataset.file.path), work_dir=work, extract=False)
+        info = open_source(source, work_dir=work, extract=False)
         rows = preview(info)
     except Exception as error:  # a bad file is a failed dataset with a reason, never a 500
         if not isinstance(error, ReadError):
@@ -103,8 +112,6 @@ def dataset_inspect(*, dataset: Dataset) -> None:
         )
         dataset.save(update_fields=["status", "error"])
         return
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     dataset.headers = info.headers
     dataset.preview = rows
     dataset.source = info.describe()
@@ -126,7 +133,7 @@ def dataset_inspect(*, dataset: Dataset) -> None:
     if info.member:
         dataset.source["notes"] = [
             *dataset.source.get("notes", []),
-            *_attach_zipped_code_tables(dataset, dataset.uploaded_by),
+            *_attach_zipped_code_tables(dataset, dataset.uploaded_by, source),
         ]
     if not rows:
         dataset.status = Dataset.Status.FAILED
@@ -242,7 +249,6 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
     dataset = Dataset.objects.select_related("jurisdiction").get(pk=dataset_id)
     if not claimed:
         return dataset.status
-    base = Path(settings.MEDIA_ROOT) / "calldata"
     work = _work_dir(dataset)
     staging = work / "parquet"
     tz = dataset.time_zone or dataset.jurisdiction.time_zone
@@ -254,20 +260,27 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
             "This analysis combined several imports, and fewer than two of them are left "
             "(the others were deleted). Combine the remaining files again.",
         )
+    stored = [p.file.name for p in parts] if parts else [dataset.file.name]
     try:
-        result = run_import(
-            [Path(p.file.path) for p in parts] if parts else Path(dataset.file.path),
-            names=[p.original_name for p in parts],
-            mapping=dataset.mapping,
-            tz=tz,
-            out_dir=staging,
-            work_dir=work / "unzip",
-            progress=_progress(dataset.pk, dataset.estimated_rows, task),
-            cancelled=lambda: Dataset.objects.filter(pk=dataset_id, cancel_requested=True).exists(),
-            frame_bytes=settings.CALLDATA_IMPORT_FRAME_BYTES,
-            rules=selectors.reading_settings_for(dataset.jurisdiction_id).rules(),
-            code_tables={table.kind: table.entries for table in tables},
-        )
+        # The engine reads local files: the uploads themselves, or copies from an object store.
+        with storage.local_copies(stored, work_dir=work) as sources:
+            result = run_import(
+                sources if parts else sources[0],
+                names=[p.original_name for p in parts],
+                mapping=dataset.mapping,
+                tz=tz,
+                out_dir=staging,
+                work_dir=work / "unzip",
+                progress=_progress(dataset.pk, dataset.estimated_rows, task),
+                cancelled=lambda: Dataset.objects.filter(
+                    pk=dataset_id, cancel_requested=True
+                ).exists(),
+                frame_bytes=settings.CALLDATA_IMPORT_FRAME_BYTES,
+                rules=selectors.reading_settings_for(dataset.jurisdiction_id).rules(),
+                code_tables={table.kind: table.entries for table in tables},
+            )
+        # The Parquet replaces the previous import's only now that it is complete.
+        storage.publish_folder(staging, dataset.parquet_dir)
     except ImportCancelled:
         shutil.rmtree(work, ignore_errors=True)
         Dataset.objects.filter(pk=dataset_id).update(
@@ -294,13 +307,7 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
             f"The import stopped on an unexpected error "
             f"({type(error).__name__}: {error}). The file is kept.",
         )
-    final = base / str(dataset.pk)
-    old = base / "work" / f"old-{dataset.pk}-{uuid.uuid4().hex}"
-    if final.exists():
-        final.rename(old)
-    staging.rename(final)
     shutil.rmtree(work, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
     summary = result.summary
     for table in tables:
         result.report["code_tables"].get(table.kind, {})["name"] = table.original_name
@@ -705,12 +712,12 @@ def _reimport(jurisdiction_id: int) -> int:
     return len(datasets)
 
 
-def _attach_zipped_code_tables(dataset: Dataset, user: Any) -> list[str]:
-    """Code tables that came in the upload's .zip beside the export, attached to the
-    jurisdiction; returns a note for each (or why it was not used)."""
+def _attach_zipped_code_tables(dataset: Dataset, user: Any, source: Path) -> list[str]:
+    """Code tables that came in the upload's .zip (a local copy at `source`) beside the
+    export, attached to the jurisdiction; returns a note for each (or why it was not used)."""
     notes = []
     try:
-        with zipfile.ZipFile(dataset.file.path) as archive:
+        with zipfile.ZipFile(source) as archive:
             found = zip_code_tables(archive)
     except (zipfile.BadZipFile, ReadError, OSError):
         return notes
@@ -766,26 +773,10 @@ def dataset_delete(*, dataset: Dataset) -> None:
         else:
             CallTypeMapping.objects.filter(jurisdiction_id=jurisdiction_id).update(calls=0)
         transaction.on_commit(lambda: _delete_stored(upload))
-        transaction.on_commit(lambda: _delete_stored_folder(parquet))
+        transaction.on_commit(lambda: storage.delete_folder(parquet))
 
 
 ACTIVE = (Dataset.Status.QUEUED, Dataset.Status.RUNNING)
-
-
-def _delete_stored_folder(prefix: str) -> None:
-    """Every file under `prefix` in storage, then the folders the file system keeps."""
-    try:
-        folders, names = default_storage.listdir(prefix)
-    except FileNotFoundError:
-        return
-    for name in names:
-        default_storage.delete(f"{prefix}/{name}")
-    for folder in folders:
-        _delete_stored_folder(f"{prefix}/{folder}")
-    # A file-system storage keeps empty folders; an object store has none to remove.
-    if hasattr(default_storage, "path"):
-        with contextlib.suppress(OSError):
-            Path(default_storage.path(prefix)).rmdir()
 
 
 def dataset_combine(*, user: Any, jurisdiction: Jurisdiction, datasets: list[Dataset]) -> Dataset:
