@@ -83,7 +83,8 @@ worker: install
 beat: install
 	$(BIN)/celery -A gpl_cohort beat --loglevel=info
 
-# Backup and restore: the database (pg_dump, or a SQLite copy) and MEDIA_ROOT, into one folder.
+# Backup and restore: the database (pg_dump, or a SQLite copy) and the stored files (local disk
+# or object store, through the storage API), into one folder.
 # make backup [BACKUP=var/backups/mine]; make restore BACKUP=var/backups/mine (empty database).
 backup: install
 	$(BIN)/python manage.py backup $(if $(BACKUP),--to $(BACKUP),)

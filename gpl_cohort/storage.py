@@ -189,9 +189,8 @@ def delete_folder(prefix: str) -> None:
                 root.rmdir()
 
 
-def walk(prefix: str = "") -> Iterator[str]:
+def walk(prefix: str = "", *, storage: Storage = default_storage) -> Iterator[str]:
     """The name of every stored file under `prefix` ("" for all), through listdir."""
-    storage = default_storage
     try:
         folders, names = storage.listdir(prefix)
     except FileNotFoundError:
@@ -200,4 +199,4 @@ def walk(prefix: str = "") -> Iterator[str]:
     for name in sorted(names):
         yield f"{base}{name}"
     for folder in sorted(folders):
-        yield from walk(f"{base}{folder}")
+        yield from walk(f"{base}{folder}", storage=storage)
