@@ -37,6 +37,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     storage_line = describe_storage()
     if settings.STORAGE_URL:
         storage_line += " (each test under a prefix of its own)"
+    else:
+        storage_line += " (tests/test_object_storage.py on moto's S3 server, started by itself)"
     return [f"cohort: database={db_line}; celery={celery_line}; storage={storage_line}"]
 
 
