@@ -3,7 +3,7 @@
 Each file goes through the real view with a logged-in user allowed to upload there, and each
 answer must hold: never a 5xx; a refusal says why on the page and keeps the person's other
 answers; a refused file leaves nothing in storage or the database; whatever is stored lies
-inside MEDIA_ROOT under a name of our making; and the request stays within a memory and time
+inside the storage under a name of our making; and the request stays within a memory and time
 bound (tracemalloc peak beyond the request body itself, and wall time).
 
 The 911 call-data import (calldata upload view and API) has its own fuzz suite in tests/calldata.
