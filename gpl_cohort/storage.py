@@ -14,6 +14,7 @@ import contextlib
 import functools
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,11 +25,52 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
 
-S3_BACKEND = "storages.backends.s3.S3Storage"
+S3_BACKEND = "gpl_cohort.storage.S3Storage"
 # Query parameters of STORAGE_URL and the S3Storage option each sets.
 _URL_OPTIONS = {"endpoint_url": "endpoint_url", "region": "region_name"}
 # Signed download links (when a view hands one out instead of streaming) live this long.
 SIGNED_URL_SECONDS = 300
+
+
+_CONNECTIONS = threading.local()
+
+
+@functools.cache
+def _s3_storage_class() -> type:
+    from storages.backends.s3 import S3Storage as Base
+
+    class S3Storage(Base):
+        """django-storages' S3Storage whose boto3 connection is shared, per thread, by every
+        instance with the same endpoint and credentials: a new boto3 session costs up to a
+        second (it loads the service description), and the storage is built again whenever
+        its settings change (each test, a backup restored to another prefix)."""
+
+        @property
+        def connection(self) -> Any:
+            options = self.client_config._user_provided_options
+            key = (
+                self.access_key, self.secret_key, self.security_token, self.session_profile,
+                self.region_name, self.use_ssl, self.endpoint_url, self.verify,
+                tuple(sorted((k, repr(v)) for k, v in options.items())),
+            )  # fmt: skip
+            cache = getattr(_CONNECTIONS, "by_key", None)
+            if cache is None:
+                cache = _CONNECTIONS.by_key = {}
+            if key not in cache:
+                cache[key] = super().connection
+            self._connections.connection = cache[key]
+            return cache[key]
+
+    S3Storage.__qualname__ = "S3Storage"
+    return S3Storage
+
+
+def __getattr__(name: str) -> Any:
+    # Built on first use, so that the settings (which import this module) need not import
+    # django-storages and boto3 when the files are on the local disk.
+    if name == "S3Storage":
+        return _s3_storage_class()
+    raise AttributeError(name)
 
 
 def storage_from_url(url: str) -> dict[str, Any]:
