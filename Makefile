@@ -63,9 +63,16 @@ run: migrate $(DEMO_STAMP)
 # Type check and the import contract first (mypy about half a minute cold, seconds with
 # .mypy_cache; lint-imports a second, naming the import that broke a layer; pyproject's
 # [tool.importlinter], docs/architecture.md): either fails fast, before the whole suite runs.
+# Then the suite in three runs: everything that can share the machine, spread over one
+# pytest-xdist process per core (each with its own test database, cache key prefix, stored-file
+# prefix and live server for the browser tests); then, one at a time, the tests that start a
+# real Celery worker on fixed queues (marker `worker`) and the moved-clock runs, which start
+# pytest processes of their own.
 test: install $(AXE) typecheck
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto -m "not worker" --ignore=tests/test_any_hour.py $(ARGS)
+	$(BIN)/python -m pytest -m worker --ignore=tests/test_any_hour.py $(ARGS)
+	$(BIN)/python -m pytest tests/test_any_hour.py $(ARGS)
 
 # The edit loop: everything but the browser tests (tests/e2e), the tests that start a real
 # Celery worker (marker `worker`) and the moved-clock runs (tests/test_any_hour.py), spread
@@ -95,7 +102,8 @@ worker: install
 beat: install
 	$(BIN)/celery -A gpl_cohort beat --loglevel=info
 
-# Backup and restore: the database (pg_dump, or a SQLite copy) and MEDIA_ROOT, into one folder.
+# Backup and restore: the database (pg_dump, or a SQLite copy) and the stored files (local disk
+# or object store, through the storage API), into one folder.
 # make backup [BACKUP=var/backups/mine]; make restore BACKUP=var/backups/mine (empty database).
 backup: install
 	$(BIN)/python manage.py backup $(if $(BACKUP),--to $(BACKUP),)

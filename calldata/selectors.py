@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow.dataset as pads
-from django.conf import settings
 from django.db.models import F, Q, QuerySet
+from pyarrow.fs import FileType
 
 from calldata.engine import cohort as cohort_engine
 from calldata.engine import scenario as scenario_engine
@@ -36,6 +35,7 @@ from calldata.models import (
     ReadingSettings,
     Scenario,
 )
+from gpl_cohort import storage
 from gpl_cohort.accounts.roles import scoped_to_jurisdiction
 from jurisdictions.models import Jurisdiction
 
@@ -284,8 +284,10 @@ def dictionary_preview(*, entry: DictionaryEntry, jurisdiction_id: int) -> dict:
     }
 
 
-def parquet_path(dataset: Dataset) -> Path:
-    return Path(settings.MEDIA_ROOT) / dataset.parquet_dir
+def parquet_location(dataset: Dataset) -> tuple[Any, str]:
+    """(pyarrow filesystem, path) of the dataset's Parquet folder, on disk or in the object
+    store: what pyarrow.dataset and the engine's readers take."""
+    return storage.arrow_location(dataset.parquet_dir)
 
 
 # Normalised calls of recently used datasets, so a scenario recomputes without reading
@@ -303,7 +305,8 @@ def calls_frame(dataset: Dataset) -> pd.DataFrame:
             return _CACHE[key]
     flags = [f"flag_{f}" for f in (dataset.summary or {}).get("flags", [])]
     extra = ["remarks"] if (dataset.summary or {}).get("has", {}).get("remarks") else []
-    frame = read_parquet(parquet_path(dataset), columns=[*COLUMNS, *flags, *extra])
+    filesystem, path = parquet_location(dataset)
+    frame = read_parquet(path, columns=[*COLUMNS, *flags, *extra], filesystem=filesystem)
     with _CACHE_LOCK:
         _CACHE[key] = frame
         while len(_CACHE) > _CACHE_SIZE:
@@ -322,10 +325,12 @@ def scenario_table(dataset: Dataset) -> ScenarioTable | None:
         if key in _TABLES:
             _TABLES.move_to_end(key)
             return _TABLES[key]
-    path = parquet_path(dataset) / TABLE_FILENAME
-    if not path.exists():
+    filesystem, folder = parquet_location(dataset)
+    path = f"{folder}/{TABLE_FILENAME}"
+    if filesystem.get_file_info(path).type == FileType.NotFound:
         return None
-    table = ScenarioTable.read(path)
+    # Memory-mapped on the local disk; read whole from an object store.
+    table = ScenarioTable.read(filesystem.open_input_file(path))
     with _CACHE_LOCK:
         _TABLES[key] = table
         while len(_TABLES) > _CACHE_SIZE * 4:
@@ -338,7 +343,8 @@ def _remarks_match(dataset: Dataset) -> Any:
     the scenario table (both follow the Parquet dataset's order)."""
 
     def match(pattern: str) -> np.ndarray:
-        dataset_ = pads.dataset(parquet_path(dataset), format="parquet", partitioning="hive")
+        filesystem, path = parquet_location(dataset)
+        dataset_ = pads.dataset(path, filesystem=filesystem, format="parquet", partitioning="hive")
         parts = []
         for batch in dataset_.to_batches(columns=["remarks"]):
             parts.append(cohort_engine.remarks_hits(batch.column(0), pattern))
@@ -373,13 +379,16 @@ def volume_by_category(dataset: Dataset) -> list[list]:
 def cohort_figures(datasets: list[Dataset], preset: dict) -> dict[int, cohort_engine.Figures]:
     """Per jurisdiction, the figures of the cohort comparison, read from every dataset's
     Parquet in one scan; eligibility under `preset`, on each jurisdiction's priority scale."""
+    locations = [parquet_location(dataset) for dataset in datasets]
     members = [
         cohort_engine.Member(
             key=dataset.jurisdiction_id,
-            path=str(parquet_path(dataset)),
+            path=path,
             categories=category_mapping(dataset.jurisdiction_id),
             criteria=preset_criteria(dataset.jurisdiction_id, preset),
         )
-        for dataset in datasets
+        for dataset, (_, path) in zip(datasets, locations, strict=True)
     ]
-    return cohort_engine.figures(members)
+    # Every dataset lives in the one storage, so one filesystem reads them all.
+    filesystem = locations[0][0] if locations else None
+    return cohort_engine.figures(members, filesystem=filesystem)

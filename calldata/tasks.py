@@ -5,10 +5,10 @@ An import holds a lease (a cache key, refreshed by a heartbeat thread) for as lo
 A worker killed with SIGKILL stops the heartbeat, so the lease expires; a dataset still
 "running" without a lease was abandoned. The sweeper (beat, every minute) queues it again, and
 the task that picks it up removes the dead run's temporary folders, sets it back to queued and
-imports it from the start: the Parquet of a run is written to a private folder and moved into
-place only at the end, so nothing of the dead run is kept and nothing is counted twice. The
-broker's own redelivery of the dead worker's message (acks_late, after the visibility timeout)
-then finds the dataset done and changes nothing.
+imports it from the start: the Parquet of a run is written to a local work folder and
+published to the storage only at the end, so nothing of the dead run is kept and nothing is
+counted twice. The broker's own redelivery of the dead worker's message (acks_late, after the
+visibility timeout) then finds the dataset done and changes nothing.
 """
 
 from __future__ import annotations
@@ -71,8 +71,9 @@ def _lease(dataset_id: int) -> Iterator[bool]:
 def _take_over(dataset_id: int) -> bool:
     """A dataset left "running" while nobody holds its lease was abandoned by a dead worker:
     remove that run's temporary folders and put it back in the queue. Call with the lease held."""
-    work = Path(settings.MEDIA_ROOT) / "calldata" / "work"
-    for folder in [*work.glob(f"{dataset_id}-*"), *work.glob(f"old-{dataset_id}-*")]:
+    # The work folder is local: a dead run's is removed when its import resumes on the same
+    # machine (on another, the dead machine's scratch space is gone with it).
+    for folder in Path(settings.CALLDATA_WORK_DIR).glob(f"{dataset_id}-*"):
         shutil.rmtree(folder, ignore_errors=True)
     return bool(
         Dataset.objects.filter(pk=dataset_id, status=Dataset.Status.RUNNING).update(

@@ -12,12 +12,15 @@ A bad value fails here, at start, with ImproperlyConfigured, never later.
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
+
+from gpl_cohort.storage import storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("COHORT_VAR_DIR", BASE_DIR / "var"))
@@ -202,8 +205,18 @@ try:
     STATICFILES_DIRS.append(("vendor/plotly", Path(plotly.__file__).parent / "package_data"))
 except ImportError:  # pragma: no cover - plotly is a hard dependency; keep settings importable
     pass
+# Uploaded and computed files (uploads, call-data Parquet): the local disk under MEDIA_ROOT by
+# default; with STORAGE_URL (s3://bucket/prefix?endpoint_url=…&region=…) an S3-compatible object
+# store, so web and worker need not share a disk. Credentials come from the usual AWS_* variables
+# (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), read by boto3 and pyarrow. gpl_cohort/storage.py
+# is the only module that knows which one is used.
+STORAGE_URL = env.str("STORAGE_URL", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        storage_from_url(STORAGE_URL)
+        if STORAGE_URL
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -216,6 +229,12 @@ STORAGES = {
 # and are served only through permission-checked views.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
+# Local scratch space of the call-data import (each web process or worker its own): the upload
+# copied from an object store, the unpacked .zip, the Parquet before it is published. Each
+# import's folder is removed when it ends; a dead worker's is removed when its import resumes.
+CALLDATA_WORK_DIR = Path(
+    env.str("CALLDATA_WORK_DIR", default=str(Path(tempfile.gettempdir()) / "cohort-calldata"))
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest request body a page accepts, refused with 413 before it is read; the call-data
 # import takes CAD exports of hundreds of MB.

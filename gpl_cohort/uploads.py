@@ -1,7 +1,7 @@
 """Upload rules shared by every app: content sniffing, size caps, safe names, private serving.
 
 A file's type is decided by its bytes, never by its name or the browser's Content-Type; it is
-stored under a random name inside MEDIA_ROOT (which no URL serves) and handed back only through
+stored under a random name in the storage (no URL serves it) and handed back only through
 a view that has checked permission first (`private_file_response`).
 """
 

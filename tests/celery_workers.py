@@ -50,6 +50,8 @@ def worker_start(
         "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@"
         f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "STORAGE_URL": settings.STORAGE_URL,
+        "CALLDATA_WORK_DIR": str(settings.CALLDATA_WORK_DIR),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "PYTHONPATH": str(ROOT),
         **(environment or {}),

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
 
+from gpl_cohort.storage import describe as describe_storage
+from gpl_cohort.storage import storage_from_url
 from tests.accounts.factories import PASSWORD, StaffFactory, UserFactory
 from tests.community.factories import MembershipFactory
 from tests.jurisdictions.factories import JurisdictionFactory
@@ -32,7 +35,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         celery_line = f"Redis-backed worker ({settings.REDIS_URL}) for @pytest.mark.worker tests"
     else:
         celery_line = "eager (no REDIS_URL: worker tests skipped)"
-    return [f"cohort: database={db_line}; celery={celery_line}"]
+    storage_line = describe_storage()
+    if settings.STORAGE_URL:
+        storage_line += " (each test under a prefix of its own)"
+    else:
+        storage_line += " (tests/test_object_storage.py on moto's S3 server, started by itself)"
+    return [f"cohort: database={db_line}; celery={celery_line}; storage={storage_line}"]
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -87,10 +95,23 @@ def _fast_password_hashing(settings) -> None:
 @pytest.fixture(autouse=True)
 def _media_and_mail_in_tmp(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CALLDATA_WORK_DIR = tmp_path / "calldata-work"
+    if settings.STORAGE_URL:
+        # The object store (STORAGE_URL, as .ci/run sets): each test's files under a prefix of
+        # its own, as MEDIA_ROOT in tmp_path keeps them apart on the local disk. Subprocesses
+        # (backup, a real worker) are handed this STORAGE_URL.
+        settings.STORAGE_URL = storage_url_with_prefix(settings.STORAGE_URL, uuid.uuid4().hex)
+        settings.STORAGES = {**settings.STORAGES, "default": storage_from_url(settings.STORAGE_URL)}
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
     # Eager call-data imports run where they are queued, so tests see their outcome at once
     # (tests/calldata/test_background.py turns the embedded import thread on).
     settings.CALLDATA_IMPORT_IN_BACKGROUND = False
+
+
+def storage_url_with_prefix(url: str, prefix: str) -> str:
+    """The STORAGE_URL `url` with `prefix` added to its folder in the bucket."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}/{prefix}"))
 
 
 @pytest.fixture

@@ -16,10 +16,8 @@ MAX_VIEW_LINES = 40
 MAX_MODULE_LINES = 600
 SKIPPED_FOLDERS = {".git", ".venv", "node_modules", "__pycache__", "var"}
 
-# Modules other branches are splitting right now; the lead empties this list once they land.
-TOO_LONG_FOR_NOW = {
-    "calldata/services.py",
-}
+# Modules allowed over the limit for a while (none now): an entry fails once its file is short.
+TOO_LONG_FOR_NOW: set[str] = set()
 
 
 def _files(folder: Path, *suffixes: str) -> Iterator[Path]:

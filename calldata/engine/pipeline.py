@@ -31,6 +31,7 @@ from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -253,8 +254,12 @@ def repeated_ids(
     return values, rows
 
 
-def read_parquet(directory: Path, columns: list[str] | None = None) -> pd.DataFrame:
-    dataset = pads.dataset(directory, format="parquet", partitioning="hive")
+def read_parquet(
+    directory: Path | str, columns: list[str] | None = None, filesystem: Any = None
+) -> pd.DataFrame:
+    """The calls of an import's Parquet folder; `filesystem` a pyarrow filesystem (an object
+    store's) when `directory` is not a local path."""
+    dataset = pads.dataset(directory, filesystem=filesystem, format="parquet", partitioning="hive")
     if columns is not None:
         columns = [c for c in columns if c in dataset.schema.names]
     return dataset.to_table(columns=columns).to_pandas()

@@ -70,8 +70,9 @@ class ScenarioTable:
             writer.write_table(table)
 
     @classmethod
-    def read(cls, path: Path) -> ScenarioTable:
-        source = pa.memory_map(str(path), "r")
+    def read(cls, path: Path | pa.NativeFile) -> ScenarioTable:
+        """From a local path (memory-mapped) or an open pyarrow file (an object store's)."""
+        source = path if isinstance(path, pa.NativeFile) else pa.memory_map(str(path), "r")
         table = pa.ipc.open_file(source).read_all()
         metadata = json.loads(table.schema.metadata[b"cohort"])
         columns = {}

@@ -1,8 +1,9 @@
 """Backup and restore of the whole program: the database and the uploaded files.
 
 A backup is a folder with `database.dump` (pg_dump's custom format) or `database.sqlite3`,
-`media.tar.gz` (everything under MEDIA_ROOT) and `manifest.json` (when, what engine, row counts
-of the tables, so a restore can be checked).
+`media.tar.gz` (every stored file, read through the storage API: the local disk or the object
+store alike, as `media/<name>`) and `manifest.json` (when, what engine, row counts of the
+tables, so a restore can be checked). A backup taken on one storage restores onto the other.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.utils import timezone
+
+from gpl_cohort import storage as stored_files
 
 MANIFEST = "manifest.json"
 PG_DUMP = "database.dump"
@@ -61,7 +66,9 @@ def table_counts() -> dict[str, int]:
     }
 
 
-def backup_create(*, database: dict[str, Any], media_root: Path, target: Path) -> dict[str, Any]:
+def backup_create(
+    *, database: dict[str, Any], target: Path, storage: Storage = default_storage
+) -> dict[str, Any]:
     target.mkdir(parents=True, exist_ok=True)
     engine = database["ENGINE"]
     if "postgresql" in engine:
@@ -81,9 +88,7 @@ def backup_create(*, database: dict[str, Any], media_root: Path, target: Path) -
         copy.close()
     else:
         raise BackupError(f"Backing up {engine} is not supported")
-    with tarfile.open(target / MEDIA_ARCHIVE, "w:gz") as archive:
-        if media_root.exists():
-            archive.add(media_root, arcname="media")
+    media_backup(target / MEDIA_ARCHIVE, storage=storage)
     manifest = {
         "created_at": timezone.now().isoformat(),
         "engine": engine,
@@ -93,8 +98,10 @@ def backup_create(*, database: dict[str, Any], media_root: Path, target: Path) -
     return manifest
 
 
-def backup_restore(*, database: dict[str, Any], media_root: Path, source: Path) -> dict[str, Any]:
-    """Restore a backup into an EMPTY database and the media folder."""
+def backup_restore(
+    *, database: dict[str, Any], source: Path, storage: Storage = default_storage
+) -> dict[str, Any]:
+    """Restore a backup into an EMPTY database and the storage."""
     manifest_path = source / MANIFEST
     if not manifest_path.exists():
         raise BackupError(f"{source} is not a backup folder (no {MANIFEST})")
@@ -120,11 +127,43 @@ def backup_restore(*, database: dict[str, Any], media_root: Path, source: Path) 
         shutil.copyfile(source / SQLITE_COPY, destination)
     else:
         raise BackupError(f"Restoring into {engine} is not supported")
-    media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(source / MEDIA_ARCHIVE, "r:gz") as archive:
-        members = [m for m in archive.getmembers() if m.name.startswith("media")]
-        for member in members:
-            member.name = member.name[len("media") :].lstrip("/") or "."
-        # The "data" filter refuses absolute paths, links out of the folder and devices.
-        archive.extractall(media_root, members=members, filter="data")
+    media_restore(source / MEDIA_ARCHIVE, storage=storage)
     return manifest
+
+
+def media_backup(archive_path: Path, *, storage: Storage = default_storage) -> int:
+    """Every stored file into a .tar.gz as `media/<name>`; returns how many."""
+    count = 0
+    with tarfile.open(archive_path, "w:gz") as archive:
+        for name in stored_files.walk(storage=storage):
+            member = tarfile.TarInfo(f"media/{name}")
+            member.size = storage.size(name)
+            member.mtime = int(storage.get_modified_time(name).timestamp())
+            member.mode = 0o600
+            with storage.open(name, "rb") as handle:
+                archive.addfile(member, handle)
+            count += 1
+    return count
+
+
+def media_restore(archive_path: Path, *, storage: Storage = default_storage) -> int:
+    """Every file of a backup's media archive back into the storage under its own name (a
+    file of that name already there is replaced); returns how many."""
+    count = 0
+    with tarfile.open(archive_path, "r:gz") as archive:
+        for member in archive:
+            name = member.name.removeprefix("media").lstrip("/")
+            # Regular files only: links and devices are skipped; the storage refuses names
+            # that leave it ("..", absolute paths) with SuspiciousFileOperation.
+            if not member.isfile() or not name or ".." in name.split("/"):
+                continue
+            handle = archive.extractfile(member)
+            if handle is None:
+                continue
+            if storage.exists(name):
+                storage.delete(name)
+            saved = storage.save(name, File(handle, name=Path(name).name))
+            if saved != name:
+                raise BackupError(f"{name} was restored as {saved}")
+            count += 1
+    return count

@@ -81,7 +81,9 @@ def test_a_running_import_sees_a_cancel_between_frames(
         upload=upload("calls.csv", files.csv_text(rows=rows).encode()),
     )
     reading = threading.Event()
-    report = services._progress
+    from calldata.services import imports as import_services
+
+    report = import_services._progress
 
     def progress(dataset_id, estimated, task):
         inner = report(dataset_id, estimated, task)
@@ -94,7 +96,7 @@ def test_a_running_import_sees_a_cancel_between_frames(
 
         return seen
 
-    monkeypatch.setattr(services, "_progress", progress)
+    monkeypatch.setattr(import_services, "_progress", progress)
     services.dataset_set_mapping(dataset=dataset, mapping=dataset.mapping, user=contact_a)
     assert reading.wait(30)
     tasks._background().submit(lambda: None).result(timeout=30)

@@ -57,8 +57,9 @@ def world(jurisdiction_a, jurisdiction_b, contact_a, contact_b, django_capture_o
 
 def _independent(dataset) -> dict:
     """Counts read straight from the dataset's Parquet with pyarrow and pandas."""
+    filesystem, path = selectors.parquet_location(dataset)
     frame = (
-        pads.dataset(selectors.parquet_path(dataset), format="parquet", partitioning="hive")
+        pads.dataset(path, filesystem=filesystem, format="parquet", partitioning="hive")
         .to_table(columns=["call_type", "how", "local_date"])
         .to_pandas()
     )

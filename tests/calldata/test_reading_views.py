@@ -5,15 +5,13 @@ dataset page's accounting line."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
-from calldata import services
+from calldata import selectors, services
 from calldata.engine.pipeline import read_parquet
 from calldata.engine.scenario import Calls, evaluate
 from calldata.engine.scenario_table import table_from_frame
@@ -159,7 +157,8 @@ def test_a_split_address_is_chosen_on_the_mapping_page_and_assembled(
         "road": "Street Name",
         "suffix": "Street Suffix",
     }
-    calls = read_parquet(Path(settings.MEDIA_ROOT) / dataset.parquet_dir)
+    filesystem, path = selectors.parquet_location(dataset)
+    calls = read_parquet(path, filesystem=filesystem)
     assert "45 ELM AVE" in set(calls["address"])
 
 

@@ -56,8 +56,9 @@ def test_times_are_local_and_right_across_daylight_saving(imported):
     frame = selectors.calls_frame(imported)
     assert imported.report["timestamps"]["received_at"]["utc_offsets_seen"] == ["-04:00", "-05:00"]
     assert imported.time_zone == "America/New_York"
+    filesystem, path = selectors.parquet_location(imported)
     raw = pd.read_parquet(
-        selectors.parquet_path(imported), columns=["incident_id", "received_at", "hour"]
+        path, columns=["incident_id", "received_at", "hour"], filesystem=filesystem
     )
     by_id = raw.set_index("incident_id")
     # 2021-12-31T20:08:55-05:00 (EST): local hour 20 on New Year's Eve, not the file's "1 am".

@@ -26,7 +26,7 @@ def abandoned(jurisdiction_a, contact_a):
         upload=upload("calls.csv", files.csv_text().encode()),
     )
     Dataset.objects.filter(pk=dataset.pk).update(status=Dataset.Status.RUNNING, rows_read=3)
-    leftover = Path(settings.MEDIA_ROOT) / "calldata" / "work" / f"{dataset.pk}-deadbeef"
+    leftover = Path(settings.CALLDATA_WORK_DIR) / f"{dataset.pk}-deadbeef"
     (leftover / "parquet").mkdir(parents=True)
     (leftover / "parquet" / "part-0.parquet").write_bytes(b"half")
     yield dataset, leftover

@@ -11,10 +11,9 @@ from __future__ import annotations
 import io
 import tracemalloc
 import zipfile
-from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from calldata.engine.reading import ReadError, archives
@@ -143,7 +142,7 @@ def _assert_refused(client, response, message: str) -> Dataset:
     assert response.status_code == 302, response.status_code
     assert dataset.status == Dataset.Status.FAILED
     assert message in dataset.error, dataset.error
-    assert (Path(settings.MEDIA_ROOT) / dataset.file.name).exists()
+    assert default_storage.exists(dataset.file.name)
     page = client.get(reverse("calldata:dataset", args=[dataset.pk]), follow=True)
     assert page.status_code == 200
     assert message in page.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
@@ -220,7 +219,7 @@ def test_the_import_task_unpacks_a_zip_within_the_caps_and_fails_cleanly_past_th
     dataset.refresh_from_db()
     assert dataset.status == Dataset.Status.FAILED
     assert "the limit is 64 MB" not in dataset.error and "unpacks to" in dataset.error
-    assert (Path(settings.MEDIA_ROOT) / dataset.file.name).exists()
+    assert default_storage.exists(dataset.file.name)
     page = contact_a_client.get(reverse("calldata:dataset", args=[dataset.pk]))
     assert page.status_code == 200
     monkeypatch.undo()

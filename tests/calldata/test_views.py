@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from calldata import services
 from calldata.models import CallTypeMapping, Dataset, DecisionTree, OutcomeRecord, Scenario
+from gpl_cohort import storage
 from tests.calldata import files
 from tests.calldata.conftest import upload
 
@@ -27,7 +27,7 @@ def _upload(client, jurisdiction, name, content, callbacks):
 
 
 def _kept(dataset: Dataset) -> bool:
-    return (Path(settings.MEDIA_ROOT) / dataset.file.name).exists()
+    return default_storage.exists(dataset.file.name)
 
 
 def test_the_index_needs_a_contact_or_staff(client, practitioner_client, contact_a_client):
@@ -166,7 +166,7 @@ def test_a_failed_import_changes_nothing_else(
     assert "received time unreadable" in imported_a.error
     assert "first lines 2, 3, 4" in imported_a.error
     assert imported_a.summary == summary
-    assert (Path(settings.MEDIA_ROOT) / "calldata" / str(imported_a.pk)).exists()
+    assert list(storage.walk(imported_a.parquet_dir))
     assert _kept(imported_a)
 
 
@@ -207,7 +207,7 @@ def test_a_running_import_stops_at_the_next_chunk_when_cancelled(jurisdiction_a,
     services.dataset_set_mapping(dataset=dataset, mapping=dataset.mapping, user=contact_a)
     Dataset.objects.filter(pk=dataset.pk).update(cancel_requested=True)
     assert services.dataset_import(dataset_id=dataset.pk) == Dataset.Status.CANCELLED
-    assert not (Path(settings.MEDIA_ROOT) / "calldata" / str(dataset.pk)).exists()
+    assert not list(storage.walk(dataset.parquet_dir))
 
 
 def test_the_volume_page_draws_from_the_summary(

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 
-from calldata import services
+from calldata import selectors, services
 from calldata.engine.pipeline import read_parquet
 from calldata.models import CallTypeMapping, Dataset
 from tests.celery_workers import (
@@ -80,7 +80,7 @@ def test_an_import_survives_a_killed_worker_once_and_without_duplicates(
     app.control.purge()
     dataset = upload_cad_export(jurisdiction=jurisdiction_a, user=contact_a, folder=tmp_path)
     assert dataset.mapping["fields"]["incident_id"] == "Incident Number"
-    work = Path(settings.MEDIA_ROOT) / "calldata" / "work"
+    work = Path(settings.CALLDATA_WORK_DIR)
 
     first = _worker("calldata-recovery-a")
     second = None
@@ -121,10 +121,11 @@ def test_an_import_survives_a_killed_worker_once_and_without_duplicates(
     assert dataset.status == Dataset.Status.DONE, dataset.error
     assert dataset.rows_read == ROWS
     assert dataset.rows_kept == ROWS
-    calls = read_parquet(Path(settings.MEDIA_ROOT) / dataset.parquet_dir, ["incident_id"])
+    filesystem, path = selectors.parquet_location(dataset)
+    calls = read_parquet(path, ["incident_id"], filesystem=filesystem)
     assert len(calls) == ROWS
     assert calls["incident_id"].is_unique
-    assert not list(work.glob(f"{dataset.pk}-*")) and not list(work.glob(f"old-{dataset.pk}-*"))
+    assert not list(work.glob(f"{dataset.pk}-*"))
     assert dataset.summary["calls"] == ROWS
     counted = CallTypeMapping.objects.filter(jurisdiction=jurisdiction_a)
     assert sorted(counted.values_list("call_type", flat=True)) == sorted(CALL_TYPES)

@@ -49,7 +49,7 @@ def slow_worker(monkeypatch):
 
         threading.Thread(target=run, daemon=True).start()
 
-    monkeypatch.setattr(services, "_enqueue", enqueue)
+    monkeypatch.setattr(services.queue, "_enqueue", enqueue)  # what _queue calls
 
 
 def test_a_contact_uploads_maps_imports_and_builds_a_scenario(

@@ -8,10 +8,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from django.utils.module_loading import import_string
 
 from applications.models import Application
+from gpl_cohort.storage import storage_from_url
 from jurisdictions.models import SupportLetter
 from tests.applications.factories import ApplicationFactory
+from tests.conftest import storage_url_with_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,6 +33,23 @@ def _seed_rows():
     )
     letter.file.save("letter.pdf", ContentFile(b"%PDF-1.4 letter of support"), save=True)
     return application, letter
+
+
+def _storage_env(folder: Path, prefix: str) -> dict[str, str]:
+    """Where a subprocess keeps its files: a MEDIA_ROOT, or a prefix of the test's bucket
+    when the run is on an object store (STORAGE_URL)."""
+    env = {"MEDIA_ROOT": str(folder)}
+    if settings.STORAGE_URL:
+        env["STORAGE_URL"] = storage_url_with_prefix(settings.STORAGE_URL, prefix)
+    return env
+
+
+def _storage(env: dict[str, str]) -> Storage:
+    """The storage a subprocess with `env` uses, for the test to look into."""
+    if "STORAGE_URL" in env:
+        config = storage_from_url(env["STORAGE_URL"])
+        return import_string(config["BACKEND"])(**config["OPTIONS"])
+    return import_string("django.core.files.storage.FileSystemStorage")(location=env["MEDIA_ROOT"])
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -55,7 +76,11 @@ def test_a_postgres_backup_restores_into_an_empty_database_with_every_row_and_fi
     base_url = (
         f"postgres://{database['USER'] or 'postgres'}@{database['HOST']}:{database['PORT'] or 5432}"
     )
-    env = {"DATABASE_URL": f"{base_url}/{database['NAME']}", "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    env = {
+        "DATABASE_URL": f"{base_url}/{database['NAME']}",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **({"STORAGE_URL": settings.STORAGE_URL} if settings.STORAGE_URL else {}),
+    }
     backup = tmp_path / "backup"
     result = _manage("backup", "--to", str(backup), env=env)
     assert result.returncode == 0, result.stderr
@@ -70,11 +95,9 @@ def test_a_postgres_backup_restores_into_an_empty_database_with_every_row_and_fi
         cursor.execute(f'DROP DATABASE IF EXISTS "{empty}"')
         cursor.execute(f'CREATE DATABASE "{empty}"')
     try:
-        restored_media = tmp_path / "restored-media"
+        restored = _storage_env(tmp_path / "restored-media", "restored")
         result = _manage(
-            "restore",
-            str(backup),
-            env={"DATABASE_URL": f"{base_url}/{empty}", "MEDIA_ROOT": str(restored_media)},
+            "restore", str(backup), env={"DATABASE_URL": f"{base_url}/{empty}", **restored}
         )
         assert result.returncode == 0, result.stderr
         connection = psycopg2.connect(
@@ -91,7 +114,8 @@ def test_a_postgres_backup_restores_into_an_empty_database_with_every_row_and_fi
             )
             (file_name,) = cursor.fetchone()
         connection.close()
-        assert (restored_media / file_name).read_bytes() == b"%PDF-1.4 letter of support"
+        with _storage(restored).open(file_name) as handle:
+            assert handle.read() == b"%PDF-1.4 letter of support"
     finally:
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{empty}" WITH (FORCE)')
@@ -101,8 +125,8 @@ def test_a_postgres_backup_restores_into_an_empty_database_with_every_row_and_fi
 def test_a_sqlite_backup_restores_into_an_empty_file_with_every_row_and_file(tmp_path):
     """The embedded default backs up too (a copy through SQLite's backup API)."""
     source_db = tmp_path / "source.sqlite3"
-    media = tmp_path / "media"
-    env = {"DATABASE_URL": f"sqlite:///{source_db}", "MEDIA_ROOT": str(media)}
+    media = _storage_env(tmp_path / "media", "source")
+    env = {"DATABASE_URL": f"sqlite:///{source_db}", **media}
     assert _manage("migrate", "-v0", env=env).returncode == 0
     seeded = _manage(
         "seed_demo",
@@ -112,26 +136,24 @@ def test_a_sqlite_backup_restores_into_an_empty_file_with_every_row_and_file(tmp
         env=env,
     )
     assert seeded.returncode == 0, seeded.stderr
-    (media / "mous").mkdir(parents=True)
-    (media / "mous" / "signed.pdf").write_bytes(b"%PDF-1.4 signed")
+    assert _storage(media).save("mous/signed.pdf", ContentFile(b"%PDF-1.4 signed")) == (
+        "mous/signed.pdf"
+    )
     backup = tmp_path / "backup"
     result = _manage("backup", "--to", str(backup), env=env)
     assert result.returncode == 0, result.stderr
 
     target_db = tmp_path / "restored.sqlite3"
-    restored_media = tmp_path / "restored-media"
+    restored = _storage_env(tmp_path / "restored-media", "restored")
     result = _manage(
-        "restore",
-        str(backup),
-        env={"DATABASE_URL": f"sqlite:///{target_db}", "MEDIA_ROOT": str(restored_media)},
+        "restore", str(backup), env={"DATABASE_URL": f"sqlite:///{target_db}", **restored}
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "Restored" in result.stdout
-    assert (restored_media / "mous" / "signed.pdf").read_bytes() == b"%PDF-1.4 signed"
+    with _storage(restored).open("mous/signed.pdf") as handle:
+        assert handle.read() == b"%PDF-1.4 signed"
     again = _manage(
-        "restore",
-        str(backup),
-        env={"DATABASE_URL": f"sqlite:///{target_db}", "MEDIA_ROOT": str(restored_media)},
+        "restore", str(backup), env={"DATABASE_URL": f"sqlite:///{target_db}", **restored}
     )
     assert again.returncode != 0
     assert "restore needs an empty database" in again.stderr

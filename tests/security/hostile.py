@@ -28,7 +28,7 @@ class Hostile:
     #: "refuse": every upload path must refuse it. "either": some paths rightly take it (a valid
     #: PDF under a lying name, stored under our own; a long CSV line in a document library), so
     #: only the invariants are asserted: no 5xx, bounded, a clear refusal that loses nothing,
-    #: nothing stored outside MEDIA_ROOT.
+    #: nothing stored outside the storage.
     expect: str = "refuse"
 
     def __bytes__(self) -> bytes:

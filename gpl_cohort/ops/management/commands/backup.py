@@ -24,9 +24,7 @@ class Command(BaseCommand):
         )
         database = connections["default"].settings_dict
         try:
-            manifest = backup_create(
-                database=database, media_root=Path(settings.MEDIA_ROOT), target=target
-            )
+            manifest = backup_create(database=database, target=target)
         except BackupError as error:
             raise CommandError(str(error)) from error
         rows = sum(manifest["counts"].values())

@@ -1,6 +1,5 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
@@ -8,7 +7,7 @@ from gpl_cohort.ops.backup import BackupError, backup_restore, table_counts
 
 
 class Command(BaseCommand):
-    help = "Restore a backup folder into an EMPTY database (create it first) and the media folder."
+    help = "Restore a backup folder into an EMPTY database (create it first) and the storage."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", help="The backup folder written by `manage.py backup`.")
@@ -18,7 +17,6 @@ class Command(BaseCommand):
         try:
             manifest = backup_restore(
                 database=database,
-                media_root=Path(settings.MEDIA_ROOT),
                 source=Path(str(options["source"])),
             )
         except BackupError as error:
@@ -33,5 +31,5 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"Restored row counts differ from the backup: {missing}")
         self.stdout.write(
-            self.style.SUCCESS(f"Restored {sum(restored.values())} rows and the media folder.")
+            self.style.SUCCESS(f"Restored {sum(restored.values())} rows and the stored files.")
         )

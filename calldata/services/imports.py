@@ -1,11 +1,8 @@
-"""Writes for call data: uploads, mappings, the import, the taxonomy, scenarios, trees and
-outcomes. Views, the API, the Celery task and the demo all call these functions."""
+"""Writes for call data: upload, inspection, mapping, the import and its queue, deletion and
+combination of imports. Views, the API, the Celery task and the demo call these functions."""
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import logging
 import shutil
 import uuid
@@ -15,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, transaction
@@ -23,23 +19,17 @@ from django.utils import timezone
 
 from calldata import selectors
 from calldata.engine import codes as codes_engine
-from calldata.engine import scenario as scenario_engine
-from calldata.engine import tree as tree_engine
-from calldata.engine.fields import CATEGORIES
 from calldata.engine.mapping import clock_warning, mapping_problems, propose_mapping
 from calldata.engine.pipeline import ImportCancelled, run_import
-from calldata.engine.presets import presets
 from calldata.engine.reading import ReadError, open_source, preview, zip_code_tables
 from calldata.models import (
     CallTypeMapping,
     CodeTable,
     ColumnMapping,
     Dataset,
-    DecisionTree,
-    OutcomeRecord,
-    ReadingSettings,
     Scenario,
 )
+from gpl_cohort import storage
 from gpl_cohort.accounts.models import validate_time_zone
 from gpl_cohort.uploads import MB, safe_filename, sniff_kind, storage_name
 from jurisdictions.models import Jurisdiction
@@ -47,10 +37,20 @@ from jurisdictions.models import Jurisdiction
 if TYPE_CHECKING:
     from gpl_cohort.accounts.models import User
 
+
+from calldata.services.analysis import scenarios_compute, scenarios_compute_later
+from calldata.services.code_tables import code_table_create
+from calldata.services.queue import _delete_stored, _queue
+
 logger = logging.getLogger(__name__)
 
+
 MAPPING_KEYS = ("fields", "flags", "address_parts", "clock_columns")
+
+
 CLOCK_WARNING = "accept_clock_warning"  # the form field that confirms the warning
+
+
 PHASE_PROGRESS: dict[str, int | tuple[int, int]] = {
     "reading": (2, 80),
     "checking": 85,
@@ -60,7 +60,7 @@ PHASE_PROGRESS: dict[str, int | tuple[int, int]] = {
 
 
 def _work_dir(dataset: Dataset) -> Path:
-    return Path(settings.MEDIA_ROOT) / "calldata" / "work" / f"{dataset.pk}-{uuid.uuid4().hex}"
+    return Path(settings.CALLDATA_WORK_DIR) / f"{dataset.pk}-{uuid.uuid4().hex}"
 
 
 def dataset_upload(*, user: User, jurisdiction: Jurisdiction, upload: UploadedFile) -> Dataset:
@@ -97,9 +97,18 @@ def dataset_inspect(*, dataset: Dataset) -> None:
     """Headers, first rows and a proposed mapping (the jurisdiction's saved one if it fits)."""
     work = _work_dir(dataset)
     try:
+        # The engine reads local files: the upload itself, or a copy from an object store.
+        with storage.local_copies([dataset.file.name], work_dir=work) as [source]:
+            _inspect(dataset, source, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _inspect(dataset: Dataset, source: Path, work: Path) -> None:
+    try:
         # A .zip is judged by its directory listing and the first lines of its CSV; the
         # import task unpacks it (streamed, within the caps of engine/reading.py).
-        info = open_source(Path(dataset.file.path), work_dir=work, extract=False)
+        info = open_source(source, work_dir=work, extract=False)
         rows = preview(info)
     except Exception as error:  # a bad file is a failed dataset with a reason, never a 500
         if not isinstance(error, ReadError):
@@ -112,8 +121,6 @@ def dataset_inspect(*, dataset: Dataset) -> None:
         )
         dataset.save(update_fields=["status", "error"])
         return
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     dataset.headers = info.headers
     dataset.preview = rows
     dataset.source = info.describe()
@@ -135,7 +142,7 @@ def dataset_inspect(*, dataset: Dataset) -> None:
     if info.member:
         dataset.source["notes"] = [
             *dataset.source.get("notes", []),
-            *_attach_zipped_code_tables(dataset, dataset.uploaded_by),
+            *_attach_zipped_code_tables(dataset, dataset.uploaded_by, source),
         ]
     if not rows:
         dataset.status = Dataset.Status.FAILED
@@ -195,28 +202,6 @@ def dataset_set_mapping(
     return dataset
 
 
-def _queue(dataset: Dataset) -> None:
-    """Put a dataset in the import queue (after the surrounding transaction commits)."""
-    dataset.status = Dataset.Status.QUEUED
-    dataset.error = ""
-    dataset.progress = 0
-    dataset.rows_read = 0
-    dataset.phase = "queued"
-    dataset.cancel_requested = False
-    dataset.save()
-    transaction.on_commit(lambda: _enqueue(dataset.pk))
-
-
-def _enqueue(dataset_id: int) -> None:
-    from calldata.tasks import import_dataset, import_in_background
-
-    if settings.CALLDATA_IMPORT_IN_BACKGROUND and import_dataset.app.conf.task_always_eager:
-        # No worker: a thread of this process stands in for one (see tasks.py).
-        import_in_background(dataset_id)
-    else:
-        import_dataset.delay(dataset_id)
-
-
 def dataset_cancel(*, dataset: Dataset) -> None:
     Dataset.objects.filter(pk=dataset.pk).update(cancel_requested=True)
     Dataset.objects.filter(pk=dataset.pk, status=Dataset.Status.QUEUED).update(
@@ -251,7 +236,6 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
     dataset = Dataset.objects.select_related("jurisdiction").get(pk=dataset_id)
     if not claimed:
         return dataset.status
-    base = Path(settings.MEDIA_ROOT) / "calldata"
     work = _work_dir(dataset)
     staging = work / "parquet"
     tz = dataset.time_zone or dataset.jurisdiction.time_zone
@@ -263,20 +247,27 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
             "This analysis combined several imports, and fewer than two of them are left "
             "(the others were deleted). Combine the remaining files again.",
         )
+    stored = [p.file.name for p in parts] if parts else [dataset.file.name]
     try:
-        result = run_import(
-            [Path(p.file.path) for p in parts] if parts else Path(dataset.file.path),
-            names=[p.original_name for p in parts],
-            mapping=dataset.mapping,
-            tz=tz,
-            out_dir=staging,
-            work_dir=work / "unzip",
-            progress=_progress(dataset.pk, dataset.estimated_rows, task),
-            cancelled=lambda: Dataset.objects.filter(pk=dataset_id, cancel_requested=True).exists(),
-            frame_bytes=settings.CALLDATA_IMPORT_FRAME_BYTES,
-            rules=selectors.reading_settings_for(dataset.jurisdiction_id).rules(),
-            code_tables={table.kind: table.entries for table in tables},
-        )
+        # The engine reads local files: the uploads themselves, or copies from an object store.
+        with storage.local_copies(stored, work_dir=work) as sources:
+            result = run_import(
+                sources if parts else sources[0],
+                names=[p.original_name for p in parts],
+                mapping=dataset.mapping,
+                tz=tz,
+                out_dir=staging,
+                work_dir=work / "unzip",
+                progress=_progress(dataset.pk, dataset.estimated_rows, task),
+                cancelled=lambda: Dataset.objects.filter(
+                    pk=dataset_id, cancel_requested=True
+                ).exists(),
+                frame_bytes=settings.CALLDATA_IMPORT_FRAME_BYTES,
+                rules=selectors.reading_settings_for(dataset.jurisdiction_id).rules(),
+                code_tables={table.kind: table.entries for table in tables},
+            )
+        # The Parquet replaces the previous import's only now that it is complete.
+        storage.publish_folder(staging, dataset.parquet_dir)
     except ImportCancelled:
         shutil.rmtree(work, ignore_errors=True)
         Dataset.objects.filter(pk=dataset_id).update(
@@ -303,13 +294,7 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
             f"The import stopped on an unexpected error "
             f"({type(error).__name__}: {error}). The file is kept.",
         )
-    final = base / str(dataset.pk)
-    old = base / "work" / f"old-{dataset.pk}-{uuid.uuid4().hex}"
-    if final.exists():
-        final.rename(old)
-    staging.rename(final)
     shutil.rmtree(work, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
     summary = result.summary
     for table in tables:
         result.report["code_tables"].get(table.kind, {})["name"] = table.original_name
@@ -416,338 +401,12 @@ def _scenarios_follow_labels(jurisdiction_id: int, summary: dict) -> None:
             Scenario.objects.filter(pk=scenario.pk).update(criteria=criteria)
 
 
-def taxonomy_confirm(*, jurisdiction_id: int, categories: dict[str, str], user: User) -> int:
-    """Set and confirm the category of each given raw call type; returns how many changed."""
-    unknown = sorted({c for c in categories.values() if c not in CATEGORIES})
-    if unknown:
-        raise ValidationError(f"Unknown categories: {', '.join(unknown)}")
-    mappings = list(
-        CallTypeMapping.objects.filter(
-            jurisdiction_id=jurisdiction_id, call_type__in=list(categories)
-        )
-    )
-    for mapping in mappings:
-        mapping.category = categories[mapping.call_type]
-        mapping.confirmed = True
-        mapping.updated_by = user
-    CallTypeMapping.objects.bulk_update(mappings, ["category", "confirmed", "updated_by"])
-    Scenario.objects.filter(jurisdiction_id=jurisdiction_id).update(results={})
-    scenarios_compute_later(jurisdiction_id=jurisdiction_id)
-    return len(mappings)
-
-
-def scenario_results(*, scenario: Scenario) -> dict:
-    """Compute (or reuse) the scenario's results on its dataset."""
-    if scenario.results:
-        return scenario.results
-    dataset = scenario.dataset or selectors.latest_dataset(scenario.jurisdiction_id)
-    if dataset is None or dataset.status != Dataset.Status.DONE:
-        # Nothing to compute on until an import has finished (or after a failed one).
-        return {}
-    results = scenario_engine.evaluate(selectors.calls_for(dataset), scenario.criteria)
-    results["dataset"] = {
-        "id": dataset.pk,
-        "name": dataset.original_name,
-        "files": dataset.covers,
-    }
-    Scenario.objects.filter(pk=scenario.pk).update(results=results)
-    scenario.results = results
-    return results
-
-
-def scenarios_compute(*, jurisdiction_id: int) -> int:
-    """Compute and store the results of the jurisdiction's scenarios that have none (after an
-    import, or a change that cleared them). Returns how many were computed; safe to repeat."""
-    computed = 0
-    for scenario in Scenario.objects.filter(jurisdiction_id=jurisdiction_id, results={}):
-        computed += bool(scenario_results(scenario=scenario))
-    return computed
-
-
-def scenarios_compute_later(*, jurisdiction_id: int) -> None:
-    """Queue scenarios_compute once the surrounding transaction commits: pages only read the
-    stored results, and show them as being computed until then."""
-    transaction.on_commit(lambda: _enqueue_scenarios(jurisdiction_id))
-
-
-def _enqueue_scenarios(jurisdiction_id: int) -> None:
-    from calldata.tasks import compute_in_background, compute_scenarios
-
-    if settings.CALLDATA_IMPORT_IN_BACKGROUND and compute_scenarios.app.conf.task_always_eager:
-        compute_in_background(jurisdiction_id)  # no worker: the import thread stands in
-    else:
-        compute_scenarios.delay(jurisdiction_id)
-
-
-def scenario_save(
-    *,
-    jurisdiction: Jurisdiction,
-    user: User,
-    name: str,
-    criteria: dict,
-    preset: str = "",
-    dataset: Dataset | None = None,
-    scenario: Scenario | None = None,
-) -> Scenario:
-    reading = selectors.reading_settings_for(jurisdiction.pk)
-    criteria = scenario_engine.with_defaults(criteria)
-    criteria["priority_higher_is_urgent"] = (
-        reading.priority_order == ReadingSettings.PriorityOrder.HIGHER
-    )
-    if preset and preset not in presets():
-        raise ValidationError(f"Unknown preset {preset}")
-    if dataset is not None and dataset.jurisdiction_id != jurisdiction.pk:
-        raise ValidationError("That dataset belongs to another jurisdiction.")
-    if scenario is None:
-        scenario = Scenario(jurisdiction=jurisdiction, created_by=user)
-    scenario.name = name.strip() or "Scenario"
-    scenario.criteria = criteria
-    scenario.preset = preset
-    scenario.dataset = dataset or selectors.latest_dataset(jurisdiction.pk)
-    scenario.results = {}
-    scenario.save()
-    scenario_results(scenario=scenario)
-    return scenario
-
-
-def scenario_from_preset(*, jurisdiction: Jurisdiction, user: User, key: str) -> Scenario:
-    preset = presets().get(key)
-    if preset is None:
-        raise ValidationError(f"Unknown preset {key}")
-    criteria = selectors.preset_criteria(jurisdiction.pk, preset)
-    return scenario_save(
-        jurisdiction=jurisdiction, user=user, name=preset["name"], criteria=criteria, preset=key
-    )
-
-
-def reading_settings_save(
-    *, jurisdiction: Jurisdiction, user: User, values: dict[str, Any]
-) -> ReadingSettings:
-    """Save how the jurisdiction's exports are read. Codes apply from the next import; the
-    priority scale at once (scenario results are recomputed in the background)."""
-    allowed = {
-        "not_a_call_codes",
-        "cancelled_codes",
-        "unfounded_codes",
-        "unknown_values",
-        "priority_order",
-        "priority_most_urgent",
-    }
-    unknown = sorted(set(values) - allowed)
-    if unknown:
-        raise ValidationError(f"Unknown settings: {', '.join(unknown)}")
-    with transaction.atomic():
-        reading, _ = ReadingSettings.objects.select_for_update().get_or_create(
-            jurisdiction=jurisdiction
-        )
-        for name, value in values.items():
-            setattr(reading, name, value)
-        reading.updated_by = user
-        reading.full_clean(exclude=["jurisdiction", "updated_by"])
-        reading.save()
-        higher = reading.priority_order == ReadingSettings.PriorityOrder.HIGHER
-        for scenario in Scenario.objects.filter(jurisdiction=jurisdiction):
-            if scenario.criteria.get("priority_higher_is_urgent", False) != higher:
-                scenario.criteria = {**scenario.criteria, "priority_higher_is_urgent": higher}
-                scenario.results = {}
-                scenario.save(update_fields=["criteria", "results", "updated_at"])
-        scenarios_compute_later(jurisdiction_id=jurisdiction.pk)
-    return reading
-
-
-def tree_save(
-    *, jurisdiction: Jurisdiction, user: User, name: str, nodes: dict, note: str = ""
-) -> DecisionTree:
-    """Save a new version of the named tree (versions are never overwritten)."""
-    try:
-        tree_engine.validate(nodes)
-    except tree_engine.TreeError as error:
-        raise ValidationError(str(error)) from error
-    with transaction.atomic():
-        latest = (
-            DecisionTree.objects.select_for_update()
-            .filter(jurisdiction=jurisdiction, name=name)
-            .order_by("-version")
-            .first()
-        )
-        return DecisionTree.objects.create(
-            jurisdiction=jurisdiction,
-            name=name,
-            nodes=nodes,
-            note=note,
-            created_by=user,
-            version=(latest.version + 1) if latest else 1,
-        )
-
-
-def outcome_create(*, jurisdiction: Jurisdiction, user: User, **fields: Any) -> OutcomeRecord:
-    record = OutcomeRecord(jurisdiction=jurisdiction, created_by=user, **fields)
-    record.full_clean()
-    record.save()
-    return record
-
-
-OUTCOME_COLUMNS = [
-    "date",
-    "call_type",
-    "response_min",
-    "on_scene_min",
-    "outcome",
-    "race_ethnicity",
-    "neighbourhood",
-]
-
-
-def outcomes_import_csv(*, jurisdiction: Jurisdiction, user: User, content: bytes) -> int:
-    """Import outcome rows from CSV; all rows or none, with the first bad line named."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252")
-    reader = csv.DictReader(io.StringIO(text))
-    headers = {h.strip().lower() for h in reader.fieldnames or []}
-    missing = {"date", "call_type", "outcome"} - headers
-    if missing:
-        raise ValidationError(
-            f"The CSV needs the columns {', '.join(OUTCOME_COLUMNS)}; missing: "
-            f"{', '.join(sorted(missing))}."
-        )
-    labels = {label.lower(): value for value, label in OutcomeRecord.Outcome.choices}
-    records = []
-    for line, raw in enumerate(reader, start=2):
-        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-        if not any(row.values()):
-            continue
-        outcome = row.get("outcome", "").lower()
-        outcome = labels.get(outcome, outcome)
-        try:
-            record = OutcomeRecord(
-                jurisdiction=jurisdiction,
-                created_by=user,
-                # A missing date is refused by full_clean below, with the line number.
-                occurred_on=row.get("date"),  # type: ignore[misc]
-                call_type=row.get("call_type", ""),
-                outcome=outcome,
-                response_min=float(row["response_min"]) if row.get("response_min") else None,
-                on_scene_min=float(row["on_scene_min"]) if row.get("on_scene_min") else None,
-                race_ethnicity=row.get("race_ethnicity", ""),
-                neighbourhood=row.get("neighbourhood", ""),
-            )
-            record.full_clean(exclude=["jurisdiction", "created_by"])
-        except (ValueError, ValidationError) as error:
-            detail = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            raise ValidationError(f"Line {line}: {detail}") from error
-        records.append(record)
-    OutcomeRecord.objects.bulk_create(records)
-    return len(records)
-
-
-def code_table_create(
-    *,
-    user: User | None,
-    jurisdiction: Jurisdiction,
-    content: bytes,
-    name: str,
-    kind: str = "",
-    source: str = "",
-) -> CodeTable:
-    """Read a code → description table and attach it to the jurisdiction, replacing its table
-    of the same kind. Its imported datasets are imported again so every page shows the
-    descriptions. `kind` "" means: from the file's name and headers, else from which of the
-    jurisdiction's columns share most codes with it."""
-    try:
-        table = codes_engine.read_code_table(content, name)
-    except codes_engine.CodeTableError as error:
-        raise ValidationError(str(error)) from error
-    if kind and kind not in CodeTable.Kind.values:
-        raise ValidationError(f"Unknown kind of code table “{kind}”.")
-    kind = (
-        kind
-        or table.kind
-        or codes_engine.kind_by_overlap(table.entries, _sample_codes(jurisdiction.pk))
-    )
-    if not kind:
-        raise ValidationError(
-            "Which codes does this table describe? Choose call type, disposition or beat / "
-            "area (neither the file's name nor its headers say, and no imported data shares "
-            "its codes)."
-        )
-    with transaction.atomic():
-        old = CodeTable.objects.filter(jurisdiction=jurisdiction, kind=kind).first()
-        if old is not None and old.entries == table.entries:
-            return old
-        stored = default_storage.save(
-            storage_name("calldata/code-tables", "xlsx" if content[:2] == b"PK" else "csv"),
-            ContentFile(content),
-        )
-        if old is not None:
-            _delete_code_table(old)
-        created = CodeTable.objects.create(
-            jurisdiction=jurisdiction,
-            kind=kind,
-            file=stored,
-            original_name=safe_filename(name or "codes.csv"),
-            code_column=table.code_column[:200],
-            description_column=table.description_column[:200],
-            entries=table.entries,
-            codes=len(table.entries),
-            notes=table.notes,
-            source=source[:200],
-            uploaded_by=user,
-        )
-        _reimport(jurisdiction.pk)
-    return created
-
-
-def code_table_delete(*, table: CodeTable) -> None:
-    """Remove a code table (and its file); the jurisdiction's data is imported again without it."""
-    with transaction.atomic():
-        jurisdiction_id = table.jurisdiction_id
-        _delete_code_table(table)
-        _reimport(jurisdiction_id)
-
-
-def _delete_code_table(table: CodeTable) -> None:
-    name = table.file.name
-    table.delete()
-    transaction.on_commit(lambda: _delete_stored(name))
-
-
-def _delete_stored(name: str | None) -> None:
-    if name:
-        default_storage.delete(name)
-
-
-def _sample_codes(jurisdiction_id: int) -> dict[str, list[str]]:
-    """The raw codes of the jurisdiction's latest data, by kind (to tell what a table is for)."""
-    dataset = selectors.latest_dataset(jurisdiction_id)
-    if dataset is None:
-        return {}
-    summary = dataset.summary or {}
-    return {
-        "call_type": [
-            codes_engine.split_label(r["call_type"])[0] for r in summary.get("by_call_type", [])
-        ],
-        "beat": [codes_engine.split_label(b)[0] for b, _ in summary.get("by_beat", [])],
-    }
-
-
-def _reimport(jurisdiction_id: int) -> int:
-    """Import again each of the jurisdiction's imported datasets (its code tables changed)."""
-    datasets = list(
-        Dataset.objects.filter(jurisdiction_id=jurisdiction_id, status=Dataset.Status.DONE)
-    )
-    for dataset in datasets:
-        _queue(dataset)
-    return len(datasets)
-
-
-def _attach_zipped_code_tables(dataset: Dataset, user: User | None) -> list[str]:
-    """Code tables that came in the upload's .zip beside the export, attached to the
-    jurisdiction; returns a note for each (or why it was not used)."""
+def _attach_zipped_code_tables(dataset: Dataset, user: User | None, source: Path) -> list[str]:
+    """Code tables that came in the upload's .zip (a local copy at `source`) beside the
+    export, attached to the jurisdiction; returns a note for each (or why it was not used)."""
     notes: list[str] = []
     try:
-        with zipfile.ZipFile(dataset.file.path) as archive:
+        with zipfile.ZipFile(source) as archive:
             found = zip_code_tables(archive)
     except (zipfile.BadZipFile, ReadError, OSError):
         return notes
@@ -804,26 +463,10 @@ def dataset_delete(*, dataset: Dataset) -> None:
         else:
             CallTypeMapping.objects.filter(jurisdiction_id=jurisdiction_id).update(calls=0)
         transaction.on_commit(lambda: _delete_stored(upload))
-        transaction.on_commit(lambda: _delete_stored_folder(parquet))
+        transaction.on_commit(lambda: storage.delete_folder(parquet))
 
 
 ACTIVE = (Dataset.Status.QUEUED, Dataset.Status.RUNNING)
-
-
-def _delete_stored_folder(prefix: str) -> None:
-    """Every file under `prefix` in storage, then the folders the file system keeps."""
-    try:
-        folders, names = default_storage.listdir(prefix)
-    except FileNotFoundError:
-        return
-    for name in names:
-        default_storage.delete(f"{prefix}/{name}")
-    for folder in folders:
-        _delete_stored_folder(f"{prefix}/{folder}")
-    # A file-system storage keeps empty folders; an object store has none to remove.
-    if hasattr(default_storage, "path"):
-        with contextlib.suppress(OSError):
-            Path(default_storage.path(prefix)).rmdir()
 
 
 def dataset_combine(*, user: User, jurisdiction: Jurisdiction, datasets: list[Dataset]) -> Dataset:
@@ -870,14 +513,3 @@ def dataset_combine(*, user: User, jurisdiction: Jurisdiction, datasets: list[Da
         combined.mapping = newest.mapping
         _queue(combined)
     return combined
-
-
-@transaction.atomic
-def cohort_sharing_set(*, jurisdiction: Jurisdiction, shares: bool, user: User) -> Jurisdiction:
-    """Whether other cohort members see the jurisdiction's name in the cohort comparison."""
-    jurisdiction.shares_in_cohort_comparison = shares
-    jurisdiction.save(update_fields=["shares_in_cohort_comparison"])
-    logger.info(
-        "cohort sharing of jurisdiction %s set to %s by user %s", jurisdiction.pk, shares, user.pk
-    )
-    return jurisdiction
