@@ -4,6 +4,7 @@ imports of a jurisdiction combined; incidents in several files are merged by the
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from calldata import selectors, services
@@ -139,11 +140,11 @@ def test_imports_with_other_columns_are_not_combined(
         files.split_date_time_csv(),
         django_capture_on_commit_callbacks,
     )
-    with pytest.raises(services.ValidationError, match="has other columns"):
+    with pytest.raises(ValidationError, match="has other columns"):
         services.dataset_combine(
             user=contact_a, jurisdiction=jurisdiction_a, datasets=[first, other]
         )
-    with pytest.raises(services.ValidationError, match="at least two"):
+    with pytest.raises(ValidationError, match="at least two"):
         services.dataset_combine(
             user=contact_a, jurisdiction=jurisdiction_a, datasets=[first, first]
         )
