@@ -23,8 +23,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
+from gpl_cohort.cache import cache_drop
 
 UPCOMING_KEY = "community:sessions:upcoming"
 STATUSES_PREFIX = "community:registration-statuses:"
@@ -39,33 +38,28 @@ def statuses_key(email: str) -> str:
     return STATUSES_PREFIX + hashlib.sha256(email.lower().encode()).hexdigest()[:32]
 
 
-def _drop(key: str) -> None:
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
-
-
 def session_changed(instance: Any, **kwargs: Any) -> None:
-    _drop(UPCOMING_KEY)
-    _drop(session_key(instance.pk))
+    cache_drop(UPCOMING_KEY)
+    cache_drop(session_key(instance.pk))
 
 
 def presenter_changed(instance: Any, **kwargs: Any) -> None:
-    _drop(session_key(instance.session_id))
+    cache_drop(session_key(instance.session_id))
 
 
 def registration_changed(instance: Any, **kwargs: Any) -> None:
-    _drop(UPCOMING_KEY)
-    _drop(session_key(instance.session_id))
+    cache_drop(UPCOMING_KEY)
+    cache_drop(session_key(instance.session_id))
     if instance.email:
-        _drop(statuses_key(instance.email))
+        cache_drop(statuses_key(instance.email))
 
 
 def topic_changed(instance: Any, **kwargs: Any) -> None:
     from community.models import Session
 
-    _drop(UPCOMING_KEY)
+    cache_drop(UPCOMING_KEY)
     for pk in Session.objects.filter(staff_topic=instance).values_list("pk", flat=True):
-        _drop(session_key(pk))
+        cache_drop(session_key(pk))
 
 
 def jurisdiction_changed(instance: Any, **kwargs: Any) -> None:
@@ -73,4 +67,4 @@ def jurisdiction_changed(instance: Any, **kwargs: Any) -> None:
 
     presenters = Presenter.objects.filter(jurisdiction=instance)
     for pk in presenters.values_list("session_id", flat=True).distinct():
-        _drop(session_key(pk))
+        cache_drop(session_key(pk))

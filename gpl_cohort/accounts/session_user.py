@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
+from django.contrib.auth import get_user_model
+
+from gpl_cohort.cache import cache_drop
 
 SESSION_USER_SECONDS = 300
 
@@ -27,11 +28,10 @@ def session_user_key(user_id: Any) -> str:
 def session_user_forget(user_id: Any) -> None:
     if user_id is None:
         return
-    key = session_user_key(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    cache_drop(session_user_key(user_id))
 
 
 def forget_on_change(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """A post_save/post_delete receiver for rows with a `user_id` (or the user itself)."""
-    session_user_forget(getattr(instance, "user_id", None) or getattr(instance, "pk", None))
+    """A post_save/post_delete receiver for the user itself or a row with a `user_id`."""
+    user_model = get_user_model()
+    session_user_forget(instance.pk if isinstance(instance, user_model) else instance.user_id)
