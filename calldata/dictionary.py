@@ -36,7 +36,7 @@ def _recategorise(jurisdiction_ids: set[int | None]) -> int:
                 changed += 1
         CallTypeMapping.objects.bulk_update(mappings, ["suggested_category", "reason", "category"])
         if changed:
-            Scenario.objects.filter(jurisdiction_id=jurisdiction_id).update(results={})
+            Scenario.objects.filter(jurisdiction_id=jurisdiction_id).clear_results()
             services.scenarios_compute_later(jurisdiction_id=jurisdiction_id)
         changed_total += changed
     return changed_total

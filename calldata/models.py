@@ -4,9 +4,12 @@ services.dataset_import); the database keeps the summary the pages read."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 
 from calldata.engine import code_lists
 from calldata.engine.codes import split_label
@@ -302,6 +305,13 @@ class DictionaryEntry(models.Model):
         return f"{self.pattern} → {self.category}"
 
 
+class ScenarioQuerySet(models.QuerySet["Scenario"]):
+    def clear_results(self, **changes: Any) -> int:
+        """Drop the stored results (to be computed again) and raise each one's results version,
+        so that a computation begun before this change cannot store its out-of-date results."""
+        return self.update(results={}, results_version=F("results_version") + 1, **changes)
+
+
 class Scenario(models.Model):
     jurisdiction = models.ForeignKey(
         "jurisdictions.Jurisdiction", on_delete=models.CASCADE, related_name="call_scenarios"
@@ -313,11 +323,16 @@ class Scenario(models.Model):
     preset = models.CharField(max_length=40, blank=True)
     criteria = models.JSONField(default=dict)
     results = models.JSONField(default=dict, blank=True)
+    # Raised whenever the results are cleared (criteria, data, taxonomy or reading settings
+    # changed): results are stored only by a computation that began from the current version.
+    results_version = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScenarioQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]

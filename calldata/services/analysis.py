@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from calldata import selectors
 from calldata.engine import scenario as scenario_engine
@@ -49,15 +50,20 @@ def taxonomy_confirm(*, jurisdiction_id: int, categories: dict[str, str], user: 
         mapping.confirmed = True
         mapping.updated_by = user
     CallTypeMapping.objects.bulk_update(mappings, ["category", "confirmed", "updated_by"])
-    Scenario.objects.filter(jurisdiction_id=jurisdiction_id).update(results={})
+    Scenario.objects.filter(jurisdiction_id=jurisdiction_id).clear_results()
     scenarios_compute_later(jurisdiction_id=jurisdiction_id)
     return len(mappings)
 
 
 def scenario_results(*, scenario: Scenario) -> dict:
-    """Compute (or reuse) the scenario's results on its dataset."""
+    """Compute (or reuse) the scenario's results on its dataset.
+
+    The results are stored only if nothing cleared them while they were computed (the
+    scenario's results version is still the one read): a computation on the old criteria,
+    data or taxonomy never overwrites the newer state, whose own computation is queued."""
     if scenario.results:
         return scenario.results
+    version = scenario.results_version
     dataset = scenario.dataset or selectors.latest_dataset(scenario.jurisdiction_id)
     if dataset is None or dataset.status != Dataset.Status.DONE:
         # Nothing to compute on until an import has finished (or after a failed one).
@@ -68,8 +74,13 @@ def scenario_results(*, scenario: Scenario) -> dict:
         "name": dataset.original_name,
         "files": dataset.covers,
     }
-    Scenario.objects.filter(pk=scenario.pk).update(results=results)
-    scenario.results = results
+    stored = Scenario.objects.filter(pk=scenario.pk, results_version=version).update(
+        results=results
+    )
+    if stored:
+        scenario.results = results
+    else:
+        logger.info("scenario %s changed while computed; its newer results come next", scenario.pk)
     return results
 
 
@@ -123,7 +134,10 @@ def scenario_save(
     scenario.preset = preset
     scenario.dataset = dataset or selectors.latest_dataset(jurisdiction.pk)
     scenario.results = {}
+    if scenario.pk is not None:  # a computation of its former criteria must not store them
+        scenario.results_version = F("results_version") + 1
     scenario.save()
+    scenario.refresh_from_db(fields=["results_version"])
     scenario_results(scenario=scenario)
     return scenario
 
@@ -168,7 +182,10 @@ def reading_settings_save(
             if scenario.criteria.get("priority_higher_is_urgent", False) != higher:
                 scenario.criteria = {**scenario.criteria, "priority_higher_is_urgent": higher}
                 scenario.results = {}
-                scenario.save(update_fields=["criteria", "results", "updated_at"])
+                scenario.results_version = F("results_version") + 1
+                scenario.save(
+                    update_fields=["criteria", "results", "results_version", "updated_at"]
+                )
         scenarios_compute_later(jurisdiction_id=jurisdiction.pk)
     return reading
 

@@ -319,8 +319,8 @@ def dataset_import(*, dataset_id: int, task: Any = None) -> str:
             _call_type_mappings_update(dataset, result.call_types)
             _scenarios_follow_labels(dataset.jurisdiction_id, summary)
         # Scenarios follow the jurisdiction's newest data; their results are recomputed.
-        Scenario.objects.filter(jurisdiction_id=dataset.jurisdiction_id).update(
-            results={}, dataset=latest
+        Scenario.objects.filter(jurisdiction_id=dataset.jurisdiction_id).clear_results(
+            dataset=latest
         )
     scenarios_compute(jurisdiction_id=dataset.jurisdiction_id)
     return Dataset.Status.DONE
@@ -455,7 +455,7 @@ def dataset_delete(*, dataset: Dataset) -> None:
     with transaction.atomic():
         dataset.delete()
         latest = selectors.latest_dataset(jurisdiction_id)
-        Scenario.objects.filter(jurisdiction_id=jurisdiction_id).update(results={}, dataset=latest)
+        Scenario.objects.filter(jurisdiction_id=jurisdiction_id).clear_results(dataset=latest)
         scenarios_compute_later(jurisdiction_id=jurisdiction_id)
         if latest is not None:
             counts = {r["call_type"]: r["count"] for r in latest.summary.get("by_call_type", [])}

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from calldata import services
+from calldata.engine.fields import CATEGORIES
 from calldata.models import CallTypeMapping, Scenario
 from calldata.tasks import compute_scenarios
 
@@ -84,3 +85,77 @@ def test_the_compute_task_is_safe_to_run_twice(scenario):
     assert compute_scenarios.delay(scenario.jurisdiction_id).get() == 1
     assert compute_scenarios.delay(scenario.jurisdiction_id).get() == 0
     assert Scenario.objects.get().results == scenario.results
+
+
+def _change_criteria_while_computing(monkeypatch, scenario: Scenario, change) -> None:
+    """Run `change` inside the engine's evaluation, as a save landing mid-computation would."""
+    evaluate = services.analysis.scenario_engine.evaluate
+
+    def evaluate_then_change(calls, criteria):
+        results = evaluate(calls, criteria)
+        change()
+        return results
+
+    monkeypatch.setattr(services.analysis.scenario_engine, "evaluate", evaluate_then_change)
+
+
+def test_a_computation_overtaken_by_a_change_of_criteria_stores_nothing(
+    scenario, contact_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    Scenario.objects.clear_results()
+    stale = Scenario.objects.get()
+    newer_criteria = {  # every category, nothing excluded: more calls are eligible
+        "categories": list(CATEGORIES), "exclude_weapon": False,
+        "exclude_violence": False, "exclude_cancelled": False,
+    }  # fmt: skip
+
+    def save_newer_criteria():
+        monkeypatch.undo()  # the save computes its own results with the real engine
+        services.scenario_save(
+            jurisdiction=scenario.jurisdiction, user=contact_a, name=scenario.name,
+            criteria=newer_criteria, scenario=Scenario.objects.get(),
+        )  # fmt: skip
+
+    _change_criteria_while_computing(monkeypatch, stale, save_newer_criteria)
+    services.scenario_results(scenario=stale)
+
+    stored = Scenario.objects.get()
+    assert stored.criteria["categories"] == list(CATEGORIES)
+    assert stale.results == {}  # the overtaken computation kept nothing
+    assert stored.results != scenario.results  # the two criteria give different results...
+    newer_results = stored.results
+    Scenario.objects.clear_results()
+    services.scenarios_compute(jurisdiction_id=scenario.jurisdiction_id)
+    assert Scenario.objects.get().results == newer_results  # ...and the newer ones are kept
+
+
+def test_a_computation_overtaken_by_a_taxonomy_change_leaves_the_results_to_the_next(
+    scenario, contact_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    Scenario.objects.clear_results()
+    stale = Scenario.objects.get()
+    mapping = CallTypeMapping.objects.filter(jurisdiction_id=scenario.jurisdiction_id).first()
+    queued = []
+
+    def confirm_taxonomy():
+        with django_capture_on_commit_callbacks() as callbacks:
+            services.taxonomy_confirm(
+                jurisdiction_id=scenario.jurisdiction_id,
+                categories={mapping.call_type: "welfare_check"},
+                user=contact_a,
+            )
+        queued.extend(callbacks)
+
+    _change_criteria_while_computing(monkeypatch, stale, confirm_taxonomy)
+    assert services.scenarios_compute(jurisdiction_id=scenario.jurisdiction_id) == 1
+    monkeypatch.undo()
+    assert Scenario.objects.get().results == {}  # out of date: not stored
+    assert len(queued) == 1
+    queued[0]()  # the computation the change queued stores the current results
+    assert Scenario.objects.get().results["dataset"]["id"] == scenario.dataset_id
+
+
+def test_clearing_results_raises_the_version(scenario):
+    before = Scenario.objects.get().results_version
+    assert Scenario.objects.clear_results() == 1
+    assert Scenario.objects.get().results_version == before + 1
