@@ -3,6 +3,7 @@
     python bench/cpu.py               # fresh bench database (as load.py makes it), 40 rounds
     python bench/cpu.py --reuse       # keep the database the last run made
     python bench/cpu.py --profile "/community/sessions/"   # cProfile (CPU time) of one URL
+    BENCH_DUMP=/tmp/mix.prof python bench/cpu.py --profile all   # also save it for pstats
 
 The wall-clock figures of load.py move with whatever else runs on the machine; the CPU time one
 request costs in the Django process does not, so this is the figure to watch while making pages
@@ -79,6 +80,8 @@ def measure(people: dict, rounds: int, profile: str | None) -> None:
             for row in rows:
                 send(row)
         profiler.disable()
+        if os.environ.get("BENCH_DUMP"):
+            profiler.dump_stats(os.environ["BENCH_DUMP"])
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(os.environ.get("BENCH_FILTER", ""), 60)
         stats.sort_stats("tottime").print_stats(30)
