@@ -57,7 +57,8 @@ from calldata.engine.reading import (
     read_chunks,
     read_column,
 )
-from calldata.engine.scenario_table import FILENAME, ScenarioTable, ScenarioTableBuilder
+from calldata.engine.scenario_file import ScenarioTableWriter
+from calldata.engine.scenario_table import FILENAME
 from calldata.engine.summary import SummaryParts
 
 BUCKET_ROWS = 250_000  # set-aside rows merged at once
@@ -312,7 +313,7 @@ def run_import(
     out_dir.mkdir(parents=True, exist_ok=True)
     writer = PartitionWriter(out_dir)
     summary = SummaryParts()
-    table = ScenarioTableBuilder()
+    table = ScenarioTableWriter(work_dir / "scenario")
     waiting: list[pd.DataFrame] = []
     known = ids_future is None
     blocks: Generator[pd.DataFrame, None, None] | None = None
@@ -389,6 +390,7 @@ def run_import(
             stop.set()
             wait([ids_future])  # a failed or cancelled import leaves no reader behind
         writer.close()
+        table.close()
     report = normaliser.report(combine_duplicates(duplicates))
     _place_skipped_rows(info, report)
     if info.more:
@@ -412,9 +414,8 @@ def run_import(
     progress(normaliser.rows_read, "summarising")
     if cancelled():
         raise ImportCancelled
-    scenario_table = table.finish()
-    scenario_table.write(out_dir / FILENAME)
-    results = summary.result(medians_by_call_type(scenario_table))
+    table.write(out_dir / FILENAME)
+    results = summary.result(table.medians())
     call_types = {row["call_type"]: row["count"] for row in results["by_call_type"]}
     for part in reversed(info.parts):
         if not part.cut_off:
@@ -466,34 +467,3 @@ def _name_files(report: dict, info: SourceInfo) -> None:
         places = [file_line(info, line) for line in example["lines"]]
         example["lines"] = [line for _, line in places]
         example["files"] = [name for name, _ in places]
-
-
-def medians_by_call_type(table: ScenarioTable) -> dict[str, float | None]:
-    types = table.dictionaries.get("call_type", [])
-    codes = table["call_type"].astype("int64")
-    minutes = table["time_on_task_min"]
-    known = ~np.isnan(minutes) & (codes >= 0)
-    codes, minutes = codes[known], minutes[known]
-    if minutes.dtype == np.float32 and not np.signbit(minutes).any():
-        # The bits of a non-negative float32 sort like its value: one sort of (code, bits) as
-        # uint64 orders by call type then minutes, several times faster than a lexsort.
-        keys = (codes.astype("uint64") << np.uint64(32)) | minutes.view("uint32").astype("uint64")
-        keys.sort()
-        codes = (keys >> np.uint64(32)).astype("int64")
-        minutes = (keys & np.uint64(0xFFFFFFFF)).astype("uint32").view("float32")
-    else:
-        order = np.lexsort((minutes, codes))
-        codes, minutes = codes[order], minutes[order]
-    minutes = minutes.astype("float64")
-    starts = np.searchsorted(codes, np.arange(len(types)), side="left")
-    ends = np.searchsorted(codes, np.arange(len(types)), side="right")
-    medians: dict[str, float | None] = {}
-    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        if end > start:
-            middle = (start + end - 1) / 2
-            medians[types[index]] = float(
-                (minutes[int(np.floor(middle))] + minutes[int(np.ceil(middle))]) / 2
-            )
-        else:
-            medians[types[index]] = None
-    return medians
