@@ -41,6 +41,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from calldata.engine.code_lists import ReadingRules
+from calldata.engine.first_pass import ImportCancelled, repeated_ids
 from calldata.engine.mapping import mapping_problems
 from calldata.engine.normalise import Normaliser, combine_duplicates
 from calldata.engine.normalise.columns import clean_arrow_ids, unify_categories
@@ -55,7 +56,6 @@ from calldata.engine.reading import (
     open_sources,
     prefetched,
     read_chunks,
-    read_column,
 )
 from calldata.engine.scenario_file import ScenarioTableWriter
 from calldata.engine.scenario_table import FILENAME
@@ -63,10 +63,6 @@ from calldata.engine.summary import SummaryParts
 
 BUCKET_ROWS = 250_000  # set-aside rows merged at once
 WAITING_BLOCKS = 3  # normalised blocks held while the first pass finishes
-
-
-class ImportCancelled(Exception):
-    pass
 
 
 @dataclass
@@ -230,31 +226,6 @@ def clean_ids(ids: pd.Series) -> pa.Array:
     return clean_arrow_ids(array)
 
 
-def repeated_ids(
-    info: SourceInfo, header: str, cancelled: Callable[[], bool]
-) -> tuple[pa.Array, int]:
-    """The incident ids that occur on more than one row, and how many rows carry them. The
-    first pass holds the id column alone (Arrow strings, ~15 bytes a row, read by Arrow's
-    multi-threaded reader), cleaned chunk by chunk, and sorts it in C++: equal neighbours are
-    the repeated ids, the only ones kept. A hash table of the ids (value_counts) held ~60
-    bytes per distinct id, nearly one a row, beside the main pass: 230 MB at 4M rows."""
-    if cancelled():
-        raise ImportCancelled
-    column = read_column(info, header)
-    if cancelled():
-        raise ImportCancelled
-    cleaned = pa.chunked_array([clean_arrow_ids(c) for c in column.chunks], type=pa.string())
-    del column
-    cleaned = cleaned.drop_null().combine_chunks()
-    ordered = cleaned.take(pc.array_sort_indices(cleaned))
-    del cleaned
-    same = pc.equal(ordered[1:], ordered[:-1])  # a row whose id is the previous row's
-    values = pc.unique(ordered[1:].filter(same))
-    # A run of k equal ids gives k - 1 matches with the previous row, plus its first row.
-    rows = int(pc.sum(same).as_py() or 0) + len(values)
-    return values, rows
-
-
 def read_parquet(
     directory: Path | str, columns: list[str] | None = None, filesystem: Any = None
 ) -> pd.DataFrame:
@@ -306,7 +277,9 @@ def run_import(
     stop = threading.Event()
     ids_future: Future | None = None
     if id_header in info.headers:
-        ids_future = first_pass.submit(repeated_ids, info, id_header, stop.is_set)
+        ids_future = first_pass.submit(
+            repeated_ids, info, id_header, stop.is_set, work_dir / "first-pass"
+        )
     first_pass.shutdown(wait=False)
     set_aside: SetAside | None = None
     repeated = pa.array([], pa.string())
