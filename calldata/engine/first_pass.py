@@ -24,6 +24,9 @@ from calldata.engine.reading import SourceInfo, column_chunks
 
 FILE_BYTES_PER_BUCKET = 32 * 1024 * 1024  # of the file: about 200,000 rows of a CAD export
 MAX_BUCKETS = 512
+# Arrow's streaming reader reads up to 32 blocks ahead of its consumer: 512 KB blocks keep
+# that at 16 MB (2 MB blocks held 64 MB beside the main pass's own reader).
+BLOCK_BYTES = 512 * 1024
 FLUSH_BYTES = 1024 * 1024  # ids held before they are spread over the buckets (cache-sized)
 
 # Random odd multipliers, one per byte position: an id's hash is the sum of its bytes times
@@ -50,7 +53,7 @@ def repeated_ids(
     size = sum(part.path.stat().st_size for part in info.parts)
     buckets = _Buckets(folder, min(MAX_BUCKETS, max(1, -(-size // FILE_BYTES_PER_BUCKET))))
     try:
-        for chunk in column_chunks(info, header):
+        for chunk in column_chunks(info, header, BLOCK_BYTES):
             if cancelled():
                 raise ImportCancelled
             buckets.add(clean_arrow_ids(chunk.cast(pa.string())).drop_null())
