@@ -4,22 +4,27 @@ The caller (the Celery task) gives callbacks for progress and cancellation; noth
 about Django. Parquet is written into `out_dir`, which the caller creates empty in a temporary
 place and moves into place only when the whole import succeeded.
 
-The import streams: memory follows the size of a frame (32 MB of CSV), not of the file. Its
-stages run at once in threads of their own (see calldata/README.md, "The import").
+The import streams: memory follows the size of a frame (32 MB of CSV), not of the file; what
+grows with the file (the ids of the first pass, the set-aside rows, the scenario table) is kept
+on disk in the work folder. Its stages run at once in threads of their own (see
+calldata/README.md, "The import").
 
-1. When the file has an incident id, a first pass beside the main one reads that one column
-   and keeps the ids that occur more than once (the column alone, as Arrow strings, while
-   Arrow counts them; then only the repeated ids). Frames normalised before it ends wait.
+1. When the file has an incident id, a first pass beside the main one finds the ids that occur
+   more than once (`first_pass`): it streams that one column, spreads the cleaned ids over
+   buckets on disk by a hash, then sorts one bucket at a time. Frames normalised before it
+   ends wait (three at most).
 2. The main pass normalises frame by frame. Rows whose id is repeated are set aside on disk
    (Parquet, spread over buckets by a hash of the id so that each bucket fits in memory); the
    other rows are finished at once (durations, markers, local time), appended to one Parquet
    writer per month (hive layout `year_month=2024-03/part-0.parquet`), and added to the
-   summary, the quality report and the compact scenario table as mergeable parts.
+   summary and the quality report as mergeable parts, and to the compact scenario table's
+   spill file of their month (`scenario_file`).
 3. Each bucket of set-aside rows is read back, its incidents merged by the rule in
    `normalise.DEDUP_RULE`, finished and written the same way. Rows set aside that turn out to
    be alone (their twin was a VOID or TEST record) pass through unchanged.
-4. The scenario table is written (`_scenario.arrow`) and the median time on scene per call
-   type, the one non-mergeable figure of the summary, is taken from it.
+4. The scenario table is written (`_scenario.arrow`) from the spill files, month after month,
+   and the median time on scene per call type, the one non-mergeable figure of the summary, is
+   read back from it a few call types at a time.
 """
 
 from __future__ import annotations
