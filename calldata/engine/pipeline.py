@@ -29,6 +29,7 @@ calldata/README.md, "The import").
 
 from __future__ import annotations
 
+import ctypes
 import shutil
 import threading
 import time
@@ -68,6 +69,21 @@ from calldata.engine.summary import SummaryParts
 
 BUCKET_ROWS = 250_000  # set-aside rows merged at once
 WAITING_BLOCKS = 3  # normalised blocks held while the first pass finishes
+
+_malloc_trim: Callable[[int], int] | None
+try:  # glibc's (Linux); other C libraries keep their own ways
+    _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+except (OSError, AttributeError):
+    _malloc_trim = None
+
+
+def release_free_memory() -> None:
+    """Hand the memory glibc keeps free in its arenas back to the system. The stages' threads
+    each allocate numpy columns in an arena of their own and free them in another thread's:
+    the free space kept grew with the length of an import (about 30 MB more at 4M rows than
+    at 1M), though what was in use did not. Cheap next to normalising a frame."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 @dataclass
@@ -345,6 +361,8 @@ def run_import(
                 waiting.append(block)
                 if ids_future is None or ids_future.done() or len(waiting) >= WAITING_BLOCKS:
                     learn_repeated()
+            del block
+            release_free_memory()
             progress(normaliser.rows_read, "reading")
         if not known:
             learn_repeated()
@@ -359,6 +377,8 @@ def run_import(
                 merged, duplicate_report = normaliser.merge_duplicates(frame)
                 duplicates.append(duplicate_report)
                 finish_block(merged)
+                del frame, merged
+                release_free_memory()
     finally:
         if blocks is not None:
             # A failed import stops its normalising thread, then its reading thread.
