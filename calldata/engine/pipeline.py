@@ -4,26 +4,32 @@ The caller (the Celery task) gives callbacks for progress and cancellation; noth
 about Django. Parquet is written into `out_dir`, which the caller creates empty in a temporary
 place and moves into place only when the whole import succeeded.
 
-The import streams: memory follows the size of a frame (32 MB of CSV), not of the file. Its
-stages run at once in threads of their own (see calldata/README.md, "The import").
+The import streams: memory follows the size of a frame (32 MB of CSV), not of the file; what
+grows with the file (the ids of the first pass, the set-aside rows, the scenario table) is kept
+on disk in the work folder. Its stages run at once in threads of their own (see
+calldata/README.md, "The import").
 
-1. When the file has an incident id, a first pass beside the main one reads that one column
-   and keeps the ids that occur more than once (the column alone, as Arrow strings, while
-   Arrow counts them; then only the repeated ids). Frames normalised before it ends wait.
+1. When the file has an incident id, a first pass beside the main one finds the ids that occur
+   more than once (`first_pass`): it streams that one column, spreads the cleaned ids over
+   buckets on disk by a hash, then sorts one bucket at a time. Frames normalised before it
+   ends wait (three at most).
 2. The main pass normalises frame by frame. Rows whose id is repeated are set aside on disk
    (Parquet, spread over buckets by a hash of the id so that each bucket fits in memory); the
    other rows are finished at once (durations, markers, local time), appended to one Parquet
    writer per month (hive layout `year_month=2024-03/part-0.parquet`), and added to the
-   summary, the quality report and the compact scenario table as mergeable parts.
+   summary and the quality report as mergeable parts, and to the compact scenario table's
+   spill file of their month (`scenario_file`).
 3. Each bucket of set-aside rows is read back, its incidents merged by the rule in
    `normalise.DEDUP_RULE`, finished and written the same way. Rows set aside that turn out to
    be alone (their twin was a VOID or TEST record) pass through unchanged.
-4. The scenario table is written (`_scenario.arrow`) and the median time on scene per call
-   type, the one non-mergeable figure of the summary, is taken from it.
+4. The scenario table is written (`_scenario.arrow`) from the spill files, month after month,
+   and the median time on scene per call type, the one non-mergeable figure of the summary, is
+   read back from it a few call types at a time.
 """
 
 from __future__ import annotations
 
+import ctypes
 import shutil
 import threading
 import time
@@ -41,6 +47,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from calldata.engine.code_lists import ReadingRules
+from calldata.engine.first_pass import ImportCancelled, repeated_ids
 from calldata.engine.mapping import mapping_problems
 from calldata.engine.normalise import Normaliser, combine_duplicates
 from calldata.engine.normalise.columns import clean_arrow_ids, unify_categories
@@ -55,17 +62,28 @@ from calldata.engine.reading import (
     open_sources,
     prefetched,
     read_chunks,
-    read_column,
 )
-from calldata.engine.scenario_table import FILENAME, ScenarioTable, ScenarioTableBuilder
+from calldata.engine.scenario_file import ScenarioTableWriter
+from calldata.engine.scenario_table import FILENAME
 from calldata.engine.summary import SummaryParts
 
 BUCKET_ROWS = 250_000  # set-aside rows merged at once
 WAITING_BLOCKS = 3  # normalised blocks held while the first pass finishes
 
+_malloc_trim: Callable[[int], int] | None
+try:  # glibc's (Linux); other C libraries keep their own ways
+    _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+except (OSError, AttributeError):
+    _malloc_trim = None
 
-class ImportCancelled(Exception):
-    pass
+
+def release_free_memory() -> None:
+    """Hand the memory glibc keeps free in its arenas back to the system. The stages' threads
+    each allocate numpy columns in an arena of their own and free them in another thread's:
+    the free space kept grew with the length of an import (about 30 MB more at 4M rows than
+    at 1M), though what was in use did not. Cheap next to normalising a frame."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 @dataclass
@@ -229,31 +247,6 @@ def clean_ids(ids: pd.Series) -> pa.Array:
     return clean_arrow_ids(array)
 
 
-def repeated_ids(
-    info: SourceInfo, header: str, cancelled: Callable[[], bool]
-) -> tuple[pa.Array, int]:
-    """The incident ids that occur on more than one row, and how many rows carry them. The
-    first pass holds the id column alone (Arrow strings, ~15 bytes a row, read by Arrow's
-    multi-threaded reader), cleaned chunk by chunk, and sorts it in C++: equal neighbours are
-    the repeated ids, the only ones kept. A hash table of the ids (value_counts) held ~60
-    bytes per distinct id, nearly one a row, beside the main pass: 230 MB at 4M rows."""
-    if cancelled():
-        raise ImportCancelled
-    column = read_column(info, header)
-    if cancelled():
-        raise ImportCancelled
-    cleaned = pa.chunked_array([clean_arrow_ids(c) for c in column.chunks], type=pa.string())
-    del column
-    cleaned = cleaned.drop_null().combine_chunks()
-    ordered = cleaned.take(pc.array_sort_indices(cleaned))
-    del cleaned
-    same = pc.equal(ordered[1:], ordered[:-1])  # a row whose id is the previous row's
-    values = pc.unique(ordered[1:].filter(same))
-    # A run of k equal ids gives k - 1 matches with the previous row, plus its first row.
-    rows = int(pc.sum(same).as_py() or 0) + len(values)
-    return values, rows
-
-
 def read_parquet(
     directory: Path | str, columns: list[str] | None = None, filesystem: Any = None
 ) -> pd.DataFrame:
@@ -305,14 +298,16 @@ def run_import(
     stop = threading.Event()
     ids_future: Future | None = None
     if id_header in info.headers:
-        ids_future = first_pass.submit(repeated_ids, info, id_header, stop.is_set)
+        ids_future = first_pass.submit(
+            repeated_ids, info, id_header, stop.is_set, work_dir / "first-pass"
+        )
     first_pass.shutdown(wait=False)
     set_aside: SetAside | None = None
     repeated = pa.array([], pa.string())
     out_dir.mkdir(parents=True, exist_ok=True)
     writer = PartitionWriter(out_dir)
     summary = SummaryParts()
-    table = ScenarioTableBuilder()
+    table = ScenarioTableWriter(work_dir / "scenario")
     waiting: list[pd.DataFrame] = []
     known = ids_future is None
     blocks: Generator[pd.DataFrame, None, None] | None = None
@@ -366,6 +361,8 @@ def run_import(
                 waiting.append(block)
                 if ids_future is None or ids_future.done() or len(waiting) >= WAITING_BLOCKS:
                     learn_repeated()
+            del block
+            release_free_memory()
             progress(normaliser.rows_read, "reading")
         if not known:
             learn_repeated()
@@ -380,6 +377,8 @@ def run_import(
                 merged, duplicate_report = normaliser.merge_duplicates(frame)
                 duplicates.append(duplicate_report)
                 finish_block(merged)
+                del frame, merged
+                release_free_memory()
     finally:
         if blocks is not None:
             # A failed import stops its normalising thread, then its reading thread.
@@ -389,6 +388,7 @@ def run_import(
             stop.set()
             wait([ids_future])  # a failed or cancelled import leaves no reader behind
         writer.close()
+        table.close()
     report = normaliser.report(combine_duplicates(duplicates))
     _place_skipped_rows(info, report)
     if info.more:
@@ -412,9 +412,8 @@ def run_import(
     progress(normaliser.rows_read, "summarising")
     if cancelled():
         raise ImportCancelled
-    scenario_table = table.finish()
-    scenario_table.write(out_dir / FILENAME)
-    results = summary.result(medians_by_call_type(scenario_table))
+    table.write(out_dir / FILENAME)
+    results = summary.result(table.medians())
     call_types = {row["call_type"]: row["count"] for row in results["by_call_type"]}
     for part in reversed(info.parts):
         if not part.cut_off:
@@ -466,34 +465,3 @@ def _name_files(report: dict, info: SourceInfo) -> None:
         places = [file_line(info, line) for line in example["lines"]]
         example["lines"] = [line for _, line in places]
         example["files"] = [name for name, _ in places]
-
-
-def medians_by_call_type(table: ScenarioTable) -> dict[str, float | None]:
-    types = table.dictionaries.get("call_type", [])
-    codes = table["call_type"].astype("int64")
-    minutes = table["time_on_task_min"]
-    known = ~np.isnan(minutes) & (codes >= 0)
-    codes, minutes = codes[known], minutes[known]
-    if minutes.dtype == np.float32 and not np.signbit(minutes).any():
-        # The bits of a non-negative float32 sort like its value: one sort of (code, bits) as
-        # uint64 orders by call type then minutes, several times faster than a lexsort.
-        keys = (codes.astype("uint64") << np.uint64(32)) | minutes.view("uint32").astype("uint64")
-        keys.sort()
-        codes = (keys >> np.uint64(32)).astype("int64")
-        minutes = (keys & np.uint64(0xFFFFFFFF)).astype("uint32").view("float32")
-    else:
-        order = np.lexsort((minutes, codes))
-        codes, minutes = codes[order], minutes[order]
-    minutes = minutes.astype("float64")
-    starts = np.searchsorted(codes, np.arange(len(types)), side="left")
-    ends = np.searchsorted(codes, np.arange(len(types)), side="right")
-    medians: dict[str, float | None] = {}
-    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        if end > start:
-            middle = (start + end - 1) / 2
-            medians[types[index]] = float(
-                (minutes[int(np.floor(middle))] + minutes[int(np.ceil(middle))]) / 2
-            )
-        else:
-            medians[types[index]] = None
-    return medians

@@ -86,7 +86,8 @@ class ScenarioTable:
 
 
 class ScenarioTableBuilder:
-    """Collects the scenario columns block by block during the import."""
+    """Collects the scenario columns block by block (tests, and tables built in memory; the
+    import builds them on disk: scenario_file.ScenarioTableWriter)."""
 
     def __init__(self) -> None:
         self.parts: dict[str, list[np.ndarray]] = {}
@@ -95,10 +96,7 @@ class ScenarioTableBuilder:
         self.first_day: np.datetime64 | None = None
         self.last_day: np.datetime64 | None = None
 
-    def _append(self, name: str, values: np.ndarray) -> None:
-        self.parts.setdefault(name, []).append(values)
-
-    def _coded(self, name: str, values: pd.Series | None, n: int, known: dict) -> np.ndarray:
+    def _coded(self, values: pd.Series | None, n: int, known: dict) -> np.ndarray:
         if values is None:
             return np.full(n, -1, dtype="int32")
         values = values.astype("category")
@@ -106,56 +104,78 @@ class ScenarioTableBuilder:
         table = np.array([*lookup, -1], dtype="int32")
         return table[values.cat.codes.to_numpy()]
 
-    def add(self, df: pd.DataFrame) -> None:
+    def block(self, df: pd.DataFrame) -> dict[str, np.ndarray]:
+        """One block's columns in the table's order; coded columns (and `_month`) as codes in
+        the order their values were met (`finish` sorts the dictionaries)."""
         n = len(df)
-        if n == 0:
-            return
-        for name in CODED:
-            self._append(name, self._coded(name, df.get(name), n, self.codes[name]))
-        self._append("_month", self._coded("year_month", df["year_month"], n, self.months))
-        self._append("how", df["how"].to_numpy(dtype="int16"))
+        columns = {name: self._coded(df.get(name), n, self.codes[name]) for name in CODED}
+        columns["_month"] = self._coded(df["year_month"], n, self.months)
+        columns["how"] = df["how"].to_numpy(dtype="int16")
         for name in BOOLS:
-            values = df[name].to_numpy(dtype=bool) if name in df else np.zeros(n, dtype=bool)
-            self._append(name, values)
+            columns[name] = df[name].to_numpy(dtype=bool) if name in df else np.zeros(n, bool)
         for name in FLOATS:
-            values = (
+            columns[name] = (
                 df[name].astype("float64").to_numpy(dtype="float32", na_value=np.nan)
                 if name in df
                 else np.full(n, np.nan, dtype="float32")
             )
-            self._append(name, values)
         for column in df.columns:
             if column.startswith("flag_"):
-                self._append(column, df[column].to_numpy(dtype=bool))
+                columns[column] = df[column].to_numpy(dtype=bool)
         days = df["local_date"].to_numpy("datetime64[D]")
         low, high = days.min(), days.max()
         self.first_day = low if self.first_day is None else min(low, self.first_day)
         self.last_day = high if self.last_day is None else max(high, self.last_day)
+        return columns
 
-    def finish(self) -> ScenarioTable:
-        if not self.parts or self.first_day is None or self.last_day is None:
-            empty = {name: np.zeros(0, dtype="int16") for name in (*CODED, "how")}
-            empty |= {name: np.zeros(0, dtype=bool) for name in BOOLS}
-            empty |= {name: np.zeros(0, dtype="float32") for name in FLOATS}
-            return ScenarioTable(empty, {name: [] for name in CODED}, 1)
-        columns = {name: np.concatenate(parts) for name, parts in self.parts.items()}
-        self.parts = {}
-        # Rows in the order the Parquet dataset reads them: month by month, stable within one.
-        months = sorted(self.months)
-        rank = np.array([months.index(m) for m in self.months], dtype="int32")
-        order = np.argsort(rank[columns.pop("_month")], kind="stable")
-        dictionaries = {}
+    def add(self, df: pd.DataFrame) -> None:
+        if len(df) == 0:
+            return
+        for name, values in self.block(df).items():
+            self.parts.setdefault(name, []).append(values)
+
+    def month_order(self) -> list[int]:
+        """The months' codes in the order the Parquet dataset reads them (by label)."""
+        return [self.months[label] for label in sorted(self.months)]
+
+    def dictionaries(self) -> tuple[dict[str, list[str]], dict[str, np.ndarray]]:
+        """Each coded column's sorted dictionary, and the lookup from the codes `block` gave
+        to positions in it (its last entry, -1, for the blank code -1)."""
+        dictionaries, lookups = {}, {}
         for name in CODED:
             labels = sorted(self.codes[name], key=self.codes[name].__getitem__)
             ordered = sorted(labels)
             position = {label: i for i, label in enumerate(ordered)}
-            table = np.array([position[label] for label in labels] + [-1], dtype="int32")
             width = "int16" if len(ordered) < 2**15 else "int32"
-            columns[name] = table[columns[name]].astype(width)
+            lookups[name] = np.array([position[label] for label in labels] + [-1], dtype=width)
             dictionaries[name] = ordered
+        return dictionaries, lookups
+
+    def days(self) -> int:
+        if self.first_day is None or self.last_day is None:
+            return 1
+        return max(int((self.last_day - self.first_day) // np.timedelta64(1, "D")) + 1, 1)
+
+    def finish(self) -> ScenarioTable:
+        if not self.parts or self.first_day is None or self.last_day is None:
+            return empty_table()
+        columns = {name: np.concatenate(parts) for name, parts in self.parts.items()}
+        self.parts = {}
+        # Rows in the order the Parquet dataset reads them: month by month, stable within one.
+        rank = np.argsort(self.month_order()).astype("int32")
+        order = np.argsort(rank[columns.pop("_month")], kind="stable")
+        dictionaries, lookups = self.dictionaries()
+        for name in CODED:
+            columns[name] = lookups[name][columns[name]]
         columns = {name: values[order] for name, values in columns.items()}
-        days = int((self.last_day - self.first_day) // np.timedelta64(1, "D")) + 1
-        return ScenarioTable(columns, dictionaries, max(days, 1))
+        return ScenarioTable(columns, dictionaries, self.days())
+
+
+def empty_table() -> ScenarioTable:
+    empty = {name: np.zeros(0, dtype="int16") for name in (*CODED, "how")}
+    empty |= {name: np.zeros(0, dtype=bool) for name in BOOLS}
+    empty |= {name: np.zeros(0, dtype="float32") for name in FLOATS}
+    return ScenarioTable(empty, {name: [] for name in CODED}, 1)
 
 
 def table_from_frame(df: pd.DataFrame) -> ScenarioTable:

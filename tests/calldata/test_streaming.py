@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from calldata.engine import pipeline
+from calldata.engine import first_pass, pipeline
 from calldata.engine.mapping import propose_mapping
 from calldata.engine.normalise import Normaliser
 from calldata.engine.pipeline import read_parquet, run_import
@@ -143,12 +144,21 @@ def test_a_block_that_fails_halfway_stops_the_import_and_its_threads(tmp_path, m
     assert len(calls) == 3  # nothing was read or normalised after the failure
 
 
-def test_the_first_pass_finds_exactly_the_repeated_ids_and_their_rows(tmp_path):
+@pytest.mark.parametrize("bucket_bytes", [32 * 1024 * 1024, 64])
+def test_the_first_pass_finds_exactly_the_repeated_ids_and_their_rows(
+    tmp_path, monkeypatch, bucket_bytes
+):
     # Ids as normalise cleans them: trimmed, a missing token is no id (and never "repeated").
+    # With 64-byte buckets the ids are spread over several buckets on disk.
+    monkeypatch.setattr(first_pass, "FILE_BYTES_PER_BUCKET", bucket_bytes)
+    monkeypatch.setattr(first_pass, "FLUSH_BYTES", 32)
     ids = ["A-1", "B-2", " A-1 ", "C-3", "C-3", "C-3", "N/A", "N/A", "", "D-4"]
+    ids += [f"E-{n % 40}" for n in range(100)] + ["LONG-ID-" * 12 + "7"] * 2
     path = tmp_path / "calls.csv"
     path.write_text("id,type\n" + "".join(f"{i},THEFT\n" for i in ids), encoding="utf-8")
     info = open_source(path, work_dir=tmp_path / "work")
-    values, rows = pipeline.repeated_ids(info, "id", lambda: False)
-    assert sorted(values.to_pylist()) == ["A-1", "C-3"]
-    assert rows == 5
+    values, rows = pipeline.repeated_ids(info, "id", lambda: False, tmp_path / "buckets")
+    expected = ["A-1", "C-3", *(f"E-{n}" for n in range(40)), "LONG-ID-" * 12 + "7"]
+    assert sorted(values.to_pylist()) == sorted(expected)
+    assert rows == 5 + 100 + 2
+    assert not (tmp_path / "buckets").exists()

@@ -11,7 +11,7 @@ unpacking within caps; excel: .xlsx sheets; chunks: the rows as DataFrames, bloc
 """
 
 from calldata.engine.reading.archives import check_xlsx_listing, zip_code_tables, zip_members
-from calldata.engine.reading.chunks import preview, read_chunks, read_column
+from calldata.engine.reading.chunks import column_chunks, preview, read_chunks
 from calldata.engine.reading.opening import open_source, open_sources
 from calldata.engine.reading.prefetch import prefetched
 from calldata.engine.reading.source import (
@@ -35,6 +35,7 @@ __all__ = [
     "ReadError",
     "SourceInfo",
     "check_xlsx_listing",
+    "column_chunks",
     "cut_off",
     "cut_off_message",
     "detect_delimiter",
@@ -46,7 +47,6 @@ __all__ = [
     "prefetched",
     "preview",
     "read_chunks",
-    "read_column",
     "scan_text",
     "sniff_kind",
     "zip_code_tables",

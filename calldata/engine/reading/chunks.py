@@ -17,8 +17,9 @@ from calldata.engine.reading.source import LINE_BASE, ReadError, SourceInfo
 
 CHUNK_BYTES = 32 * 1024 * 1024  # rows handed to normalise at once
 # Arrow's CSV reader reads up to 32 blocks ahead of the consumer: small blocks keep that
-# readahead at 64 MB whatever the file's size; they are grouped into CHUNK_BYTES frames.
-READ_BLOCK_BYTES = 2 * 1024 * 1024
+# readahead at 32 MB whatever the file's size (2 MB blocks held 64 MB, for no faster an
+# import); they are grouped into CHUNK_BYTES frames.
+READ_BLOCK_BYTES = 1024 * 1024
 
 
 # Text columns stay in Arrow memory: pandas string operations then run in Arrow's C++ kernels.
@@ -64,40 +65,45 @@ def _csv_options(
     return read_options, parse_options, convert_options
 
 
-def read_column(info: SourceInfo, header: str) -> pa.ChunkedArray:
-    """One column of every file the source holds (see _read_column)."""
-    columns = [_read_column(part, header) for part in info.parts]
-    if len(columns) == 1:
-        return columns[0]
-    return pa.chunked_array([c for column in columns for c in column.chunks], type=pa.string())
-
-
-def _read_column(info: SourceInfo, header: str) -> pa.ChunkedArray:
-    """One column of the whole file as Arrow strings (the first pass of the import). Arrow's
-    multi-threaded reader parses the blocks of a CSV in parallel and keeps only this column; a
-    file it cannot parse is read block by block instead, which says near which row it fails."""
-    if info.kind == "csv":
-        read_options, parse_options, convert_options = _csv_options(
-            info, [header], READ_BLOCK_BYTES, []
-        )
-        try:
-            table = pacsv.read_csv(
-                info.path,
-                read_options=read_options,
-                parse_options=parse_options,
-                convert_options=convert_options,
-            )
-            return table.column(header)
-        except pa.ArrowInvalid:
-            pass
-    parts = [
-        pa.array(frame[header].array, type=pa.string(), from_pandas=True)
-        for frame in _read_part(info, [header], None, None, ())
-    ]
-    return pa.chunked_array(
-        [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])],
-        type=pa.string(),
+def _open_csv(
+    info: SourceInfo,
+    columns: list[str] | None,
+    block_size: int,
+    bad_rows: list[int | str],
+    coded: Collection[str] = (),
+) -> pacsv.CSVStreamingReader:
+    read_options, parse_options, convert_options = _csv_options(
+        info, columns, block_size, bad_rows, coded
     )
+    return pacsv.open_csv(
+        info.path,
+        read_options=read_options,
+        parse_options=parse_options,
+        convert_options=convert_options,
+    )
+
+
+def column_chunks(
+    info: SourceInfo, header: str, block_size: int = READ_BLOCK_BYTES
+) -> Iterator[pa.Array]:
+    """One column of every file the source holds, block by block, as Arrow strings (the first
+    pass of the import). A CSV is read by Arrow's streaming reader keeping only this column, in
+    less time and CPU than its multi-threaded reader of the whole file, holding a few blocks
+    (`block_size` each), not the column. Should Arrow fail to parse the file, it is read frame
+    by frame, which says near which row it fails, as the main pass does."""
+    for part in info.parts:
+        if part.kind == "csv":
+            try:
+                for batch in _open_csv(part, [header], block_size, []):
+                    yield batch.column(0)
+                continue
+            except pa.ArrowInvalid as error:
+                for _ in _read_part(part, [header], None, None, ()):
+                    pass
+                raise ReadError(f"The CSV file cannot be parsed: {error}") from error
+        for frame in _read_part(part, [header], None, None, ()):
+            array = pa.array(frame[header].array, type=pa.string(), from_pandas=True)
+            yield from array.chunks if isinstance(array, pa.ChunkedArray) else [array]
 
 
 def read_chunks(
@@ -149,17 +155,9 @@ def _csv_chunks(
     coded: Collection[str],
 ) -> Iterator[pd.DataFrame]:
     bad_rows: list[int | str] = []
-    read_options, parse_options, convert_options = _csv_options(
-        info, columns, block_size, bad_rows, coded
-    )
     line = 2
     try:
-        reader = pacsv.open_csv(
-            info.path,
-            read_options=read_options,
-            parse_options=parse_options,
-            convert_options=convert_options,
-        )
+        reader = _open_csv(info, columns, block_size, bad_rows, coded)
         group: list[pa.RecordBatch] = []
         size = 0
         for batch in _with_end(reader):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import threading
 from collections.abc import Generator, Iterator
@@ -12,22 +11,28 @@ _DONE = object()
 
 def prefetched(items: Iterator, depth: int = 1) -> Generator:
     """`items`, produced in a thread of its own up to `depth` ahead of the consumer. Errors
-    reach the consumer in order; a consumer that stops early stops the producer."""
-    slots: queue.Queue = queue.Queue(maxsize=depth)
+    reach the consumer in order; a consumer that stops early stops the producer.
+
+    The producer starts an item only when a place is free, so at most `depth` items are made
+    or waiting beside the one the consumer holds (an import's frames are tens of MB each):
+    with depth 1 the next frame is made while this one is used, and no further."""
+    slots: queue.Queue = queue.Queue()
+    free = threading.Semaphore(depth)
     stop = threading.Event()
 
     def produce() -> None:
+        iterator = iter(items)
         try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        slots.put((item, None), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
+            while True:
+                while not free.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
                 if stop.is_set():
                     return
-            slots.put((_DONE, None))
+                item = next(iterator, _DONE)
+                slots.put((item, None))
+                if item is _DONE:
+                    return
         except BaseException as error:  # handed to the consumer, raised there
             slots.put((_DONE, error))
         finally:
@@ -44,10 +49,9 @@ def prefetched(items: Iterator, depth: int = 1) -> Generator:
                 raise error
             if item is _DONE:
                 return
+            free.release()  # the consumer holds this item: the producer may start the next
             yield item
     finally:
         stop.set()
-        while producer.is_alive():
-            with contextlib.suppress(queue.Empty):
-                slots.get(timeout=0.1)
+        free.release()  # a producer waiting for a place sees `stop`
         producer.join()
