@@ -109,16 +109,27 @@ def registration_create(
     jurisdiction_name: str = "",
     question: str = "",
 ) -> Registration:
-    """Take a seat, or a place on the waitlist when the session is full. One click, idempotent."""
-    session = _lock(session)
-    now = timezone.now()
-    if session.ends_at <= now:
-        raise RegistrationError("This session is over.")
+    """Take a seat, or a place on the waitlist when the session is full. One click, idempotent:
+    a repeated click is answered without the session's row lock, which every seat change of
+    the session waits for."""
     if user is not None:
         email, full_name = user.email, user.full_name or user.email
     email = email.strip().lower()
     if not email:
         raise RegistrationError("An email address is required.")
+    if session.ends_at <= timezone.now():
+        raise RegistrationError("This session is over.")
+    held = (
+        Registration.objects.filter(session=session, email=email)
+        .exclude(status=Registration.Status.CANCELLED)
+        .first()
+    )
+    if held is not None:
+        return held
+    session = _lock(session)
+    now = timezone.now()
+    if session.ends_at <= now:
+        raise RegistrationError("This session is over.")
     registration = Registration.objects.filter(session=session, email=email).first()
     if registration and registration.status != Registration.Status.CANCELLED:
         return registration
@@ -153,7 +164,10 @@ def registration_create(
 
 @transaction.atomic
 def registration_cancel(*, registration: Registration, by_staff: bool = False) -> Registration:
-    """Give up a seat (or a waitlist place); the next person in line is promoted at once."""
+    """Give up a seat (or a waitlist place); the next person in line is promoted at once. A
+    registration already cancelled is returned as it is, without the session's row lock."""
+    if registration.status == Registration.Status.CANCELLED:
+        return registration
     session = _lock(registration.session)
     registration = Registration.objects.get(pk=registration.pk)
     registration.session = session

@@ -2,6 +2,8 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -54,6 +56,27 @@ def test_registering_twice_is_one_registration_and_one_email(django_capture_on_c
         second = registration_create(session=session, user=person)
     assert first.pk == second.pk
     assert len(mail.outbox) == 1
+
+
+def test_a_repeated_click_takes_no_lock_on_the_session():
+    """Every seat change of a session waits for its row lock: a click that changes nothing
+    (registered already, cancelled already) must not queue behind them."""
+    session = SessionFactory()
+    person = _member()
+    with CaptureQueriesContext(connection) as first_click:
+        registration = registration_create(session=session, user=person)
+    with CaptureQueriesContext(connection) as again:
+        assert registration_create(session=session, user=person).pk == registration.pk
+    cancelled = registration_cancel(registration=registration)
+    with CaptureQueriesContext(connection) as cancel_again:
+        assert registration_cancel(registration=cancelled).status == Registration.Status.CANCELLED
+
+    def locks(queries: CaptureQueriesContext) -> list[str]:
+        return [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+
+    if connection.features.has_select_for_update:  # SQLite has no row locks to take
+        assert locks(first_click)
+    assert not locks(again) and not locks(cancel_again)
 
 
 def test_a_full_session_puts_the_next_person_on_the_waitlist():
