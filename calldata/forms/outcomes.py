@@ -8,6 +8,7 @@ from django import forms
 
 from calldata.models import OutcomeRecord
 from calldata.outcomes import outcomes_import_check
+from calldata.services.analysis import OUTCOME_CSV_COLUMNS
 
 
 class OutcomeForm(forms.ModelForm):
@@ -32,8 +33,7 @@ class OutcomeForm(forms.ModelForm):
 
 class OutcomeImportForm(forms.Form):
     file = forms.FileField(
-        help_text="CSV with columns date, call_type, response_min, "
-        "on_scene_min, outcome, race_ethnicity, neighbourhood; up to 5 MB"
+        help_text=f"CSV with columns {', '.join(OUTCOME_CSV_COLUMNS)}; up to 5 MB"
     )
 
     def clean_file(self) -> Any:

@@ -3,7 +3,7 @@ each lives in the module of its area, and every one is importable from here."""
 
 from calldata.services import queue  # noqa: F401  (tests replace queue._enqueue)
 from calldata.services.analysis import (  # noqa: F401
-    OUTCOME_COLUMNS,
+    OUTCOME_CSV_COLUMNS,
     cohort_sharing_set,
     outcome_create,
     outcomes_import_csv,

@@ -222,7 +222,8 @@ def outcome_create(*, jurisdiction: Jurisdiction, user: User, **fields: Any) -> 
     return record
 
 
-OUTCOME_COLUMNS = [
+# The columns of an outcomes CSV (the form's help text names them too).
+OUTCOME_CSV_COLUMNS = [
     "date",
     "call_type",
     "response_min",
@@ -244,7 +245,7 @@ def outcomes_import_csv(*, jurisdiction: Jurisdiction, user: User, content: byte
     missing = {"date", "call_type", "outcome"} - headers
     if missing:
         raise ValidationError(
-            f"The CSV needs the columns {', '.join(OUTCOME_COLUMNS)}; missing: "
+            f"The CSV needs the columns {', '.join(OUTCOME_CSV_COLUMNS)}; missing: "
             f"{', '.join(sorted(missing))}."
         )
     labels = {label.lower(): value for value, label in OutcomeRecord.Outcome.choices}
