@@ -22,14 +22,34 @@
     body.querySelectorAll(".tree-node fieldset").forEach(showTestFields);
   }
 
-  function focusAfter(activeId) {
+  // Fields keep their id across a redraw; the editing buttons have none, so a button is
+  // found again by its name and value (the change it makes at its place in the tree).
+  function whereFocusIs() {
+    var active = document.activeElement;
+    if (!active || !body.contains(active)) { return null; }
+    if (active.id) { return { id: active.id }; }
+    if (active.tagName === "BUTTON" && active.name) { return { name: active.name, value: active.value }; }
+    return null;
+  }
+
+  function findAgain(where) {
+    if (!where) { return null; }
+    if (where.id) { return document.getElementById(where.id); }
+    var found = null;
+    body.querySelectorAll("button[name]").forEach(function (button) {
+      if (!found && button.name === where.name && button.value === where.value) { found = button; }
+    });
+    return found;
+  }
+
+  function focusAfter(where) {
     var marker = body.querySelector("[data-focus]");
     var target = null;
     if (marker && marker.dataset.focus) {
       var node = body.querySelector('.tree-node[data-path="' + marker.dataset.focus + '"]');
       target = node && (node.querySelector('input[name$="-question"]') || node.querySelector("select"));
-    } else if (activeId) {
-      target = document.getElementById(activeId);
+    } else {
+      target = findAgain(where);
     }
     if (target) { target.focus(); }
   }
@@ -50,12 +70,13 @@
         // What the person is typing into right now survives the replacement.
         var active = document.activeElement;
         var activeId = active && active.id;
+        var where = whereFocusIs();
         var typing = active && active.tagName === "INPUT" && body.contains(active) &&
           (active.type === "text" || active.type === "number") ? active : null;
         var typed = typing && { value: typing.value, start: typing.selectionStart, end: typing.selectionEnd };
         body.innerHTML = html;
         enhance();
-        focusAfter(activeId);
+        focusAfter(where);
         var marker = body.querySelector("[data-focus]");
         if (typed && activeId && !(marker && marker.dataset.focus)) {
           var again = document.getElementById(activeId);
