@@ -189,7 +189,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # --- i18n / time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("COHORT_TIME_ZONE", default="America/New_York")
-USE_I18N = True
+# The program runs in English only and ships no translations. Without Django's translation
+# machinery, every gettext, date format and `get_language` call on a page is a plain lookup:
+# about 5 % of the CPU of the load bench's mix (bench/load.py, docs/performance.md).
+USE_I18N = False
 USE_TZ = True
 
 # --- static and media -----------------------------------------------------------------------
