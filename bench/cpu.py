@@ -17,8 +17,6 @@ import argparse
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -123,15 +121,7 @@ def main() -> None:
     if os.environ.get("BENCH_CHILD"):
         measure(json.loads(os.environ["BENCH_PEOPLE"]), args.rounds, args.profile)
         return
-    env, people = load.bench_database_and_people(args.reuse)
-    try:
-        subprocess.run(
-            [sys.executable, __file__, *sys.argv[1:]],
-            env={**env, "BENCH_CHILD": "1", "BENCH_PEOPLE": json.dumps(people)},
-            check=True,
-        )
-    finally:
-        shutil.rmtree(env["COHORT_VAR_DIR"], ignore_errors=True)
+    load.run_in_child(__file__, args.reuse)
 
 
 if __name__ == "__main__":

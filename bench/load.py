@@ -121,6 +121,22 @@ def bench_database_and_people(reuse: bool) -> tuple[dict[str, str], dict]:
     return env, people
 
 
+def run_in_child(script: str, reuse: bool) -> None:
+    """Run `script` again (with this process's arguments) in a child that has the bench
+    database's environment, BENCH_CHILD=1 and the logged-in people in BENCH_PEOPLE: how the
+    in-process benches (cpu.py, admin_changelist.py) measure with Django set up for it."""
+    env, people = bench_database_and_people(reuse)
+    try:
+        subprocess.run(
+            [sys.executable, script, *sys.argv[1:]],
+            env={**env, "BENCH_CHILD": "1", "BENCH_PEOPLE": json.dumps(people)},
+            check=True,
+            cwd=ROOT,
+        )
+    finally:
+        shutil.rmtree(env["COHORT_VAR_DIR"], ignore_errors=True)
+
+
 def prepare_people(env: dict[str, str]) -> dict:
     """Log people in by writing their sessions; return cookies, tokens and ids for the mix.
 
