@@ -190,8 +190,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("COHORT_TIME_ZONE", default="America/New_York")
 # The program runs in English only and ships no translations. Without Django's translation
-# machinery, every gettext, date format and `get_language` call on a page is a plain lookup:
-# about 5 % of the CPU of the load bench's mix (bench/load.py, docs/performance.md).
+# machinery, every gettext, date format and `get_language` call on a page is a plain lookup.
+# A profile of the load bench's mix put 7.5 % of request CPU there (docs/performance.md).
 USE_I18N = False
 USE_TZ = True
 
